@@ -1,0 +1,89 @@
+"""Recognise citations in text: statutes by pattern, reporters with eyecite.
+
+`statute_key` and `reporter_key` are the one definition of "same authority" for citations:
+the stored citation of an authority and a citation typed in a query map to the same key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SECTION = r"§+\s*(?P<section>[0-9][0-9A-Za-z:.\-]*[0-9A-Za-z])(?P<pin>(?:\s?\([0-9A-Za-z.\-]+\))*)"
+_STATUTE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("US-DC", re.compile(r"\bD\.?\s?C\.?\s+(?:Official\s+)?Code(?:\s+Ann\.?)?\s*" + _SECTION, re.I)),
+    ("US-HI", re.compile(r"(?:\bHRS|\bHaw(?:aii|\.)\s*Rev(?:ised|\.)\s*Stat(?:utes|\.)?)\s*" + _SECTION, re.I)),
+    ("US-CO", re.compile(r"(?:\bC\.\s?R\.\s?S\.?|\bCRS|\bColo(?:rado|\.)\s*Rev(?:ised|\.)\s*Stat(?:utes|\.)?)\s*" + _SECTION, re.I)),
+    ("US-federal", re.compile(r"\b(?P<title>\d+[A-Za-z]?)\s*U\.?\s?S\.?\s?C\.?(?:\s?A\.?)?\s*" + _SECTION, re.I)),
+)
+
+
+@dataclass(frozen=True)
+class CitationMatch:
+    """A citation found in text: its key, any pinpoint, and its character span."""
+
+    key: str
+    pin: str
+    start: int
+    end: int
+
+
+def statute_key(jurisdiction: str, section: str, title: str | None = None) -> str:
+    """Canonical key of a statute section, e.g. ('US-federal', '107', '17') -> 'US-federal|17|107'."""
+    section = section.strip().rstrip(".").lower()
+    return f"{jurisdiction}|{title.lower()}|{section}" if title else f"{jurisdiction}|{section}"
+
+
+def reporter_key(citation: str) -> str:
+    """Canonical key of a reporter citation: '384 U. S. 436' -> '384 u.s. 436'."""
+    match = re.match(r"\s*(\d+)\s+(.+?)\s+(\d+)\s*$", citation)
+    if not match:
+        return citation.strip().lower()
+    volume, reporter, page = match.groups()
+    compact = re.sub(r"\s+", "", reporter).lower()
+    return f"{volume} {compact} {page}"
+
+
+def find_statute_citations(text: str) -> list[CitationMatch]:
+    """Statute citations of D.C., Hawaii, Colorado and the U.S. Code in `text`."""
+    found = []
+    for jurisdiction, pattern in _STATUTE_PATTERNS:
+        for m in pattern.finditer(text):
+            title = m.groupdict().get("title")
+            found.append(CitationMatch(statute_key(jurisdiction, m.group("section"), title),
+                                       re.sub(r"\s", "", m.group("pin") or ""), m.start(), m.end()))
+    return sorted(found, key=lambda c: c.start)
+
+
+def find_reporter_citations(text: str) -> list[CitationMatch]:
+    """Full case citations (e.g. '384 U.S. 436, 444') in `text`, found by eyecite."""
+    from eyecite import get_citations
+    from eyecite.models import FullCaseCitation
+
+    found = []
+    for citation in get_citations(text):
+        if not isinstance(citation, FullCaseCitation):
+            continue
+        groups = citation.groups
+        if not groups.get("volume") or not groups.get("page"):
+            continue
+        key = reporter_key(f"{groups['volume']} {citation.corrected_reporter()} {groups['page']}")
+        pin = citation.metadata.pin_cite or ""
+        start, end = citation.span()
+        found.append(CitationMatch(key, pin.lstrip(", "), start, end))
+    return found
+
+
+def find_citations(text: str) -> list[CitationMatch]:
+    """Every recognised citation in `text`, in order of appearance."""
+    return sorted(find_statute_citations(text) + find_reporter_citations(text), key=lambda c: c.start)
+
+
+def authority_keys(jurisdiction: str, kind: str, citations: list[str]) -> list[str]:
+    """The keys under which an authority is found by citation."""
+    if kind == "opinion":
+        return [reporter_key(c) for c in citations]
+    keys = []
+    for c in citations:
+        keys.extend(m.key for m in find_statute_citations(c) if m.key.startswith(jurisdiction + "|"))
+    return keys

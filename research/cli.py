@@ -1,0 +1,188 @@
+"""The `research` command line: ingest, search, eval and corpus, over the configured index."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from research.domain import JURISDICTIONS, KINDS, SearchFilter
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+def _configure() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"),
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _index():
+    from research.wiring import default_index
+
+    return default_index()
+
+
+def cmd_ingest(args) -> int:
+    """Load, chunk, embed and index the sources."""
+    reports = _index().ingest(args.source or None, progress=not args.quiet)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in reports]))
+        return 0
+    print(f"{'source':<12}{'read':>8}{'skipped':>9}  {'(reasons)':<40}{'chunks':>8}{'written':>9}")
+    for r in reports:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(r.skipped.items())) or "-"
+        print(f"{r.source:<12}{r.records_read:>8}{sum(r.skipped.values()):>9}  {reasons:<40}"
+              f"{r.chunks_total:>8}{r.chunks_written:>9}" + ("  (up to date)" if r.up_to_date else ""))
+    return 0
+
+
+def _hit_json(hit, store) -> dict:
+    authority = store.authority(hit.authority_id)
+    return {
+        "authority_id": hit.authority_id, "citation": hit.chunk.citation, "pin": hit.chunk.pin,
+        "pin_citation": hit.chunk.pin_citation, "heading": authority.heading if authority else "",
+        "heading_path": list(authority.heading_path) if authority else [],
+        "jurisdiction": hit.chunk.jurisdiction, "kind": hit.chunk.kind, "score": round(hit.score, 6),
+        "matched_by": hit.matched_by, "passage": hit.chunk.text, "start": hit.chunk.start, "end": hit.chunk.end,
+        "url": authority.url if authority else None,
+    }
+
+
+def cmd_search(args) -> int:
+    """Ranked authorities for a query."""
+    index = _index()
+    search_filter = SearchFilter(tuple(args.jurisdiction or ()), tuple(args.kind or ()))
+    hits = index.retriever().search(args.query, search_filter, k=args.k)
+    rows = [_hit_json(h, index.store) for h in hits]
+    if args.json:
+        print(json.dumps({"query": args.query, "results": rows}))
+        return 0
+    if not rows:
+        print("No authority found.")
+    for rank, row in enumerate(rows, 1):
+        title = f"{row['pin_citation']}  {row['heading']}"
+        passage = " ".join(row["passage"].split())
+        print(f"{rank:>2}. {title}\n    [{row['jurisdiction']}, {'+'.join(row['matched_by'])}] {passage[:300]}")
+    return 0
+
+
+def cmd_eval_retrieval(args) -> int:
+    """Score retrieval on one eval set, or on all sets of the evals directory."""
+    from tqdm import tqdm
+
+    from research.evaluate import eval_files, evaluate_retrieval, format_table, read_eval_set
+    from research.settings import Settings
+
+    if not args.set and not args.all:
+        print("error: give --set FILE or --all", file=sys.stderr)
+        return EXIT_USAGE
+    paths = [Path(p) for p in args.set] if args.set else eval_files(Settings().evals_dir)
+    retriever = _index().retriever()
+
+    def search(query, search_filter, depth, exclude):
+        return [h.authority_id for h in retriever.search(query, search_filter, k=depth, exclude=exclude)]
+
+    results = {}
+    for path in paths:
+        items = read_eval_set(path)
+        items = items[: args.limit] if args.limit else items
+        with tqdm(total=sum(1 for i in items if i.gold), desc=path.name, disable=args.quiet, file=sys.stderr) as bar:
+            summary = evaluate_retrieval(items, search, on_item=lambda: bar.update(1))
+        results[path.name] = summary
+        print(format_table(path.name, summary) + "\n")
+    if args.json:
+        print(json.dumps(next(iter(results.values())) if len(results) == 1 else {"sets": results}))
+    return 0
+
+
+def cmd_corpus_list(args) -> int:
+    """Sources, jurisdictions, record counts and ingest status."""
+    index = _index()
+    statuses = {s.name: s for s in index.store.statuses()}
+    rows = []
+    for m in index.manifests():
+        s = statuses.get(m.name)
+        rows.append({
+            "source": m.name, "title": m.title, "jurisdiction": m.jurisdiction, "kind": m.kind,
+            "expected_records": m.expected_records, "records_read": s.records_read if s else None,
+            "authorities": s.authorities if s else 0, "chunks": s.chunks if s else 0,
+            "status": s.status if s else "not ingested", "ingested_at": s.updated_at if s else None,
+            "version": m.version,
+        })
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    print(f"{'source':<12}{'jurisdiction':<13}{'kind':<9}{'records':>9}{'indexed':>9}{'chunks':>9}  status")
+    for r in rows:
+        print(f"{r['source']:<12}{r['jurisdiction']:<13}{r['kind']:<9}{r['expected_records']:>9}"
+              f"{r['authorities']:>9}{r['chunks']:>9}  {r['status']}" + (f" ({r['ingested_at']})" if r["ingested_at"] else ""))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `research`."""
+    parser = argparse.ArgumentParser(prog="research", description="Legal research assistant: index, search, evaluate.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="load, chunk, embed and index corpus sources (idempotent, resumable)")
+    p.add_argument("--source", action="append", metavar="NAME", help="a source to ingest (repeatable; default all)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="ranked authorities for a query")
+    p.add_argument("query")
+    p.add_argument("--jurisdiction", action="append", choices=JURISDICTIONS, help="repeatable; default all")
+    p.add_argument("--kind", action="append", choices=KINDS, help="statute or opinion; default both")
+    p.add_argument("--k", type=int, default=10, help="number of authorities (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("eval", help="evaluations")
+    eval_sub = p.add_subparsers(dest="eval_command", required=True)
+    r = eval_sub.add_parser("retrieval", help="authority-level recall@1/10/100 and MRR@10 of an eval set")
+    r.add_argument("--set", action="append", metavar="FILE", help=".jsonl or .jsonl.gz (repeatable)")
+    r.add_argument("--all", action="store_true", help="every set in the evals directory")
+    r.add_argument("--limit", type=int, help="only the first N items of each set")
+    r.add_argument("--json", action="store_true", help="print one JSON object last")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_eval_retrieval)
+
+    p = sub.add_parser("corpus", help="corpus sources")
+    corpus_sub = p.add_subparsers(dest="corpus_command", required=True)
+    c = corpus_sub.add_parser("list", help="sources, jurisdictions, record counts, ingest status")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_corpus_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `research`."""
+    from research.corpus import CorpusError
+    from research.evaluate import EvalSetError
+    from research.wiring import IndexMissingError
+
+    _configure()
+    args = build_parser().parse_args(argv)
+    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+        print("error: --k must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except (CorpusError, EvalSetError, IndexMissingError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

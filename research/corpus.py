@@ -1,0 +1,193 @@
+"""Corpus sources: manifests in `corpora/*.toml` and loaders for the mirror's JSONL.gz files.
+
+A loader checks the file's sha256 against its manifest and parses every line before anything is
+indexed, so a missing or corrupt file fails with an error that names the file and line and leaves
+the existing index untouched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import tomllib
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from research.domain import Authority
+
+REQUIRED_MANIFEST_KEYS = (
+    "name", "title", "jurisdiction", "kind", "file", "sha256", "expected_records",
+    "upstream", "version", "licence", "fields",
+)
+
+
+class CorpusError(Exception):
+    """A corpus file or manifest cannot be used; the message names the file (and line)."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a corpus source is, where its file is in the mirror, and how its fields map."""
+
+    name: str
+    title: str
+    jurisdiction: str
+    kind: str
+    file: str
+    sha256: str
+    expected_records: int
+    upstream: str
+    version: str
+    licence: str
+    fields: dict[str, str]
+    commit: str | None = None
+    official_url: str | None = None
+
+
+def load_manifests(manifests_dir: Path) -> list[Manifest]:
+    """Read every `*.toml` manifest in `manifests_dir`, sorted by name."""
+    manifests = []
+    for path in sorted(manifests_dir.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise CorpusError(f"{path}: not valid TOML: {exc}") from exc
+        missing = [k for k in REQUIRED_MANIFEST_KEYS if k not in data]
+        if missing:
+            raise CorpusError(f"{path}: manifest lacks {', '.join(missing)}")
+        manifests.append(Manifest(**data))
+    if not manifests:
+        raise CorpusError(f"{manifests_dir}: no corpus manifests (*.toml) found")
+    return sorted(manifests, key=lambda m: m.name)
+
+
+def select_manifests(manifests: list[Manifest], names: list[str] | None) -> list[Manifest]:
+    """The manifests named (all when `names` is empty); unknown names raise CorpusError."""
+    if not names:
+        return manifests
+    by_name = {m.name: m for m in manifests}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise CorpusError(
+            f"unknown source {', '.join(unknown)}; known sources: {', '.join(sorted(by_name))}"
+        )
+    return [by_name[n] for n in names]
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class LoadReport:
+    """What a load read and what it skipped, by reason."""
+
+    source: str
+    read: int = 0
+    skipped: Counter = field(default_factory=Counter)
+
+    @property
+    def kept(self) -> int:
+        """Records that became authorities."""
+        return self.read - sum(self.skipped.values())
+
+
+_REPEALED_TEXT = re.compile(
+    r"^\W*(\[?§+\s*[\w.\-:]+(\s+to\s+[\w.\-:]+)?\]?\s*)?(\w[\w\s,.'\-]*\.\s*)?(repealed|reserved)\b",
+    re.IGNORECASE,
+)
+_REPEALED_HEADING = re.compile(r"(^repealed\b)|([\[(]\s*(repealed|reserved)\s*[\])]\.?\s*$)|(^reserved\.?$)", re.I)
+
+
+def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
+    """Why a record is not indexed ("empty", "repealed"), or None to keep it."""
+    if kind == "statute":
+        status = (record.get("status") or "").lower()
+        short = len(text) < 400
+        if status == "repealed" or (short and (_REPEALED_TEXT.match(text) or _REPEALED_HEADING.search(heading))):
+            return "repealed"
+        if "§" not in text and len(text) < 300 and record.get("jurisdiction") == "US-HI":
+            return "empty"  # Hawaii records that hold only a Part heading
+    if len(re.findall(r"\w+", text)) < 5:
+        return "empty"
+    return None
+
+
+def _authority(manifest: Manifest, record: dict) -> Authority:
+    f = manifest.fields
+
+    def get(key: str, default=None):
+        return record.get(f[key], default) if key in f else default
+
+    text = get("text") or ""
+    if manifest.kind == "opinion":
+        citations = tuple(get("citations") or ())
+        us_cites = [c for c in citations if " U.S. " in c]
+        year = get("year")
+        return Authority(
+            id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction,
+            kind="opinion", citation=(us_cites or list(citations) or [record["id"]])[0],
+            heading=get("case_name") or "", text=text, url=get("url"),
+            year=int(year) if year else None, court=get("court"), reporter_citations=citations,
+        )
+    path = get("hierarchy")
+    if path is None and get("chapter"):
+        path = [f"Chapter {get('chapter')} {get('chapter_title') or ''}".strip()]
+    url = get("url")
+    if url is None and manifest.official_url:
+        url = manifest.official_url.format(section=record.get("section", ""), title=record.get("title", ""))
+    return Authority(
+        id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction, kind="statute",
+        citation=get("citation") or record["id"], heading=(get("heading") or "").strip(), text=text,
+        heading_path=tuple(path or ()), url=url,
+    )
+
+
+def load_source(manifest: Manifest, corpus_dir: Path, verify_checksum: bool = True) -> tuple[list[Authority], LoadReport]:
+    """Read and validate one source file fully; raise CorpusError naming file and line on any defect."""
+    path = corpus_dir / manifest.file
+    if not path.is_file():
+        raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
+    if verify_checksum:
+        actual = file_sha256(path)
+        if actual != manifest.sha256:
+            raise CorpusError(
+                f"{path}: checksum mismatch (sha256 {actual}, manifest {manifest.name} expects {manifest.sha256})"
+            )
+    report = LoadReport(source=manifest.name)
+    authorities: list[Authority] = []
+    seen: set[str] = set()
+    line_no = 0
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for line_no, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CorpusError(f"{path}: line {line_no}: bad JSON: {exc.msg}") from exc
+                if not isinstance(record, dict) or not record.get("id"):
+                    raise CorpusError(f"{path}: line {line_no}: record has no id")
+                report.read += 1
+                authority = _authority(manifest, record)
+                reason = skip_reason(record, authority.text.strip(), authority.heading, manifest.kind)
+                if reason is None and authority.id in seen:
+                    reason = "duplicate id"
+                if reason:
+                    report.skipped[reason] += 1
+                    continue
+                seen.add(authority.id)
+                authorities.append(authority)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: line {line_no + 1}: unreadable ({exc})") from exc
+    return authorities, report

@@ -1,0 +1,136 @@
+"""Retrieval evaluation on sets in the format of `../shared/evals` (JSONL or JSONL.gz).
+
+Relevance is per authority: a ranked list of authorities (chunks already rolled up) is scored
+against each item's gold ids. recall@k is the share of an item's gold found in its top k,
+averaged over items; MRR@10 uses the first gold in the top 10; hit@k says whether any gold is in
+the top k. Items without gold (unanswerable questions) are not scored for retrieval.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from research.domain import SearchFilter
+
+CUTOFFS = (1, 3, 5, 10, 100)
+
+
+class EvalSetError(ValueError):
+    """An eval file cannot be read; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    """One query with its gold authority ids and the jurisdictions to search."""
+
+    id: str
+    query: str
+    gold: frozenset[str]
+    jurisdictions: tuple[str, ...]
+    exclude: frozenset[str]
+
+    @property
+    def group(self) -> str:
+        """The jurisdiction label used for per-jurisdiction results."""
+        return "+".join(self.jurisdictions) if self.jurisdictions else "all"
+
+
+def read_eval_set(path: Path) -> list[EvalItem]:
+    """Items of a `.jsonl` or `.jsonl.gz` eval file; a defect raises EvalSetError with file and line."""
+    if not path.is_file():
+        raise EvalSetError(f"{path}: eval set not found")
+    opener = gzip.open if path.name.endswith(".gz") else open
+    items = []
+    try:
+        with opener(path, "rt", encoding="utf-8") as lines:
+            for line_no, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise EvalSetError(f"{path}: line {line_no}: bad JSON: {exc.msg}") from exc
+                query = record.get("query") or record.get("question")
+                if not isinstance(record, dict) or not query:
+                    raise EvalSetError(f"{path}: line {line_no}: item has no query or question")
+                jurisdiction = record.get("jurisdiction")
+                jurisdictions = (jurisdiction,) if isinstance(jurisdiction, str) else tuple(jurisdiction or ())
+                gold = frozenset(g["id"] if isinstance(g, dict) else str(g) for g in record.get("gold") or ())
+                exclude = frozenset([record["source_opinion_id"]]) if record.get("source_opinion_id") else frozenset()
+                items.append(EvalItem(str(record.get("id", line_no)), query, gold, jurisdictions, exclude))
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise EvalSetError(f"{path}: unreadable: {exc}") from exc
+    return items
+
+
+def item_metrics(ranked: list[str], gold: frozenset[str]) -> dict[str, float]:
+    """recall@k, hit@k and MRR@10 of one ranked list of authority ids."""
+    metrics = {}
+    for k in CUTOFFS:
+        found = len(gold.intersection(ranked[:k]))
+        metrics[f"recall@{k}"] = found / len(gold)
+        metrics[f"hit@{k}"] = 1.0 if found else 0.0
+    metrics["mrr@10"] = next((1.0 / rank for rank, a in enumerate(ranked[:10], 1) if a in gold), 0.0)
+    return metrics
+
+
+def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
+    return {key: round(sum(r[key] for r in rows) / len(rows), 4) for key in rows[0]} if rows else {}
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+Search = Callable[[str, SearchFilter, int, frozenset], list[str]]
+
+
+def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 100,
+                       on_item: Callable[[], None] | None = None) -> dict:
+    """Run every scorable item through `search` and aggregate metrics overall and per jurisdiction."""
+    per_item: list[tuple[EvalItem, dict[str, float]]] = []
+    latencies: list[float] = []
+    for item in items:
+        if not item.gold:
+            continue
+        began = time.perf_counter()
+        ranked = search(item.query, SearchFilter(jurisdictions=item.jurisdictions), depth, item.exclude)
+        latencies.append((time.perf_counter() - began) * 1000)
+        per_item.append((item, item_metrics(ranked, item.gold)))
+        if on_item:
+            on_item()
+    groups: dict[str, list[dict[str, float]]] = {}
+    for item, metrics in per_item:
+        groups.setdefault(item.group, []).append(metrics)
+    summary = {"n": len(per_item), **_mean([m for _, m in per_item])}
+    summary["by_jurisdiction"] = {g: {"n": len(rows), **_mean(rows)} for g, rows in sorted(groups.items())}
+    summary["latency_ms"] = {"p50": round(statistics.median(latencies), 1) if latencies else 0.0,
+                             "p95": round(_percentile(latencies, 0.95), 1)}
+    return summary
+
+
+def format_table(name: str, summary: dict) -> str:
+    """A plain-text table of a summary, one row overall and one per jurisdiction."""
+    cols = ["n", "recall@1", "recall@10", "recall@100", "mrr@10", "hit@3", "hit@10"]
+    lines = [f"{name}", f"{'group':<28}" + "".join(f"{c:>11}" for c in cols)]
+    rows = [("overall", summary)] + list(summary.get("by_jurisdiction", {}).items())
+    for group, metrics in rows:
+        lines.append(f"{group:<28}" + "".join(
+            f"{metrics.get(c, 0):>11}" if c == "n" else f"{metrics.get(c, 0):>11.3f}" for c in cols))
+    lat = summary.get("latency_ms", {})
+    lines.append(f"latency per query: p50 {lat.get('p50', 0)} ms, p95 {lat.get('p95', 0)} ms")
+    return "\n".join(lines)
+
+
+def eval_files(directory: Path) -> list[Path]:
+    """The eval sets (`*.jsonl`, `*.jsonl.gz`) in a directory, sorted."""
+    return sorted(p for p in directory.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz")))

@@ -1,0 +1,134 @@
+"""Ingest: load, chunk, embed and index corpus sources; idempotent and resumable.
+
+Every pending source file is validated in full before anything is written. Chunk ids are
+deterministic, so a rerun after a kill skips the vectors already stored and writes only the rest;
+a source is marked ready only when all its vectors are in. The lexical index is rebuilt from the
+catalogue when the set of ready sources changed, and replaced atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from tqdm import tqdm
+
+from research.chunk import chunk_authority
+from research.chunkstore import ChunkStore, SourceStatus, now
+from research.corpus import CorpusError, Manifest, file_sha256, load_source
+from research.lexical import LexicalIndex
+
+log = logging.getLogger(__name__)
+
+CHUNKER_VERSION = "2"
+EMBED_BATCH = 512
+
+
+@dataclass
+class SourceReport:
+    """What ingest did with one source."""
+
+    source: str
+    records_read: int = 0
+    skipped: dict = field(default_factory=dict)
+    chunks_total: int = 0
+    chunks_written: int = 0
+    chunks_removed: int = 0
+    up_to_date: bool = False
+
+    def as_dict(self) -> dict:
+        """Plain dict for JSON output."""
+        return dict(self.__dict__)
+
+
+def chunker_id(max_tokens: int) -> str:
+    """Identifies the chunking, so a changed chunker re-ingests."""
+    return f"v{CHUNKER_VERSION}-max{max_tokens}"
+
+
+def _is_current(store: ChunkStore, vectors, manifest: Manifest, sha256: str, chunker: str) -> bool:
+    status = store.source_status(manifest.name)
+    return bool(
+        status and status.status == "ready" and status.sha256 == sha256 and status.chunker == chunker
+        and len(vectors.ids_for_source(manifest.name)) == status.chunks
+    )
+
+
+def ingest_sources(
+    manifests: list[Manifest],
+    corpus_dir: Path,
+    store: ChunkStore,
+    vectors,
+    embedder,
+    lexical_dir: Path,
+    max_tokens: int = 256,
+    progress: bool = True,
+    on_batch: Callable[[str, int], None] | None = None,
+) -> list[SourceReport]:
+    """Bring the index up to date with the given sources; return one report per source."""
+    chunker = chunker_id(max_tokens)
+    reports: list[SourceReport] = []
+    pending = []
+    for manifest in manifests:
+        path = corpus_dir / manifest.file
+        if not path.is_file():
+            raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
+        sha256 = file_sha256(path)
+        if sha256 != manifest.sha256:
+            raise CorpusError(f"{path}: checksum mismatch (sha256 {sha256}, manifest {manifest.name} expects {manifest.sha256})")
+        if _is_current(store, vectors, manifest, sha256, chunker):
+            status = store.source_status(manifest.name)
+            reports.append(SourceReport(manifest.name, status.records_read, status.skipped, status.chunks, 0, 0, True))
+            continue
+        authorities, load_report = load_source(manifest, corpus_dir, verify_checksum=False)
+        pending.append((manifest, sha256, authorities, load_report))
+
+    for manifest, sha256, authorities, load_report in pending:
+        chunks = []
+        for authority in tqdm(authorities, desc=f"chunk {manifest.name}", unit="rec", disable=not progress):
+            chunks.extend(chunk_authority(authority, max_tokens))
+        status = SourceStatus(
+            name=manifest.name, sha256=sha256, chunker=chunker, status="embedding",
+            records_read=load_report.read, skipped=dict(load_report.skipped), authorities=len(authorities),
+            chunks=len(chunks), version=manifest.version, updated_at=now(),
+        )
+        store.replace_source(manifest.name, authorities, chunks, status)
+        new_ids = {c.id for c in chunks}
+        stored = vectors.ids_for_source(manifest.name)
+        stale = sorted(stored - new_ids)
+        if stale:
+            vectors.delete(stale)
+        todo = [c for c in chunks if c.id not in stored]
+        with tqdm(total=len(todo), desc=f"embed {manifest.name}", unit="chunk", disable=not progress) as bar:
+            for i in range(0, len(todo), EMBED_BATCH):
+                batch = todo[i:i + EMBED_BATCH]
+                vectors.add(batch, embedder.encode([c.indexed_text for c in batch]))
+                bar.update(len(batch))
+                if on_batch:
+                    on_batch(manifest.name, i + len(batch))
+        store.set_status(SourceStatus(**{**status.__dict__, "status": "ready", "updated_at": now()}))
+        reports.append(SourceReport(manifest.name, load_report.read, dict(load_report.skipped), len(chunks),
+                                    len(todo), len(stale)))
+
+    rebuild_lexical_if_stale(store, lexical_dir, progress)
+    order = {m.name: i for i, m in enumerate(manifests)}
+    return sorted(reports, key=lambda r: order[r.source])
+
+
+def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: bool = True) -> bool:
+    """Rebuild the lexical index from the catalogue's ready sources when they changed."""
+    fingerprint = store.fingerprint()
+    stamp = lexical_dir / "fingerprint.json"
+    if stamp.is_file() and json.loads(stamp.read_text()) == fingerprint:
+        return False
+    ready = {s.name for s in store.statuses() if s.status == "ready"}
+    docs = []
+    for batch in tqdm(store.iter_chunks(), desc="lexical index", unit="batch", disable=not progress):
+        docs.extend((c.id, c.jurisdiction, c.kind, c.indexed_text) for c in batch if c.source in ready)
+    if docs:
+        LexicalIndex.build(docs).save(lexical_dir)
+        stamp.write_text(json.dumps(fingerprint))
+    return True

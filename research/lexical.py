@@ -1,0 +1,97 @@
+"""Lexical search: a legal-aware analyser and a bm25s index with jurisdiction/kind filters."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from research.domain import SearchFilter
+
+# Section numbers ("42-3505.01", "6-1-1304", "521-44", "28:2-725") stay whole tokens; words split.
+_TOKEN = re.compile(r"\d+[a-z]*(?:[\-.:]\d+[a-z]*)+|[a-z]+(?:'[a-z]+)?|\d+[a-z]*")
+_STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"shall", "may", "section", "subsection", "paragraph"}
+
+
+@functools.cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=500_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def analyse(text: str) -> list[str]:
+    """Lowercased, stopword-free, stemmed tokens; section numbers kept whole."""
+    return [_stem(t) if t[0].isalpha() else t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
+
+
+class LexicalIndex:
+    """BM25 over documents (chunks), each with a jurisdiction and kind for filtering."""
+
+    def __init__(self, retriever: bm25s.BM25, doc_ids: list[str], jurisdictions: np.ndarray, kinds: np.ndarray):
+        self._retriever = retriever
+        self.doc_ids = doc_ids
+        self._jurisdictions = jurisdictions
+        self._kinds = kinds
+        self._masks: dict[SearchFilter, np.ndarray | None] = {}
+
+    @classmethod
+    def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+        """Index (doc id, jurisdiction, kind, text) tuples."""
+        retriever = bm25s.BM25(k1=k1, b=b)
+        retriever.index([analyse(text) or [""] for _, _, _, text in docs], show_progress=False)
+        return cls(retriever, [d[0] for d in docs], np.array([d[1] for d in docs]), np.array([d[2] for d in docs]))
+
+    def save(self, directory: Path) -> None:
+        """Write the index atomically (a temporary directory renamed into place)."""
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self._retriever.save(str(tmp / "bm25"))
+        (tmp / "docs.json").write_text(json.dumps({
+            "ids": self.doc_ids, "jurisdictions": self._jurisdictions.tolist(), "kinds": self._kinds.tolist(),
+        }))
+        shutil.rmtree(directory, ignore_errors=True)
+        tmp.rename(directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalIndex":
+        """Load an index written by `save`."""
+        retriever = bm25s.BM25.load(str(directory / "bm25"))
+        docs = json.loads((directory / "docs.json").read_text())
+        return cls(retriever, docs["ids"], np.array(docs["jurisdictions"]), np.array(docs["kinds"]))
+
+    def _mask(self, search_filter: SearchFilter) -> np.ndarray | None:
+        if search_filter not in self._masks:
+            mask = None
+            if search_filter.jurisdictions:
+                mask = np.isin(self._jurisdictions, search_filter.jurisdictions)
+            if search_filter.kinds:
+                kinds = np.isin(self._kinds, search_filter.kinds)
+                mask = kinds if mask is None else mask & kinds
+            self._masks[search_filter] = mask
+        return self._masks[search_filter]
+
+    def search(self, query: str, k: int, search_filter: SearchFilter = SearchFilter()) -> list[tuple[str, float]]:
+        """The k best documents passing the filter, best first, with BM25 scores (zero scores left out)."""
+        vocab = self._retriever.vocab_dict
+        tokens = [t for t in analyse(query) if t in vocab]
+        if not tokens or k <= 0:
+            return []
+        scores = self._retriever.get_scores(tokens)
+        mask = self._mask(search_filter)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.doc_ids[i], float(scores[i])) for i in top if scores[i] > 0]
