@@ -1,0 +1,28 @@
+# Two entry points (see README): `make run` and `make test`. Both install into .venv/ first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_VERBOSITY := error
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run test benchmark
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/research ingest
+	$(BIN)/streamlit run app.py --server.headless true --server.address 127.0.0.1 --browser.gatherUsageStats false
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+benchmark: $(INSTALLED)
+	$(BIN)/python benchmarks/run.py

@@ -1,0 +1,118 @@
+"""Shared fixtures: an invented corpus (not copies of real law), manifests, and a hashing embedder."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+MIRROR = SHARED / "corpora"
+
+# Invented statutes of an imaginary code, written for these tests.
+INVENTED_SECTIONS = [
+    {"id": "us-dc:dc-code:99-101", "citation": "D.C. Code § 99-101", "section": "99-101",
+     "heading": "Lantern permits.",
+     "hierarchy": ["Title 99 — Invented Matters.", "Chapter 1 — Lanterns."],
+     "text": "  (a) No person shall hang a paper lantern over a public sidewalk without a lantern permit.\n"
+             "  (b) A lantern permit expires 90 days after it is issued.\n"
+             "    (1) The Lantern Office may renew a permit once.\n"
+             "    (2) A renewed permit expires 30 days after renewal.\n"
+             "  (c) A person who violates subsection (a) shall pay a fine of $25."},
+    {"id": "us-dc:dc-code:99-102", "citation": "D.C. Code § 99-102", "section": "99-102",
+     "heading": "Goat grazing in parks.",
+     "hierarchy": ["Title 99 — Invented Matters.", "Chapter 2 — Goats."],
+     "text": "  (a) Goats may graze in a municipal park only between sunrise and noon.\n"
+             "  (b) The owner of a grazing goat shall remove its droppings within one hour."},
+    {"id": "us-dc:dc-code:99-103", "citation": "D.C. Code § 99-103", "section": "99-103",
+     "heading": "Repealed.", "hierarchy": ["Title 99 — Invented Matters."], "text": "Repealed."},
+    {"id": "us-dc:dc-code:99-104", "citation": "D.C. Code § 99-104", "section": "99-104",
+     "heading": "Bicycle bells.", "hierarchy": ["Title 99 — Invented Matters.", "Chapter 3 — Bicycles."],
+     "text": "Every bicycle ridden on a shared path shall carry a bell audible at 30 meters, and the rider "
+             "shall ring the bell before overtaking a pedestrian."},
+    {"id": "us-dc:dc-code:99-105", "citation": "D.C. Code § 99-105", "section": "99-105",
+     "heading": "Empty.", "hierarchy": [], "text": ""},
+]
+
+INVENTED_OPINION = {
+    "id": "cl-cluster:9999001", "case_name": "Pemberton v. Lantern Office", "citations": ["901 U.S. 77", "88 S. Ct. 1"],
+    "year": 2031, "court_name": "Supreme Court of the United States", "url": "https://example.invalid/9999001",
+    "text": "901 U.S. 77 (2031)\n\nPEMBERTON v. LANTERN OFFICE.\n\nThe petitioner hung a lantern.\n\n"
+            "[*78] We hold that a lantern permit is a license, not a property right.\n\n"
+            "[*79] The judgment is affirmed.",
+}
+
+
+def write_jsonl_gz(path: Path, records: list[dict]) -> Path:
+    """Write records as a gzipped JSON-lines file."""
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record) + "\n")
+    return path
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(directory: Path, name: str, file: str, sha: str, kind: str = "statute",
+                   jurisdiction: str = "US-DC", expected: int = 0) -> Path:
+    """Write a TOML manifest for an invented source."""
+    fields = ('id = "id"\ncase_name = "case_name"\ncitations = "citations"\nyear = "year"\n'
+              'court = "court_name"\ntext = "text"\nurl = "url"\n') if kind == "opinion" else (
+              'id = "id"\ncitation = "citation"\nsection = "section"\nheading = "heading"\n'
+              'text = "text"\nhierarchy = "hierarchy"\n')
+    path = directory / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\ntitle = "Invented {name}"\njurisdiction = "{jurisdiction}"\nkind = "{kind}"\n'
+        f'file = "{file}"\nsha256 = "{sha}"\nexpected_records = {expected}\nupstream = "tests"\n'
+        f'version = "test fixture"\nlicence = "written for the tests"\n\n[fields]\n{fields}'
+    )
+    return path
+
+
+@pytest.fixture
+def invented_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    """(corpus_dir, manifests_dir) holding an invented statute source and an invented opinion source."""
+    corpus, manifests = tmp_path / "corpora", tmp_path / "manifests"
+    corpus.mkdir()
+    manifests.mkdir()
+    statutes = write_jsonl_gz(corpus / "invented_code.jsonl.gz",
+                              [{**s, "jurisdiction": "US-DC"} for s in INVENTED_SECTIONS])
+    opinions = write_jsonl_gz(corpus / "invented_opinions.jsonl.gz", [INVENTED_OPINION])
+    write_manifest(manifests, "invented-code", statutes.name, sha256_of(statutes), expected=len(INVENTED_SECTIONS))
+    write_manifest(manifests, "invented-opinions", opinions.name, sha256_of(opinions), kind="opinion",
+                   jurisdiction="US-federal", expected=1)
+    return corpus, manifests
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-words vectors: fast, no model, similar texts get similar vectors."""
+
+    name = "hashing"
+    dimension = 64
+
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+@pytest.fixture
+def hashing_embedder() -> HashingEmbedder:
+    return HashingEmbedder()

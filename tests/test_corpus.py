@@ -1,0 +1,94 @@
+"""Loaders: validation errors name file and line; records are skipped for stated reasons."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from research.corpus import CorpusError, load_manifests, load_source, select_manifests, skip_reason
+from tests.conftest import INVENTED_SECTIONS, sha256_of, write_manifest
+
+
+def test_loads_invented_statutes_and_reports_skips(invented_corpus):
+    corpus, manifests = invented_corpus
+    manifest = select_manifests(load_manifests(manifests), ["invented-code"])[0]
+    authorities, report = load_source(manifest, corpus)
+    assert report.read == len(INVENTED_SECTIONS)
+    assert dict(report.skipped) == {"repealed": 1, "empty": 1}
+    assert [a.id for a in authorities] == ["us-dc:dc-code:99-101", "us-dc:dc-code:99-102", "us-dc:dc-code:99-104"]
+    first = authorities[0]
+    assert first.kind == "statute" and first.jurisdiction == "US-DC"
+    assert first.heading_path == ("Title 99 — Invented Matters.", "Chapter 1 — Lanterns.")
+
+
+def test_opinion_record_maps_to_reporter_citation(invented_corpus):
+    corpus, manifests = invented_corpus
+    manifest = select_manifests(load_manifests(manifests), ["invented-opinions"])[0]
+    (opinion,), _ = load_source(manifest, corpus)
+    assert opinion.citation == "901 U.S. 77"
+    assert opinion.heading == "Pemberton v. Lantern Office" and opinion.year == 2031
+    assert opinion.display_title == "Pemberton v. Lantern Office, 901 U.S. 77 (2031)"
+
+
+def test_duplicate_ids_are_skipped(tmp_path):
+    record = '{"id": "us-dc:dc-code:1-1", "citation": "D.C. Code § 1-1", "heading": "H.", "text": "one two three four five six"}\n'
+    path = tmp_path / "dup.jsonl.gz"
+    with gzip.open(path, "wt") as f:
+        f.write(record + record)
+    write_manifest(tmp_path, "dup", path.name, sha256_of(path))
+    authorities, report = load_source(load_manifests(tmp_path)[0], tmp_path)
+    assert len(authorities) == 1 and report.skipped["duplicate id"] == 1
+
+
+@pytest.mark.parametrize("defect, expected", [
+    ("missing", "corpus file not found"),
+    ("checksum", "checksum mismatch"),
+    ("bad_json", "line 2: bad JSON"),
+    ("bad_gzip", "unreadable"),
+    ("no_id", "line 1: record has no id"),
+])
+def test_defective_files_raise_errors_naming_file_and_line(tmp_path, defect, expected):
+    path = tmp_path / "broken.jsonl.gz"
+    good = '{"id": "x:1", "text": "a b c d e f"}\n'
+    if defect == "bad_json":
+        with gzip.open(path, "wt") as f:
+            f.write(good + '{"id": "x:2", "text": \n')
+    elif defect == "bad_gzip":
+        path.write_bytes(gzip.compress(good.encode())[:30])
+    elif defect == "no_id":
+        with gzip.open(path, "wt") as f:
+            f.write('{"text": "no id here at all"}\n')
+    elif defect in ("checksum",):
+        with gzip.open(path, "wt") as f:
+            f.write(good)
+    sha = "0" * 64 if defect in ("checksum", "missing") or not path.exists() else sha256_of(path)
+    write_manifest(tmp_path, "broken", path.name, sha)
+    with pytest.raises(CorpusError) as err:
+        load_source(load_manifests(tmp_path)[0], tmp_path)
+    assert str(path) in str(err.value)
+    assert expected in str(err.value)
+
+
+def test_unknown_source_name_is_rejected(invented_corpus):
+    _, manifests = invented_corpus
+    with pytest.raises(CorpusError, match="unknown source nope"):
+        select_manifests(load_manifests(manifests), ["nope"])
+
+
+@pytest.mark.parametrize("text, heading, record, reason", [
+    ("Repealed.", "Definitions.", {}, "repealed"),
+    ("§4-2 REPEALED. L 1970, c 188, §2.", "REPEALED", {}, "repealed"),
+    ("", "Affidavit registration. (Repealed)", {}, "repealed"),
+    ("", "Words", {"status": "repealed"}, "repealed"),
+    ("B. School Impact Fees", "Subpart heading", {"jurisdiction": "US-HI"}, "empty"),
+    ("Too short.", "Heading", {}, "empty"),
+    ("The word county includes the city and county of Honolulu.", "County", {}, None),
+])
+def test_skip_reasons(text, heading, record, reason):
+    assert skip_reason(record, text, heading, "statute") == reason
+
+
+def test_real_manifests_are_complete():
+    manifests = load_manifests(Path(__file__).resolve().parents[1] / "corpora")
+    assert {m.jurisdiction for m in manifests} == {"US-DC", "US-HI", "US-CO", "US-federal"}
+    assert all(len(m.sha256) == 64 and m.expected_records > 0 and m.upstream for m in manifests)

@@ -1,0 +1,117 @@
+"""Ingest: idempotent, resumable after a kill, and corrupt files leave the index untouched."""
+
+import gzip
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from research.chunkstore import ChunkStore
+from research.corpus import CorpusError, load_manifests
+from research.ingest import ingest_sources
+from research.lexical import LexicalIndex
+from research.vectorstore import ChromaVectorStore
+from tests.conftest import HashingEmbedder, sha256_of, write_jsonl_gz, write_manifest
+
+
+def open_index(root: Path):
+    return ChunkStore(root / "catalog.sqlite"), ChromaVectorStore("test-passages", path=root / "chroma")
+
+
+def run_ingest(corpus, manifests, root, embedder, **kw):
+    store, vectors = open_index(root)
+    reports = ingest_sources(load_manifests(manifests), corpus, store, vectors, embedder, root / "lexical",
+                             progress=False, **kw)
+    return reports, store, vectors
+
+
+def test_ingest_reports_counts_and_rerun_adds_nothing(invented_corpus, tmp_path, hashing_embedder):
+    corpus, manifests = invented_corpus
+    reports, store, vectors = run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
+    by_source = {r.source: r for r in reports}
+    code = by_source["invented-code"]
+    assert (code.records_read, code.skipped, code.up_to_date) == (5, {"repealed": 1, "empty": 1}, False)
+    assert code.chunks_written == code.chunks_total == 3
+    assert vectors.count() == sum(r.chunks_total for r in reports)
+
+    calls = hashing_embedder.calls
+    again, store, vectors = run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
+    assert all(r.up_to_date and r.chunks_written == 0 for r in again)
+    assert hashing_embedder.calls == calls
+    assert vectors.count() == sum(r.chunks_total for r in reports)
+
+
+def test_lexical_index_is_built_and_searchable(invented_corpus, tmp_path, hashing_embedder):
+    corpus, manifests = invented_corpus
+    run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
+    lexical = LexicalIndex.load(tmp_path / "ix" / "lexical")
+    (best, _), *_ = lexical.search("goats grazing in a park", 3)
+    assert best.startswith("us-dc:dc-code:99-102#")
+
+
+def test_changed_source_replaces_stale_chunks(invented_corpus, tmp_path, hashing_embedder):
+    corpus, manifests = invented_corpus
+    run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
+    records = [json.loads(l) for l in gzip.open(corpus / "invented_code.jsonl.gz", "rt")]
+    records[1]["text"] = "  (a) Goats may graze in a municipal park at any hour."
+    write_jsonl_gz(corpus / "invented_code.jsonl.gz", records)
+    write_manifest(manifests, "invented-code", "invented_code.jsonl.gz", sha256_of(corpus / "invented_code.jsonl.gz"))
+    reports, store, vectors = run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
+    code = next(r for r in reports if r.source == "invented-code")
+    assert code.chunks_written == 1 and code.chunks_removed == 1
+    assert vectors.ids_for_source("invented-code") == set(store.chunk_ids("invented-code"))
+
+
+def test_corrupt_file_fails_before_touching_the_index(invented_corpus, tmp_path, hashing_embedder):
+    corpus, manifests = invented_corpus
+    _, store, vectors = run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
+    before = (vectors.count(), store.fingerprint())
+    path = corpus / "invented_code.jsonl.gz"
+    with gzip.open(path, "wt") as f:
+        f.write('{"id": "us-dc:dc-code:99-101", "text": "fine text here for sure"}\n{broken\n')
+    write_manifest(manifests, "invented-code", path.name, sha256_of(path))
+    with pytest.raises(CorpusError, match=r"invented_code.jsonl.gz: line 2"):
+        run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
+    store, vectors = open_index(tmp_path / "ix")
+    assert (vectors.count(), store.fingerprint()) == before
+
+
+def test_resume_after_kill_finishes_without_duplicates_or_loss(tmp_path):
+    corpus, manifests = tmp_path / "corpora", tmp_path / "manifests"
+    corpus.mkdir()
+    manifests.mkdir()
+    records = [{"id": f"us-dc:dc-code:98-{i}", "citation": f"D.C. Code § 98-{i}", "section": f"98-{i}",
+                "heading": f"Invented rule {i}.", "hierarchy": ["Title 98"],
+                "text": f"  (a) Invented rule number {i} requires a permit for lantern {i}.\n  (b) Fee {i} dollars."}
+               for i in range(1500)]
+    path = write_jsonl_gz(corpus / "many.jsonl.gz", records)
+    write_manifest(manifests, "many", path.name, sha256_of(path))
+    script = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+        from pathlib import Path
+        from tests.conftest import HashingEmbedder
+        from tests.test_ingest import run_ingest
+        def crash(source, done):
+            if done >= 1024:
+                os._exit(9)  # simulated kill after two embedding batches
+        run_ingest(Path({str(corpus)!r}), Path({str(manifests)!r}), Path({str(tmp_path / 'ix')!r}),
+                   HashingEmbedder(), on_batch=crash)
+    """)
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert killed.returncode == 9, killed.stderr
+    store, vectors = open_index(tmp_path / "ix")
+    assert store.source_status("many").status == "embedding"
+    partial = vectors.count()
+    assert 0 < partial < 1500
+    del store, vectors
+
+    reports, store, vectors = run_ingest(corpus, manifests, tmp_path / "ix", HashingEmbedder())
+    (report,) = reports
+    assert report.chunks_total == 1500 and report.chunks_written == 1500 - partial
+    assert vectors.count() == 1500
+    assert vectors.ids_for_source("many") == set(store.chunk_ids("many"))
+    assert store.source_status("many").status == "ready"
