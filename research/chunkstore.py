@@ -60,6 +60,13 @@ def _chunk(row: tuple) -> Chunk:
     return Chunk(*row)
 
 
+def _authority(row: tuple) -> Authority:
+    (aid, source, jur, kind, citation, heading, path, url, year, court, cites, text) = row
+    return Authority(id=aid, source=source, jurisdiction=jur, kind=kind, citation=citation, heading=heading,
+                     text=text, heading_path=tuple(json.loads(path)), url=url, year=year, court=court,
+                     reporter_citations=tuple(json.loads(cites)))
+
+
 class ChunkStore:
     """SQLite catalogue of authorities, chunks and source status."""
 
@@ -154,12 +161,15 @@ class ChunkStore:
     def authority(self, authority_id: str) -> Authority | None:
         """One authority with its full text."""
         row = self._db.execute("SELECT * FROM authorities WHERE id = ?", (authority_id,)).fetchone()
-        if row is None:
-            return None
-        (aid, source, jur, kind, citation, heading, path, url, year, court, cites, text) = row
-        return Authority(id=aid, source=source, jurisdiction=jur, kind=kind, citation=citation, heading=heading,
-                         text=text, heading_path=tuple(json.loads(path)), url=url, year=year, court=court,
-                         reporter_citations=tuple(json.loads(cites)))
+        return _authority(row) if row else None
+
+    def iter_authorities(self, kind: str | None = None) -> Iterator[Authority]:
+        """Every authority (of one kind), in id order."""
+        query, params = "SELECT * FROM authorities", ()
+        if kind:
+            query, params = query + " WHERE kind = ?", (kind,)
+        for row in self._db.execute(query + " ORDER BY id", params):
+            yield _authority(row)
 
     def citation_index(self) -> list[tuple[str, str, str, str]]:
         """(authority id, jurisdiction, kind, citations joined by '|') for every authority."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -119,16 +120,33 @@ def ingest_sources(
 
 
 def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: bool = True) -> bool:
-    """Rebuild the lexical index from the catalogue's ready sources when they changed."""
+    """Rebuild the lexical indexes (chunks, and whole statute sections) when the ready sources changed.
+
+    Both are written to a temporary directory that replaces the old one only when complete.
+    """
     fingerprint = store.fingerprint()
     stamp = lexical_dir / "fingerprint.json"
     if stamp.is_file() and json.loads(stamp.read_text()) == fingerprint:
         return False
     ready = {s.name for s in store.statuses() if s.status == "ready"}
-    docs = []
+    chunk_docs = []
     for batch in tqdm(store.iter_chunks(), desc="lexical index", unit="batch", disable=not progress):
-        docs.extend((c.id, c.jurisdiction, c.kind, c.indexed_text) for c in batch if c.source in ready)
-    if docs:
-        LexicalIndex.build(docs).save(lexical_dir)
-        stamp.write_text(json.dumps(fingerprint))
+        chunk_docs.extend((c.id, c.jurisdiction, c.kind, c.indexed_text) for c in batch if c.source in ready)
+    if not chunk_docs:
+        return False
+    section_docs = [(a.id, a.jurisdiction, a.kind, section_text(a)) for a in store.iter_authorities("statute")
+                    if a.source in ready]
+    tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    LexicalIndex.build(chunk_docs).save(tmp / "chunks")
+    if section_docs:
+        LexicalIndex.build(section_docs).save(tmp / "sections")
+    (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))
+    shutil.rmtree(lexical_dir, ignore_errors=True)
+    tmp.rename(lexical_dir)
     return True
+
+
+def section_text(authority) -> str:
+    """What the section-level lexical index sees: citation, heading, heading path and full text."""
+    return f"{authority.citation} {authority.heading}\n{' '.join(authority.heading_path)}\n{authority.text}"

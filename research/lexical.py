@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shutil
 from pathlib import Path
 
 import bm25s
@@ -43,6 +42,7 @@ class LexicalIndex:
         self._jurisdictions = jurisdictions
         self._kinds = kinds
         self._masks: dict[SearchFilter, np.ndarray | None] = {}
+        self._position: dict[str, int] | None = None
 
     @classmethod
     def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
@@ -52,16 +52,12 @@ class LexicalIndex:
         return cls(retriever, [d[0] for d in docs], np.array([d[1] for d in docs]), np.array([d[2] for d in docs]))
 
     def save(self, directory: Path) -> None:
-        """Write the index atomically (a temporary directory renamed into place)."""
-        tmp = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        self._retriever.save(str(tmp / "bm25"))
-        (tmp / "docs.json").write_text(json.dumps({
+        """Write the index into `directory` (created)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        self._retriever.save(str(directory / "bm25"))
+        (directory / "docs.json").write_text(json.dumps({
             "ids": self.doc_ids, "jurisdictions": self._jurisdictions.tolist(), "kinds": self._kinds.tolist(),
         }))
-        shutil.rmtree(directory, ignore_errors=True)
-        tmp.rename(directory)
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex":
@@ -80,6 +76,13 @@ class LexicalIndex:
                 mask = kinds if mask is None else mask & kinds
             self._masks[search_filter] = mask
         return self._masks[search_filter]
+
+    def admits(self, doc_id: str, search_filter: SearchFilter) -> bool | None:
+        """Whether a document passes the filter; None when the id is not in this index."""
+        if self._position is None:
+            self._position = {d: i for i, d in enumerate(self.doc_ids)}
+        i = self._position.get(doc_id)
+        return None if i is None else search_filter.admits(self._jurisdictions[i], self._kinds[i])
 
     def search(self, query: str, k: int, search_filter: SearchFilter = SearchFilter()) -> list[tuple[str, float]]:
         """The k best documents passing the filter, best first, with BM25 scores (zero scores left out)."""

@@ -96,9 +96,11 @@ class ResearchIndex:
         if not (self.lexical_dir / "fingerprint.json").is_file():
             raise IndexMissingError(
                 f"no index in {self.settings.index_dir}; run `research ingest` first")
-        lexical = self._once("lexical", lambda: LexicalIndex.load(self.lexical_dir))
+        lexical = self._once("lexical", lambda: LexicalIndex.load(self.lexical_dir / "chunks"))
+        sections_dir = self.lexical_dir / "sections"
+        sections = self._once("sections", lambda: LexicalIndex.load(sections_dir) if sections_dir.is_dir() else None)
         citations = self._once("citations", lambda: CitationLookup(self.store.citation_index()))
-        return HybridRetriever(self.store, lexical, self.vectors, self.embedder, citations, config)
+        return HybridRetriever(self.store, lexical, sections, self.vectors, self.embedder, citations, config)
 
 
 @functools.cache

@@ -47,7 +47,7 @@ def test_ingest_reports_counts_and_rerun_adds_nothing(invented_corpus, tmp_path,
 def test_lexical_index_is_built_and_searchable(invented_corpus, tmp_path, hashing_embedder):
     corpus, manifests = invented_corpus
     run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
-    lexical = LexicalIndex.load(tmp_path / "ix" / "lexical")
+    lexical = LexicalIndex.load(tmp_path / "ix" / "lexical" / "chunks")
     (best, _), *_ = lexical.search("goats grazing in a park", 3)
     assert best.startswith("us-dc:dc-code:99-102#")
 

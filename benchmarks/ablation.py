@@ -1,0 +1,83 @@
+"""Ablation of retrieval techniques on fixed samples of the dev eval sets, in one run.
+
+Usage: python benchmarks/ablation.py [--per-set N] [--out evals/ablation.md]
+Each configuration runs over the same items: casenotes (N Hawaii + N Colorado, random with seed 1),
+scotus_citeprec (N random), questions.dev (all answerable items). Writes a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from research.evaluate import EvalItem, evaluate_retrieval, read_eval_set  # noqa: E402
+from research.retrieve import RetrievalConfig  # noqa: E402
+from research.settings import Settings  # noqa: E402
+from research.wiring import ResearchIndex  # noqa: E402
+
+CONFIGS = {
+    "chunk BM25 only": RetrievalConfig(vector_weight=0),
+    "chunk + section BM25": RetrievalConfig(section_weight=1.0, vector_weight=0),
+    "chunk BM25 + static dense 0.3 (default)": RetrievalConfig(vector_weight=0.3),
+    "chunk BM25 + static dense 0.5": RetrievalConfig(vector_weight=0.5),
+    "chunk BM25 + static dense 1.0": RetrievalConfig(vector_weight=1.0),
+    "chunk + section BM25 + static dense 1.0": RetrievalConfig(section_weight=1.0, vector_weight=1.0),
+}
+
+
+def samples(evals_dir: Path, per_set: int) -> dict[str, list[EvalItem]]:
+    """Fixed samples of each dev set."""
+    rng = random.Random(1)
+    casenotes = read_eval_set(evals_dir / "casenotes.dev.jsonl.gz")
+    sets = {}
+    for jurisdiction in ("US-HI", "US-CO"):
+        pool = [i for i in casenotes if i.jurisdictions == (jurisdiction,)]
+        sets[f"casenotes {jurisdiction}"] = rng.sample(pool, min(per_set, len(pool)))
+    scotus = read_eval_set(evals_dir / "scotus_citeprec.dev.jsonl")
+    sets["scotus_citeprec"] = rng.sample(scotus, min(per_set, len(scotus)))
+    sets["questions.dev"] = [i for i in read_eval_set(evals_dir / "questions.dev.jsonl") if i.gold]
+    return sets
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--per-set", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=Path("evals/ablation.md"))
+    args = parser.parse_args()
+    settings = Settings()
+    index = ResearchIndex(settings)
+    sets = samples(settings.evals_dir, args.per_set)
+    lines = [
+        "# Retrieval ablation (dev samples)", "",
+        f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
+        f"embedder `{settings.embedder}`; samples: " + ", ".join(f"{k} n={len(v)}" for k, v in sets.items()) + ".",
+        "Latency is the median / p95 of the whole hybrid search per query, in ms, measured in this run.", "",
+        "| configuration | set | recall@1 | recall@10 | recall@100 | MRR@10 | hit@3 | hit@10 | p50 ms | p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, config in CONFIGS.items():
+        retriever = index.retriever(config)
+
+        def search(query, search_filter, depth, exclude):
+            return [h.authority_id for h in retriever.search(query, search_filter, k=depth, exclude=exclude)]
+
+        for set_name, items in sets.items():
+            began = time.time()
+            s = evaluate_retrieval(items, search)
+            lines.append(f"| {name} | {set_name} | {s['recall@1']:.3f} | {s['recall@10']:.3f} | {s['recall@100']:.3f} | "
+                         f"{s['mrr@10']:.3f} | {s['hit@3']:.3f} | {s['hit@10']:.3f} | {s['latency_ms']['p50']} | "
+                         f"{s['latency_ms']['p95']} |")
+            print(lines[-1], f"({time.time() - began:.0f}s)", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
