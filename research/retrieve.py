@@ -133,7 +133,8 @@ class HybridRetriever:
 
         Chroma's filtered search costs ~150 ms on the full corpus against ~20 ms unfiltered, so a
         filtered search over-fetches unfiltered neighbours and filters them with the lexical index's
-        knowledge of each chunk; only when too few pass does it ask Chroma for a filtered search.
+        knowledge of each chunk; only when under a quarter of the depth passes does it ask Chroma
+        for a filtered search.
         """
         vector = np.asarray(self.embedder.encode([query])[0])
         depth = self.config.vector_depth
@@ -141,7 +142,7 @@ class HybridRetriever:
             return self.vectors.query(vector, depth, search_filter)
         near = self.vectors.query(vector, depth * VECTOR_OVERFETCH, SearchFilter())
         kept = [(c, s) for c, s in near if self.lexical.admits(c, search_filter)]
-        if len(kept) >= depth:
+        if len(kept) >= depth // 4:
             return kept[:depth]
         return self.vectors.query(vector, depth, search_filter)
 

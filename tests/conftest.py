@@ -116,3 +116,13 @@ class HashingEmbedder:
 @pytest.fixture
 def hashing_embedder() -> HashingEmbedder:
     return HashingEmbedder()
+
+
+@pytest.fixture(scope="session")
+def static_models_dir(tmp_path_factory) -> Path:
+    """A models directory holding the static embedder, distilled once per test session."""
+    from research.embed import STATIC_MODEL_DIR_NAME, distill_static_model
+
+    models = tmp_path_factory.mktemp("models")
+    distill_static_model(models / STATIC_MODEL_DIR_NAME)
+    return models

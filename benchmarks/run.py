@@ -1,0 +1,108 @@
+"""Benchmark: full-corpus ingest time and memory, search latency and memory, on this machine.
+
+Usage: python benchmarks/run.py [--skip-ingest] [--queries N]
+Ingests the whole mirror into a fresh data directory (unless --skip-ingest, which reuses
+RESEARCH_DATA_DIR), then runs `research search` in a child process over N real queries from the dev
+sets, with and without jurisdiction filters, and writes benchmarks/results/<date>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESEARCH = str(Path(sys.executable).with_name("research"))
+
+LATENCY_SCRIPT = """
+import json, sys, time, resource
+from research.domain import SearchFilter
+from research.wiring import default_index
+queries = json.load(open(sys.argv[1]))
+retriever = default_index().retriever()
+retriever.search("warm up", SearchFilter(), k=10)
+times = []
+for q, jurisdictions in queries:
+    began = time.perf_counter()
+    retriever.search(q, SearchFilter(tuple(jurisdictions)), k=10)
+    times.append((time.perf_counter() - began) * 1000)
+print(json.dumps({"times": times, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def machine() -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "cpu")
+    mem_kb = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal"))
+    return f"{os.cpu_count()} cores ({cpu}), {mem_kb / 2**20:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def sample_queries(evals_dir: Path, n: int) -> list[tuple[str, list[str]]]:
+    rng = random.Random(7)
+    queries = []
+    for line in open(evals_dir / "questions.dev.jsonl"):
+        item = json.loads(line)
+        j = item["jurisdiction"]
+        queries.append((item["question"], [j] if isinstance(j, str) else j))
+    import gzip
+    notes = [json.loads(l) for l in gzip.open(evals_dir / "casenotes.dev.jsonl.gz", "rt")]
+    queries += [(x["query"], [x["jurisdiction"]]) for x in rng.sample(notes, n // 2)]
+    cites = [json.loads(l) for l in open(evals_dir / "scotus_citeprec.dev.jsonl")]
+    queries += [(x["query"], []) for x in rng.sample(cites, n // 4)]
+    rng.shuffle(queries)
+    return queries[:n]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    lines = [f"# Benchmark {date.today().isoformat()}", "", f"Machine: {machine()}.", ""]
+    if not args.skip_ingest:
+        data_dir = Path(tempfile.mkdtemp(prefix="research-bench-"))
+        env["RESEARCH_DATA_DIR"] = str(data_dir)
+        began = time.time()
+        subprocess.run([RESEARCH, "ingest", "--quiet"], env=env, check=True)
+        seconds = time.time() - began
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        corpus = json.loads(subprocess.run([RESEARCH, "corpus", "list", "--json"], env=env, check=True,
+                                           capture_output=True, text=True).stdout)
+        chunks = sum(r["chunks"] for r in corpus)
+        lines += ["## Full ingest (fresh data directory, default embedder, includes distilling the static model)", "",
+                  f"- wall time: {seconds / 60:.1f} min for {sum(r['authorities'] for r in corpus):,} authorities, "
+                  f"{chunks:,} chunks ({chunks / seconds:.0f} chunks/s)",
+                  f"- peak resident memory of the ingest process: {rss / 2**20:.2f} GiB", ""]
+    from research.settings import Settings
+    queries = sample_queries(Settings().evals_dir, args.queries)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(queries, f)
+    out = subprocess.run([sys.executable, "-c", LATENCY_SCRIPT, f.name], env=env, check=True,
+                         capture_output=True, text=True, cwd=ROOT)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    times = sorted(result["times"])
+    p95 = times[int(0.95 * (len(times) - 1))]
+    lines += ["## Hybrid search over the full index (one process, after one warm-up query)", "",
+              f"- {len(times)} real dev queries (questions, case notes, Supreme Court citing sentences), k=10, "
+              "each within its item's jurisdictions",
+              f"- latency: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms",
+              f"- peak resident memory of the search process: {result['max_rss_kb'] / 2**20:.2f} GiB", ""]
+    target = ROOT / "benchmarks" / "results" / f"{date.today().isoformat()}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The `research` command line end to end on the invented corpus (static embedder, real Chroma)."""
+
+import json
+
+import pytest
+
+from research import cli
+from research.wiring import default_index
+from tests.conftest import INVENTED_SECTIONS
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def configured(invented_corpus, tmp_path, monkeypatch, static_models_dir):
+    corpus, manifests = invented_corpus
+    monkeypatch.setenv("RESEARCH_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("RESEARCH_MANIFESTS_DIR", str(manifests))
+    monkeypatch.setenv("RESEARCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RESEARCH_SETTINGS_FILE", str(tmp_path / "none.toml"))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "models").symlink_to(static_models_dir)
+    default_index.cache_clear()
+    yield tmp_path
+    default_index.cache_clear()
+
+
+def last_json(capsys):
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_search_before_ingest_says_how_to_fix(configured, capsys):
+    assert cli.main(["search", "lantern"]) == cli.EXIT_FAILURE
+    assert "run `research ingest` first" in capsys.readouterr().err
+
+
+def test_ingest_then_search_then_corpus_list(configured, capsys):
+    assert cli.main(["ingest", "--json", "--quiet"]) == 0
+    reports = {r["source"]: r for r in last_json(capsys)}
+    assert reports["invented-code"]["records_read"] == len(INVENTED_SECTIONS)
+    assert reports["invented-code"]["skipped"] == {"empty": 1, "repealed": 1}
+
+    assert cli.main(["ingest", "--json", "--quiet"]) == 0
+    assert all(r["chunks_written"] == 0 for r in last_json(capsys))
+
+    assert cli.main(["search", "how long does a lantern permit last", "--jurisdiction", "US-DC", "--json"]) == 0
+    results = last_json(capsys)["results"]
+    assert results[0]["authority_id"] == "us-dc:dc-code:99-101"
+    assert results[0]["citation"] == "D.C. Code § 99-101" and "lantern permit" in results[0]["passage"]
+
+    assert cli.main(["search", "D.C. Code § 99-104", "--json", "--k", "1"]) == 0
+    (hit,) = last_json(capsys)["results"]
+    assert hit["authority_id"] == "us-dc:dc-code:99-104" and "citation" in hit["matched_by"]
+
+    assert cli.main(["search", "lantern license", "--kind", "opinion", "--json"]) == 0
+    assert {r["kind"] for r in last_json(capsys)["results"]} == {"opinion"}
+
+    assert cli.main(["corpus", "list", "--json"]) == 0
+    rows = {r["source"]: r for r in last_json(capsys)}
+    assert rows["invented-code"]["status"] == "ready" and rows["invented-code"]["authorities"] == 3
+
+
+def test_eval_retrieval_json_on_a_new_set(configured, capsys, tmp_path):
+    assert cli.main(["ingest", "--quiet"]) == 0
+    capsys.readouterr()
+    eval_set = tmp_path / "set.jsonl"
+    eval_set.write_text("\n".join(json.dumps(x) for x in [
+        {"id": "a", "query": "goats grazing in a park before noon", "jurisdiction": "US-DC",
+         "gold": [{"id": "us-dc:dc-code:99-102"}]},
+        {"id": "b", "question": "ring a bell before overtaking a pedestrian", "jurisdiction": ["US-DC", "US-HI"],
+         "gold": [{"id": "us-dc:dc-code:99-104"}, {"id": "us-dc:dc-code:99-999"}]},
+        {"id": "c", "question": "nothing to find", "jurisdiction": "US-DC", "gold": []},
+        {"id": "d", "query": "a lantern permit is a license [CASE]", "gold": [{"id": "cl-cluster:9999001"}],
+         "source_opinion_id": "cl-cluster:9999001"},
+    ]) + "\n")
+    assert cli.main(["eval", "retrieval", "--set", str(eval_set), "--json", "--quiet"]) == 0
+    summary = last_json(capsys)
+    assert set(summary) >= {"n", "recall@1", "recall@10", "recall@100", "mrr@10", "by_jurisdiction"}
+    assert summary["n"] == 3  # the item without gold is not scored
+    assert summary["by_jurisdiction"]["US-DC"]["recall@1"] == 1.0
+    assert summary["by_jurisdiction"]["US-DC+US-HI"]["recall@10"] == 0.5  # one of two gold exists
+    assert summary["by_jurisdiction"]["all"]["recall@100"] == 0.0  # the source opinion is excluded
+
+
+def test_bad_eval_file_and_bad_source_give_clear_errors(configured, capsys, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "query": "q", "gold": []}\nnot json\n')
+    assert cli.main(["ingest", "--quiet"]) == 0
+    assert cli.main(["eval", "retrieval", "--set", str(bad)]) == cli.EXIT_FAILURE
+    assert "bad.jsonl: line 2: bad JSON" in capsys.readouterr().err
+    assert cli.main(["ingest", "--source", "nope"]) == cli.EXIT_FAILURE
+    assert "unknown source nope" in capsys.readouterr().err
