@@ -23,12 +23,12 @@ from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 
 CONFIGS = {
-    "chunk BM25 only": RetrievalConfig(vector_weight=0),
-    "chunk + section BM25": RetrievalConfig(section_weight=1.0, vector_weight=0),
-    "chunk BM25 + static dense 0.3 (default)": RetrievalConfig(vector_weight=0.3),
-    "chunk BM25 + static dense 0.5": RetrievalConfig(vector_weight=0.5),
-    "chunk BM25 + static dense 1.0": RetrievalConfig(vector_weight=1.0),
-    "chunk + section BM25 + static dense 1.0": RetrievalConfig(section_weight=1.0, vector_weight=1.0),
+    "chunk BM25 only": RetrievalConfig(heading_weight=0),
+    "BM25 + MiniLM headings 0.5 (default)": RetrievalConfig(),
+    "BM25 + MiniLM headings 1.0": RetrievalConfig(heading_weight=1.0),
+    "BM25 + MiniLM headings 0.5 + static passages 0.3": RetrievalConfig(vector_weight=0.3),
+    "BM25 + static passages 0.3": RetrievalConfig(heading_weight=0, vector_weight=0.3),
+    "BM25 + section BM25 0.5 + MiniLM headings 0.5": RetrievalConfig(section_weight=0.5),
 }
 
 

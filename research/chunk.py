@@ -231,3 +231,19 @@ def chunk_authority(authority: Authority, max_tokens: int = 256) -> list[Chunk]:
     if authority.kind == "opinion":
         return chunk_opinion(authority, max_tokens)
     return chunk_statute(authority, max_tokens)
+
+
+def heading_text(authority: Authority) -> str:
+    """What the heading tier embeds: the last two levels of the heading path and the heading."""
+    return (" ".join(authority.heading_path[-2:]) + ". " + authority.heading).strip(" .")
+
+
+def heading_entry(authority: Authority) -> Chunk:
+    """A statute's heading as an index entry (id '<authority>#h:<digest>'; no span of the text)."""
+    text = heading_text(authority)
+    digest = hashlib.sha1(f"{authority.id}\x00{text}".encode()).hexdigest()[:12]
+    return Chunk(
+        id=f"{authority.id}#h:{digest}", authority_id=authority.id, source=authority.source,
+        jurisdiction=authority.jurisdiction, kind=authority.kind, citation=authority.citation,
+        pin="", start=0, end=0, text=text, context="", ordinal=-1,
+    )

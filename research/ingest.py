@@ -17,7 +17,7 @@ from typing import Callable
 
 from tqdm import tqdm
 
-from research.chunk import chunk_authority
+from research.chunk import chunk_authority, heading_entry
 from research.chunkstore import ChunkStore, SourceStatus, now
 from research.corpus import CorpusError, Manifest, file_sha256, load_source
 from research.lexical import LexicalIndex
@@ -50,26 +50,59 @@ def chunker_id(max_tokens: int) -> str:
     return f"v{CHUNKER_VERSION}-max{max_tokens}"
 
 
-def _is_current(store: ChunkStore, vectors, manifest: Manifest, sha256: str, chunker: str) -> bool:
+@dataclass
+class VectorTier:
+    """A vector store, the embedder that fills it, and which entries of an authority it holds."""
+
+    name: str
+    vectors: object  # VectorStore
+    embedder: object  # anything with encode(texts) -> ndarray
+    kinds: tuple[str, ...] = ("statute", "opinion")
+
+
+def _is_current(store: ChunkStore, tiers: list[VectorTier], manifest: Manifest, sha256: str, chunker: str) -> bool:
     status = store.source_status(manifest.name)
-    return bool(
-        status and status.status == "ready" and status.sha256 == sha256 and status.chunker == chunker
-        and len(vectors.ids_for_source(manifest.name)) == status.chunks
-    )
+    if not (status and status.status == "ready" and status.sha256 == sha256 and status.chunker == chunker):
+        return False
+    expected = {"passages": status.chunks, "headings": status.authorities}
+    return all(len(t.vectors.ids_for_source(manifest.name)) == expected[t.name]
+               for t in tiers if manifest.kind in t.kinds)
+
+
+def _sync(tier: VectorTier, source: str, entries: list, progress: bool,
+          on_batch: Callable[[str, int], None] | None) -> tuple[int, int]:
+    """Make a tier hold exactly `entries` of a source: delete stale ids, embed the missing ones."""
+    wanted = {e.id for e in entries}
+    stored = tier.vectors.ids_for_source(source)
+    stale = sorted(stored - wanted)
+    if stale:
+        tier.vectors.delete(stale)
+    todo = [e for e in entries if e.id not in stored]
+    with tqdm(total=len(todo), desc=f"embed {tier.name} {source}", unit="entry", disable=not progress) as bar:
+        for i in range(0, len(todo), EMBED_BATCH):
+            batch = todo[i:i + EMBED_BATCH]
+            tier.vectors.add(batch, tier.embedder.encode([e.indexed_text for e in batch]))
+            bar.update(len(batch))
+            if on_batch:
+                on_batch(source, i + len(batch))
+    return len(todo), len(stale)
 
 
 def ingest_sources(
     manifests: list[Manifest],
     corpus_dir: Path,
     store: ChunkStore,
-    vectors,
-    embedder,
+    tiers: list[VectorTier],
     lexical_dir: Path,
     max_tokens: int = 256,
     progress: bool = True,
     on_batch: Callable[[str, int], None] | None = None,
 ) -> list[SourceReport]:
-    """Bring the index up to date with the given sources; return one report per source."""
+    """Bring the index up to date with the given sources; return one report per source.
+
+    `tiers` are the vector stores to fill: "passages" (one entry per chunk) and optionally
+    "headings" (one entry per statute section).
+    """
     chunker = chunker_id(max_tokens)
     reports: list[SourceReport] = []
     pending = []
@@ -80,7 +113,7 @@ def ingest_sources(
         sha256 = file_sha256(path)
         if sha256 != manifest.sha256:
             raise CorpusError(f"{path}: checksum mismatch (sha256 {sha256}, manifest {manifest.name} expects {manifest.sha256})")
-        if _is_current(store, vectors, manifest, sha256, chunker):
+        if _is_current(store, tiers, manifest, sha256, chunker):
             status = store.source_status(manifest.name)
             reports.append(SourceReport(manifest.name, status.records_read, status.skipped, status.chunks, 0, 0, True))
             continue
@@ -97,22 +130,17 @@ def ingest_sources(
             chunks=len(chunks), version=manifest.version, updated_at=now(),
         )
         store.replace_source(manifest.name, authorities, chunks, status)
-        new_ids = {c.id for c in chunks}
-        stored = vectors.ids_for_source(manifest.name)
-        stale = sorted(stored - new_ids)
-        if stale:
-            vectors.delete(stale)
-        todo = [c for c in chunks if c.id not in stored]
-        with tqdm(total=len(todo), desc=f"embed {manifest.name}", unit="chunk", disable=not progress) as bar:
-            for i in range(0, len(todo), EMBED_BATCH):
-                batch = todo[i:i + EMBED_BATCH]
-                vectors.add(batch, embedder.encode([c.indexed_text for c in batch]))
-                bar.update(len(batch))
-                if on_batch:
-                    on_batch(manifest.name, i + len(batch))
+        written = removed = 0
+        for tier in tiers:
+            if manifest.kind not in tier.kinds:
+                continue
+            entries = chunks if tier.name == "passages" else [heading_entry(a) for a in authorities]
+            tier_written, tier_removed = _sync(tier, manifest.name, entries, progress, on_batch)
+            if tier.name == "passages":
+                written, removed = tier_written, tier_removed
         store.set_status(SourceStatus(**{**status.__dict__, "status": "ready", "updated_at": now()}))
         reports.append(SourceReport(manifest.name, load_report.read, dict(load_report.skipped), len(chunks),
-                                    len(todo), len(stale)))
+                                    written, removed))
 
     rebuild_lexical_if_stale(store, lexical_dir, progress)
     order = {m.name: i for i, m in enumerate(manifests)}

@@ -42,7 +42,6 @@ class LexicalIndex:
         self._jurisdictions = jurisdictions
         self._kinds = kinds
         self._masks: dict[SearchFilter, np.ndarray | None] = {}
-        self._position: dict[str, int] | None = None
 
     @classmethod
     def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
@@ -76,13 +75,6 @@ class LexicalIndex:
                 mask = kinds if mask is None else mask & kinds
             self._masks[search_filter] = mask
         return self._masks[search_filter]
-
-    def admits(self, doc_id: str, search_filter: SearchFilter) -> bool | None:
-        """Whether a document passes the filter; None when the id is not in this index."""
-        if self._position is None:
-            self._position = {d: i for i, d in enumerate(self.doc_ids)}
-        i = self._position.get(doc_id)
-        return None if i is None else search_filter.admits(self._jurisdictions[i], self._kinds[i])
 
     def search(self, query: str, k: int, search_filter: SearchFilter = SearchFilter()) -> list[tuple[str, float]]:
         """The k best documents passing the filter, best first, with BM25 scores (zero scores left out)."""

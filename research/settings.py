@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     chroma_collection: str = "passages"
     chunk_max_tokens: int = 256
+    heading_tier: bool = True
 
     @classmethod
     def settings_customise_sources(

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from research.chunkstore import ChunkStore
 from research.corpus import Manifest, load_manifests, select_manifests
 from research.embed import MiniLMEmbedder, StaticEmbedder, VectorEmbedder
-from research.ingest import SourceReport, ingest_sources
+from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
-from research.retrieve import CitationLookup, HybridRetriever, RetrievalConfig
+from research.retrieve import AuthorityDirectory, DenseTier, HybridRetriever, RetrievalConfig
 from research.settings import Settings
 from research.vectorstore import ChromaVectorStore
 
@@ -27,13 +27,16 @@ def make_embedder(settings: Settings) -> VectorEmbedder:
 
 
 class _LazyEmbedder:
-    """Loads the real embedder only when something needs embedding (an up-to-date ingest does not)."""
+    """Builds the real embedder only when something needs embedding (an up-to-date ingest does not)."""
 
-    def __init__(self, index: "ResearchIndex"):
-        self._index = index
+    def __init__(self, factory):
+        self._factory = factory
+        self._embedder = None
 
     def encode(self, texts):
-        return self._index.embedder.encode(texts)
+        if self._embedder is None:
+            self._embedder = self._factory()
+        return self._embedder.encode(texts)
 
 
 @dataclass
@@ -53,37 +56,55 @@ class ResearchIndex:
         """The catalogue of authorities and chunks."""
         return self._once("store", lambda: ChunkStore(self.settings.index_dir / "catalog.sqlite"))
 
+    def _chroma(self, collection: str) -> ChromaVectorStore:
+        s = self.settings
+        return self._once(f"chroma:{collection}", lambda: ChromaVectorStore(
+            collection, path=s.index_dir / "chroma", url=s.chroma_url))
+
     @property
     def vectors(self) -> ChromaVectorStore:
-        """The Chroma collection (embedded path, or the server at RESEARCH_CHROMA_URL)."""
-        s = self.settings
-        return self._once("vectors", lambda: ChromaVectorStore(
-            f"{s.chroma_collection}-{s.embedder}", path=s.index_dir / "chroma", url=s.chroma_url))
+        """Chunk vectors (embedded Chroma, or the server at RESEARCH_CHROMA_URL)."""
+        return self._chroma(f"{self.settings.chroma_collection}-{self.settings.embedder}")
+
+    @property
+    def heading_vectors(self) -> ChromaVectorStore:
+        """MiniLM vectors of statute headings."""
+        return self._chroma(f"{self.settings.chroma_collection}-headings-minilm")
 
     @property
     def embedder(self) -> VectorEmbedder:
-        """The configured embedder."""
+        """The configured embedder of chunks."""
         return self._once("embedder", lambda: make_embedder(self.settings))
 
     @property
+    def heading_embedder(self) -> VectorEmbedder:
+        """MiniLM, for the heading tier (short texts: fast enough for the whole corpus)."""
+        if self.settings.embedder == "minilm":
+            return self.embedder
+        return self._once("heading_embedder", lambda: MiniLMEmbedder(max_seq_length=64, batch_size=128))
+
+    @property
     def lexical_dir(self):
-        """Where the lexical index is stored."""
+        """Where the lexical indexes are stored."""
         return self.settings.index_dir / "lexical"
 
     def manifests(self, names: list[str] | None = None) -> list[Manifest]:
         """Corpus manifests, all or the named ones."""
         return select_manifests(load_manifests(self.settings.manifests_dir), names)
 
-    def is_ingested(self) -> bool:
-        """True when every source is ready and the lexical index exists."""
-        ready = {s.name for s in self.store.statuses() if s.status == "ready"}
-        return ready >= {m.name for m in self.manifests()} and (self.lexical_dir / "fingerprint.json").is_file()
+    def _tiers(self) -> list[VectorTier]:
+        tiers = [VectorTier("passages", self.vectors, _LazyEmbedder(lambda: self.embedder))]
+        if self.settings.heading_tier:
+            tiers.append(VectorTier("headings", self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder),
+                                    kinds=("statute",)))
+        return tiers
 
     def ingest(self, names: list[str] | None = None, progress: bool = True) -> list[SourceReport]:
         """Ingest the named sources (all by default)."""
-        reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self.vectors,
-                                 _LazyEmbedder(self), self.lexical_dir, self.settings.chunk_max_tokens, progress)
-        self._cache.pop("retriever", None)
+        reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self._tiers(),
+                                 self.lexical_dir, self.settings.chunk_max_tokens, progress)
+        for key in ("retriever", "lexical", "sections", "directory"):
+            self._cache.pop(key, None)
         return reports
 
     def retriever(self, config: RetrievalConfig | None = None) -> HybridRetriever:
@@ -99,8 +120,11 @@ class ResearchIndex:
         lexical = self._once("lexical", lambda: LexicalIndex.load(self.lexical_dir / "chunks"))
         sections_dir = self.lexical_dir / "sections"
         sections = self._once("sections", lambda: LexicalIndex.load(sections_dir) if sections_dir.is_dir() else None)
-        citations = self._once("citations", lambda: CitationLookup(self.store.citation_index()))
-        return HybridRetriever(self.store, lexical, sections, self.vectors, self.embedder, citations, config)
+        directory = self._once("directory", lambda: AuthorityDirectory(self.store.citation_index()))
+        passages = DenseTier(self.vectors, _LazyEmbedder(lambda: self.embedder))
+        headings = (DenseTier(self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder))
+                    if self.settings.heading_tier else None)
+        return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config)
 
 
 @functools.cache

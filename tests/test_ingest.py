@@ -11,7 +11,7 @@ import pytest
 
 from research.chunkstore import ChunkStore
 from research.corpus import CorpusError, load_manifests
-from research.ingest import ingest_sources
+from research.ingest import VectorTier, ingest_sources
 from research.lexical import LexicalIndex
 from research.vectorstore import ChromaVectorStore
 from tests.conftest import HashingEmbedder, sha256_of, write_jsonl_gz, write_manifest
@@ -23,8 +23,8 @@ def open_index(root: Path):
 
 def run_ingest(corpus, manifests, root, embedder, **kw):
     store, vectors = open_index(root)
-    reports = ingest_sources(load_manifests(manifests), corpus, store, vectors, embedder, root / "lexical",
-                             progress=False, **kw)
+    reports = ingest_sources(load_manifests(manifests), corpus, store, [VectorTier("passages", vectors, embedder)],
+                             root / "lexical", progress=False, **kw)
     return reports, store, vectors
 
 
@@ -115,3 +115,23 @@ def test_resume_after_kill_finishes_without_duplicates_or_loss(tmp_path):
     assert vectors.count() == 1500
     assert vectors.ids_for_source("many") == set(store.chunk_ids("many"))
     assert store.source_status("many").status == "ready"
+
+
+def test_heading_tier_holds_one_entry_per_statute(invented_corpus, tmp_path, hashing_embedder):
+    corpus, manifests = invented_corpus
+    store, passages = open_index(tmp_path / "ix")
+    headings = ChromaVectorStore("test-headings", path=tmp_path / "ix" / "chroma")
+    tiers = [VectorTier("passages", passages, hashing_embedder),
+             VectorTier("headings", headings, hashing_embedder, kinds=("statute",))]
+    ingest_sources(load_manifests(manifests), corpus, store, tiers, tmp_path / "ix" / "lexical", progress=False)
+    assert headings.ids_for_source("invented-code") == {
+        i for i in headings.ids_for_source("invented-code") if "#h:" in i}
+    assert len(headings.ids_for_source("invented-code")) == 3
+    assert headings.ids_for_source("invented-opinions") == set()
+    again = ingest_sources(load_manifests(manifests), corpus, store, tiers, tmp_path / "ix" / "lexical",
+                           progress=False)
+    assert all(r.up_to_date for r in again)
+    headings.delete(sorted(headings.ids_for_source("invented-code"))[:1])
+    (code, _) = ingest_sources(load_manifests(manifests), corpus, store, tiers, tmp_path / "ix" / "lexical",
+                               progress=False)
+    assert not code.up_to_date and len(headings.ids_for_source("invented-code")) == 3

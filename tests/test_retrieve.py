@@ -1,0 +1,45 @@
+"""Pure retrieval pieces: roll-up, fusion, the authority directory."""
+
+import math
+
+import pytest
+
+from research.domain import SearchFilter
+from research.retrieve import AuthorityDirectory, authority_of, fuse, is_heading_entry, rank_score, roll_up
+
+
+def test_roll_up_keeps_each_authority_at_its_best_chunk():
+    ranked = [("a#1:x", 9.0), ("b#0:y", 8.0), ("a#0:z", 7.0), ("c#h:w", 6.0)]
+    assert roll_up(ranked) == [("a", "a#1:x", 9.0), ("b", "b#0:y", 8.0), ("c", "c#h:w", 6.0)]
+
+
+@pytest.mark.parametrize("entry, authority, heading", [
+    ("us-dc:dc-code:42-3505.01#3:ab12", "us-dc:dc-code:42-3505.01", False),
+    ("us-hi:hrs:521-44#h:cd34", "us-hi:hrs:521-44", True),
+    ("cl-cluster:107252#12:ef56", "cl-cluster:107252", False),
+])
+def test_entry_ids_name_their_authority(entry, authority, heading):
+    assert authority_of(entry) == authority and is_heading_entry(entry) is heading
+
+
+def test_fuse_adds_rank_discounted_lexical_and_weighted_similarities():
+    scores = fuse([(1.0, ["a", "b"]), (0.0, ["c"])], [(0.5, {"b": 0.8, "d": 0.6}), (0.0, {"a": 1.0})])
+    assert scores["a"] == pytest.approx(1.0)
+    assert scores["b"] == pytest.approx(1 / math.log2(3) + 0.4)
+    assert scores["d"] == pytest.approx(0.3)
+    assert scores["c"] == 0.0
+    assert rank_score(0) > rank_score(1) > rank_score(10) > 0
+
+
+def test_directory_filters_and_finds_cited_authorities():
+    directory = AuthorityDirectory([
+        ("us-dc:dc-code:42-3505.01", "US-DC", "statute", "D.C. Code § 42-3505.01"),
+        ("cl-cluster:1", "US-federal", "opinion", "384 U.S. 436|86 S. Ct. 1602"),
+    ])
+    assert directory.admits("us-dc:dc-code:42-3505.01", SearchFilter(("US-DC",)))
+    assert not directory.admits("us-dc:dc-code:42-3505.01", SearchFilter(kinds=("opinion",)))
+    assert not directory.admits("unknown", SearchFilter())
+    query = "Compare Miranda, 384 U.S. 436, with D.C. Code § 42-3505.01(b)."
+    assert directory.cited(query, SearchFilter()) == ["cl-cluster:1", "us-dc:dc-code:42-3505.01"]
+    assert directory.cited(query, SearchFilter(("US-DC",))) == ["us-dc:dc-code:42-3505.01"]
+    assert directory.cited("86 S. Ct. 1602", SearchFilter()) == ["cl-cluster:1"]
