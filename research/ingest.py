@@ -9,7 +9,6 @@ catalogue when the set of ready sources changed, and replaced atomically.
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,6 @@ from research.chunkstore import ChunkStore, SourceStatus, now
 from research.corpus import CorpusError, Manifest, file_sha256, load_source
 from research.lexical import LexicalIndex
 
-log = logging.getLogger(__name__)
 
 CHUNKER_VERSION = "2"
 EMBED_BATCH = 512
