@@ -87,6 +87,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def verify_file(manifest: Manifest, corpus_dir: Path) -> str:
+    """The sha256 of a source's file; CorpusError when it is missing or differs from the manifest."""
+    path = corpus_dir / manifest.file
+    if not path.is_file():
+        raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
+    actual = file_sha256(path)
+    if actual != manifest.sha256:
+        raise CorpusError(f"{path}: checksum mismatch (sha256 {actual}, manifest {manifest.name} expects {manifest.sha256})")
+    return actual
+
+
 @dataclass
 class LoadReport:
     """What a load read and what it skipped, by reason."""
@@ -155,14 +166,10 @@ def _authority(manifest: Manifest, record: dict) -> Authority:
 def load_source(manifest: Manifest, corpus_dir: Path, verify_checksum: bool = True) -> tuple[list[Authority], LoadReport]:
     """Read and validate one source file fully; raise CorpusError naming file and line on any defect."""
     path = corpus_dir / manifest.file
-    if not path.is_file():
-        raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
     if verify_checksum:
-        actual = file_sha256(path)
-        if actual != manifest.sha256:
-            raise CorpusError(
-                f"{path}: checksum mismatch (sha256 {actual}, manifest {manifest.name} expects {manifest.sha256})"
-            )
+        verify_file(manifest, corpus_dir)
+    elif not path.is_file():
+        raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
     report = LoadReport(source=manifest.name)
     authorities: list[Authority] = []
     seen: set[str] = set()

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from research.chunk import chunk_authority, heading_entry
 from research.chunkstore import ChunkStore, SourceStatus, now
-from research.corpus import CorpusError, Manifest, file_sha256, load_source
+from research.corpus import Manifest, load_source, verify_file
 from research.lexical import LexicalIndex
 
 
@@ -105,12 +105,7 @@ def ingest_sources(
     reports: list[SourceReport] = []
     pending = []
     for manifest in manifests:
-        path = corpus_dir / manifest.file
-        if not path.is_file():
-            raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
-        sha256 = file_sha256(path)
-        if sha256 != manifest.sha256:
-            raise CorpusError(f"{path}: checksum mismatch (sha256 {sha256}, manifest {manifest.name} expects {manifest.sha256})")
+        sha256 = verify_file(manifest, corpus_dir)
         if _is_current(store, tiers, manifest, sha256, chunker):
             status = store.source_status(manifest.name)
             reports.append(SourceReport(manifest.name, status.records_read, status.skipped, status.chunks, 0, 0, True))
