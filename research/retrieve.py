@@ -32,6 +32,7 @@ class RetrievalConfig:
     section_weight: float = 0.0
     vector_weight: float = 0.0
     heading_weight: float = 0.5
+    heading_adds_candidates: bool = False  # False: headings only re-score what lexical search found
 
 
 def roll_up(ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
@@ -126,6 +127,9 @@ class HybridRetriever:
             found["section"] = [(a, "", s) for a, s in self.sections.search(query, cfg.section_depth, search_filter)]
         for method in found:
             found[method] = [row for row in found[method] if row[0] not in exclude]
+        if not cfg.heading_adds_candidates and "heading" in found:
+            lexical_ids = {a for a, _, _ in found.get("lexical", [])}
+            found["heading"] = [row for row in found["heading"] if row[0] in lexical_ids]
         fused = fuse(
             [(cfg.lexical_weight, [a for a, _, _ in found.get("lexical", [])]),
              (cfg.section_weight, [a for a, _, _ in found.get("section", [])])],

@@ -43,3 +43,37 @@ def test_directory_filters_and_finds_cited_authorities():
     assert directory.cited(query, SearchFilter()) == ["cl-cluster:1", "us-dc:dc-code:42-3505.01"]
     assert directory.cited(query, SearchFilter(("US-DC",))) == ["us-dc:dc-code:42-3505.01"]
     assert directory.cited("86 S. Ct. 1602", SearchFilter()) == ["cl-cluster:1"]
+
+
+def test_headings_rescore_lexical_candidates_unless_allowed_to_add(tmp_path, hashing_embedder):
+    from research.chunk import chunk_authority, heading_entry
+    from research.chunkstore import ChunkStore, SourceStatus, now
+    from research.domain import Authority
+    from research.lexical import LexicalIndex
+    from research.retrieve import DenseTier, HybridRetriever, RetrievalConfig
+    from research.vectorstore import InMemoryVectorStore
+
+    def statute(n, heading, text):
+        return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
+                         citation=f"D.C. Code § 97-{n}", heading=heading, text=text)
+
+    authorities = [statute(1, "Lantern permits", "A lantern permit is required to hang a lantern."),
+                   statute(2, "Goat grazing", "Goats graze in parks before noon with a lantern."),
+                   statute(3, "Lantern festival goats", "Bicycles carry bells.")]
+    chunks = [c for a in authorities for c in chunk_authority(a)]
+    store = ChunkStore(tmp_path / "c.sqlite")
+    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 3, {}, 3, len(chunks), "v", now()))
+    lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])  # headings unseen
+    headings = InMemoryVectorStore()
+    entries = [heading_entry(a) for a in authorities]
+    headings.add(entries, hashing_embedder.encode([e.indexed_text for e in entries]))
+    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
+
+    def ids(adds):
+        retriever = HybridRetriever(store, lexical, None, None, DenseTier(headings, hashing_embedder), directory,
+                                    RetrievalConfig(heading_adds_candidates=adds))
+        return [h.authority_id for h in retriever.search("lantern festival goats", k=10)]
+
+    assert "us-dc:dc-code:97-3" not in ids(adds=False)
+    assert set(ids(adds=False)) == {"us-dc:dc-code:97-1", "us-dc:dc-code:97-2"}
+    assert "us-dc:dc-code:97-3" in ids(adds=True)
