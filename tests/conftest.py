@@ -126,3 +126,20 @@ def static_models_dir(tmp_path_factory) -> Path:
     models = tmp_path_factory.mktemp("models")
     distill_static_model(models / STATIC_MODEL_DIR_NAME)
     return models
+
+
+@pytest.fixture
+def invented_index_env(invented_corpus, tmp_path, monkeypatch, static_models_dir) -> Path:
+    """RESEARCH_* settings pointing at the invented corpus and a fresh data directory; returns tmp_path."""
+    from research.wiring import default_index
+
+    corpus, manifests = invented_corpus
+    monkeypatch.setenv("RESEARCH_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("RESEARCH_MANIFESTS_DIR", str(manifests))
+    monkeypatch.setenv("RESEARCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RESEARCH_SETTINGS_FILE", str(tmp_path / "none.toml"))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "models").symlink_to(static_models_dir)
+    default_index.cache_clear()
+    yield tmp_path
+    default_index.cache_clear()

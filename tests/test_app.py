@@ -13,18 +13,9 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture
-def app_env(invented_corpus, tmp_path, monkeypatch, static_models_dir):
-    corpus, manifests = invented_corpus
-    monkeypatch.setenv("RESEARCH_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("RESEARCH_MANIFESTS_DIR", str(manifests))
-    monkeypatch.setenv("RESEARCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RESEARCH_SETTINGS_FILE", str(tmp_path / "none.toml"))
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "models").symlink_to(static_models_dir)
-    default_index.cache_clear()
+def app_env(invented_index_env):
     st.cache_resource.clear()
     yield
-    default_index.cache_clear()
     st.cache_resource.clear()
 
 

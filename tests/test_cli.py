@@ -5,24 +5,14 @@ import json
 import pytest
 
 from research import cli
-from research.wiring import default_index
 from tests.conftest import INVENTED_SECTIONS
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def configured(invented_corpus, tmp_path, monkeypatch, static_models_dir):
-    corpus, manifests = invented_corpus
-    monkeypatch.setenv("RESEARCH_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("RESEARCH_MANIFESTS_DIR", str(manifests))
-    monkeypatch.setenv("RESEARCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RESEARCH_SETTINGS_FILE", str(tmp_path / "none.toml"))
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "models").symlink_to(static_models_dir)
-    default_index.cache_clear()
-    yield tmp_path
-    default_index.cache_clear()
+def configured(invented_index_env):
+    return invented_index_env
 
 
 def last_json(capsys):
