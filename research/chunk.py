@@ -100,6 +100,16 @@ def statute_spans(text: str) -> list[Span]:
     return spans
 
 
+def _cut_by_words(text: str, start: int, end: int, max_tokens: int, pieces: list[tuple[int, int]]) -> int:
+    """Append pieces of max_tokens // 2 words from text[start:end]; return where the unfinished rest begins."""
+    words = [start + m.end() for m in re.finditer(r"\S+\s*", text[start:end])]
+    step = max(1, max_tokens // 2)
+    for i in range(step, len(words), step):
+        pieces.append((start, words[i - 1]))
+        start = words[i - 1]
+    return start
+
+
 def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int]]:
     """Cut an over-long span at sentence ends (or hard at max_tokens words) into bounded pieces."""
     pieces: list[tuple[int, int]] = []
@@ -110,24 +120,14 @@ def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[
         if count_tokens(text[piece_start:cut]) <= max_tokens:
             last_ok = cut
             continue
-        if last_ok is None:  # one sentence too long: cut by words
-            words = [piece_start + m.end() for m in re.finditer(r"\S+\s*", text[piece_start:cut])]
-            step = max(1, max_tokens // 2)
-            for i in range(step, len(words), step):
-                pieces.append((piece_start, words[i - 1]))
-                piece_start = words[i - 1]
-            last_ok = cut
-            continue
-        pieces.append((piece_start, last_ok))
-        piece_start = last_ok
-        last_ok = cut if count_tokens(text[piece_start:cut]) <= max_tokens else None
-        if last_ok is None:
-            words = [piece_start + m.end() for m in re.finditer(r"\S+\s*", text[piece_start:cut])]
-            step = max(1, max_tokens // 2)
-            for i in range(step, len(words), step):
-                pieces.append((piece_start, words[i - 1]))
-                piece_start = words[i - 1]
-            last_ok = cut
+        if last_ok is not None:
+            pieces.append((piece_start, last_ok))
+            piece_start = last_ok
+            if count_tokens(text[piece_start:cut]) <= max_tokens:
+                last_ok = cut
+                continue
+        piece_start = _cut_by_words(text, piece_start, cut, max_tokens, pieces)  # one sentence too long
+        last_ok = cut
     if piece_start < end:
         pieces.append((piece_start, end))
     return pieces
