@@ -158,6 +158,12 @@ class ChunkStore:
         ).fetchone()
         return _chunk(row) if row else None
 
+    def chunks_of(self, authority_id: str) -> list[Chunk]:
+        """Every chunk of an authority, in text order."""
+        rows = self._db.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE authority_id = ? ORDER BY ordinal", (authority_id,))
+        return [_chunk(r) for r in rows]
+
     def authority(self, authority_id: str) -> Authority | None:
         """One authority with its full text."""
         row = self._db.execute("SELECT * FROM authorities WHERE id = ?", (authority_id,)).fetchone()

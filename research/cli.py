@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from research.domain import JURISDICTIONS, KINDS, SearchFilter
+from research.service import EXTRACTIVE, MODES
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -102,6 +103,96 @@ def cmd_eval_retrieval(args) -> int:
     return 0
 
 
+def _print_answer(answer) -> None:
+    print(answer.brief_answer)
+    if answer.abstained:
+        return
+    print()
+    for sentence in answer.sentences:
+        marks = "".join(f"[{n}]" for n in sentence.citations)
+        flag = "" if sentence.status == "verified" else "  (UNSUPPORTED)"
+        print(f"- {sentence.text} {marks}{flag}")
+    print("\nCitations:")
+    for c in answer.citations:
+        print(f"  [{c.number}] {c.citation} ({c.status}; {c.authority_id}, characters {c.start}-{c.end})")
+    for source, version in answer.law_versions.items():
+        print(f"  Law: {source}: {version}")
+    for notice in answer.notices:
+        print(f"Notice: {notice}")
+    print("Draft - needs attorney review.")
+
+
+def cmd_ask(args) -> int:
+    """A cited answer to a research question (follow-ups take the earlier questions with --after)."""
+    from research.followup import replay
+
+    researcher = _index().researcher()
+    history = replay(args.after or [], tuple(args.jurisdiction or ()))
+    answer = researcher.ask(args.question, tuple(args.jurisdiction or ()), tuple(args.kind or ()),
+                            history=history, mode=args.mode)
+    if args.json:
+        print(json.dumps(answer.to_dict()))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def cmd_survey(args) -> int:
+    """The same question answered per jurisdiction, as a table."""
+    survey = _index().researcher().survey(args.question, tuple(args.jurisdiction or ()), tuple(args.kind or ()),
+                                          mode=args.mode)
+    if args.json:
+        print(json.dumps(survey.to_dict()))
+        return 0
+    for row in survey.rows:
+        lead = row.lead_citation
+        print(f"{row.jurisdiction}")
+        if lead is None:
+            print(f"  {row.rule}")
+            continue
+        print(f"  {lead.citation}: \"{' '.join(lead.quote.split())}\"")
+    print("Draft - needs attorney review.")
+    return 0
+
+
+def cmd_eval_answers(args) -> int:
+    """Score cited answers on a question set."""
+    from tqdm import tqdm
+
+    from research.answer_eval import evaluate_answers, read_question_set
+
+    index = _index()
+    researcher = index.researcher()
+    items = read_question_set(Path(args.set))
+    items = items[: args.limit] if args.limit else items
+    store = index.store
+    texts: dict[str, str | None] = {}
+
+    def authority_text(authority_id: str) -> str | None:
+        if authority_id not in texts:
+            authority = store.authority(authority_id)
+            texts[authority_id] = authority.text if authority else None
+        return texts[authority_id]
+
+    def jurisdiction_of(authority_id: str) -> str | None:
+        authority = store.authority(authority_id)
+        return authority.jurisdiction if authority else None
+
+    with tqdm(total=len(items), desc=Path(args.set).name, disable=args.quiet, file=sys.stderr) as bar:
+        summary = evaluate_answers(items, researcher, authority_text, jurisdiction_of, mode=args.mode,
+                                   on_item=lambda row: bar.update(1))
+    rows = summary.pop("items")
+    if args.items:
+        for row in rows:
+            print(json.dumps(row))
+    width = max(len(k) for k in summary)
+    for key, value in summary.items():
+        print(f"{key:<{width}}  {value}")
+    if args.json:
+        print(json.dumps(summary))
+    return 0
+
+
 def cmd_corpus_list(args) -> int:
     """Sources, jurisdictions, record counts and ingest status."""
     index = _index()
@@ -128,7 +219,7 @@ def cmd_corpus_list(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `research`."""
-    parser = argparse.ArgumentParser(prog="research", description="Legal research assistant: index, search, evaluate.")
+    parser = argparse.ArgumentParser(prog="research", description="Legal research assistant: index, search, ask, evaluate.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="load, chunk, embed and index corpus sources (idempotent, resumable)")
@@ -145,6 +236,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
 
+    for name, helptext in (("ask", "a cited answer to a research question"),
+                           ("survey", "the same question answered per jurisdiction")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("question")
+        p.add_argument("--jurisdiction", action="append", choices=JURISDICTIONS,
+                       help="repeatable; " + ("default all" if name == "ask" else "at least two"))
+        p.add_argument("--kind", action="append", choices=KINDS, help="statute or opinion; default both")
+        p.add_argument("--mode", choices=MODES, default=EXTRACTIVE,
+                       help="extractive (default, no model) or generated (the configured model)")
+        p.add_argument("--json", action="store_true", help="print JSON")
+        if name == "ask":
+            p.add_argument("--after", action="append", metavar="EARLIER_QUESTION",
+                           help="an earlier question of the conversation (repeatable, oldest first)")
+        p.set_defaults(func=cmd_ask if name == "ask" else cmd_survey)
+
     p = sub.add_parser("eval", help="evaluations")
     eval_sub = p.add_subparsers(dest="eval_command", required=True)
     r = eval_sub.add_parser("retrieval", help="authority-level recall@1/10/100 and MRR@10 of an eval set")
@@ -154,6 +260,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print one JSON object last")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_eval_retrieval)
+    a = eval_sub.add_parser("answers", help="score cited answers on a question set")
+    a.add_argument("--set", required=True, metavar="FILE", help=".jsonl or .jsonl.gz in the questions format")
+    a.add_argument("--limit", type=int, help="only the first N items")
+    a.add_argument("--mode", choices=MODES, default=EXTRACTIVE)
+    a.add_argument("--items", action="store_true", help="also print one JSON line of scores per item")
+    a.add_argument("--json", action="store_true", help="print one JSON object last")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.set_defaults(func=cmd_eval_answers)
 
     p = sub.add_parser("corpus", help="corpus sources")
     corpus_sub = p.add_subparsers(dest="corpus_command", required=True)

@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     chroma_collection: str = "passages"
     chunk_max_tokens: int = 256
     heading_tier: bool = True
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    # An OpenAI-compatible chat endpoint (vLLM, Ollama, llama.cpp's server, hosted APIs). No model is
+    # contacted unless llm_base_url and llm_model are both set; the key is read from llm_api_key_env.
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key_env: str = "RESEARCH_LLM_API_KEY"
+    llm_timeout_s: float = 60.0
+    database_url: str | None = None
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when a chat model endpoint is configured."""
+        return bool(self.llm_base_url and self.llm_model)
 
     @classmethod
     def settings_customise_sources(
@@ -57,6 +70,16 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Directory of the indexes built for the chosen embedder."""
         return self.data_dir / f"index-{self.embedder}"
+
+    @property
+    def app_database_url(self) -> str:
+        """The app database: RESEARCH_DATABASE_URL, or an SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'research.sqlite'}"
+
+    @property
+    def model_log(self) -> Path:
+        """JSON lines log of every call to a language model."""
+        return self.data_dir / "model-calls.jsonl"
 
     @property
     def models_dir(self) -> Path:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 
 from research.chunkstore import ChunkStore
 from research.corpus import Manifest, load_manifests, select_manifests
+from research.extractive import ExtractiveAnswerer
+from research.generate import Generator, openai_chat_model
+from research.prompts import PromptTemplate
+from research.service import Researcher
 from research.embed import MiniLMEmbedder, StaticEmbedder, VectorEmbedder
 from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
@@ -103,7 +108,7 @@ class ResearchIndex:
         """Ingest the named sources (all by default)."""
         reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self._tiers(),
                                  self.lexical_dir, self.settings.chunk_max_tokens, progress)
-        for key in ("retriever", "lexical", "sections", "directory"):
+        for key in ("retriever", "lexical", "sections", "directory", "researcher"):
             self._cache.pop(key, None)
         return reports
 
@@ -125,6 +130,19 @@ class ResearchIndex:
         headings = (DenseTier(self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder))
                     if self.settings.heading_tier else None)
         return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config)
+
+
+    def researcher(self) -> Researcher:
+        """Answers questions over this index; with a generator only when a model endpoint is configured."""
+        return self._once("researcher", lambda: Researcher(
+            self.retriever(), self.store, ExtractiveAnswerer(self.heading_embedder), self._generator()))
+
+    def _generator(self) -> Generator | None:
+        s = self.settings
+        if not s.llm_configured:
+            return None
+        chat_model = openai_chat_model(s.llm_base_url, s.llm_model, os.environ.get(s.llm_api_key_env), s.llm_timeout_s)
+        return Generator(chat_model, PromptTemplate.load(s.prompts_dir, "answer"), s.llm_model, s.model_log)
 
 
 @functools.cache

@@ -1,0 +1,192 @@
+"""Cited answers over an invented index: extractive quotes, abstention, the checked generator, surveys."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from research.answer import CANNOT_ANSWER, UNSUPPORTED, VERIFIED, Answer, is_abstention
+from research.chunk import chunk_authority
+from research.chunkstore import ChunkStore, SourceStatus, now
+from research.domain import Authority
+from research.extractive import ExtractiveAnswerer, ExtractiveConfig
+from research.followup import replay
+from research.generate import Generator, parse_reply
+from research.lexical import LexicalIndex
+from research.prompts import PromptError, PromptTemplate
+from research.retrieve import AuthorityDirectory, HybridRetriever, RetrievalConfig
+from research.service import GENERATED, QuestionError, Researcher
+from research.settings import PROJECT_ROOT
+
+
+def statute(jurisdiction, prefix, number, heading, text):
+    return Authority(id=f"{prefix}:{number}", source=f"code-{jurisdiction}", jurisdiction=jurisdiction,
+                     kind="statute", citation=f"Inv. Code {jurisdiction} § {number}", heading=heading, text=text)
+
+
+AUTHORITIES = [
+    statute("US-DC", "us-dc:inv", "7-101", "Lantern permits.",
+            "(a) No person shall hang a paper lantern over a public sidewalk without a lantern permit.\n"
+            "(b) A lantern permit expires ninety days after it is issued.\n"
+            "(c) A person who hangs a lantern without a permit shall pay a fine of twenty-five dollars."),
+    statute("US-DC", "us-dc:inv", "7-102", "Goat grazing.",
+            "(a) Goats may graze in a municipal park only between sunrise and noon.\n"
+            "(b) The owner of a grazing goat shall remove its droppings within one hour."),
+    statute("US-HI", "us-hi:inv", "8-1", "Lantern licences.",
+            "(a) A lantern licence issued by the county lasts one year from the date of issue.\n"
+            "(b) The county may revoke a lantern licence for a fire hazard."),
+]
+
+
+class FailingChatModel:
+    """A chat model whose endpoint is down."""
+
+    def invoke(self, messages):
+        raise TimeoutError("endpoint timed out after 60 s")
+
+
+@pytest.fixture
+def world(tmp_path, hashing_embedder):
+    store = ChunkStore(tmp_path / "catalog.sqlite")
+    for source in {a.source for a in AUTHORITIES}:
+        mine = [a for a in AUTHORITIES if a.source == source]
+        chunks = [c for a in mine for c in chunk_authority(a)]
+        store.replace_source(source, mine, chunks, SourceStatus(
+            source, "sha", "v", "ready", len(mine), {}, len(mine), len(chunks), f"{source} edition 2031", now()))
+    chunks = [c for batch in store.iter_chunks() for c in batch]
+    lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
+    directory = AuthorityDirectory(store.citation_index())
+    retriever = HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(heading_weight=0))
+    answerer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.2))
+    return store, retriever, answerer
+
+
+def researcher(world, chat_model=None) -> Researcher:
+    store, retriever, answerer = world
+    generator = None
+    if chat_model is not None:
+        generator = Generator(chat_model, PromptTemplate.load(PROJECT_ROOT / "prompts", "answer"), "fake-model")
+    return Researcher(retriever, store, answerer, generator)
+
+
+def test_extractive_answer_quotes_retrieved_text_with_pins_and_law_version(world):
+    store = world[0]
+    answer = researcher(world).ask("How long does a lantern permit last after it is issued?", ("US-DC",))
+    assert not answer.abstained and answer.mode == "extractive"
+    assert answer.brief_answer.startswith("Under Inv. Code US-DC § 7-101(b)")
+    assert "ninety days" in answer.brief_answer
+    for citation in answer.citations:
+        assert citation.authority_id in answer.retrieved
+        assert store.authority(citation.authority_id).text[citation.start:citation.end] == citation.quote
+        assert citation.status == VERIFIED and citation.jurisdiction == "US-DC"
+    assert all(s.text.strip('"') in answer.citation(s.citations[0]).quote for s in answer.sentences)
+    assert answer.law_versions == {"code-US-DC": "code-US-DC edition 2031"}
+    assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"]
+
+
+def test_nothing_relevant_means_the_shared_abstention(world):
+    answer = researcher(world).ask("What is the statute of limitations for securities fraud?", ("US-DC",))
+    assert answer.abstained and answer.citations == [] and answer.sentences == []
+    assert is_abstention(answer.brief_answer) and answer.brief_answer.startswith(CANNOT_ANSWER)
+    assert "US-DC" in answer.brief_answer
+
+
+def test_answer_round_trips_through_its_dict(world):
+    answer = researcher(world).ask("When may goats graze in a park?", ("US-DC",))
+    again = Answer.from_dict(answer.to_dict())
+    assert again == answer and again.text == answer.text
+
+
+@pytest.mark.parametrize("question, jurisdictions, message", [
+    ("   ", (), "empty"),
+    ("x" * 20_000, (), "20,000 characters"),
+    ("lanterns?", ("US-XX",), "Unknown jurisdiction US-XX"),
+])
+def test_bad_questions_are_refused_with_a_reason(world, question, jurisdictions, message):
+    with pytest.raises(QuestionError, match=message):
+        researcher(world).ask(question, jurisdictions)
+
+
+def test_follow_up_moves_to_the_named_jurisdiction(world):
+    history = replay(["How long does a lantern permit last?"], ("US-DC",))
+    answer = researcher(world).ask("What about in Hawaii?", ("US-DC",), history=history)
+    assert answer.jurisdictions == ("US-HI",)
+    assert answer.citations and {c.jurisdiction for c in answer.citations} == {"US-HI"}
+
+
+def test_survey_has_a_row_per_jurisdiction_and_says_when_nothing_is_found(world):
+    survey = researcher(world).survey("How long does a lantern permit or licence last?", ("US-DC", "US-HI", "US-CO"))
+    rows = {row.jurisdiction: row for row in survey.rows}
+    assert rows["US-DC"].lead_citation.authority_id == "us-dc:inv:7-101"
+    assert rows["US-HI"].lead_citation.authority_id == "us-hi:inv:8-1"
+    assert not rows["US-CO"].found and is_abstention(rows["US-CO"].rule)
+    assert survey.to_dict()["rows"][2]["citation"] is None
+    with pytest.raises(QuestionError):
+        researcher(world).survey("lanterns", ("US-DC",))
+
+
+def test_generated_sentences_cite_given_keys_and_are_verified(world):
+    reply = ("A lantern permit expires ninety days after it is issued [P1]. "
+             "Hanging a lantern without a permit costs a fine of twenty-five dollars [P1][P7].")
+    answer = researcher(world, FakeListChatModel(responses=[reply])).ask(
+        "How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+    assert answer.mode == GENERATED and answer.model == "fake-model" and answer.prompt_version == "answer-v1"
+    assert [s.status for s in answer.sentences] == [VERIFIED, VERIFIED]
+    assert {c.authority_id for c in answer.citations} == {"us-dc:inv:7-101"}
+    assert any("not given" in n for n in answer.notices)  # P7 was invented and dropped
+    assert "ninety days" in answer.citations[0].quote
+
+
+def test_unsupported_generated_answer_falls_back_to_extractive(world):
+    reply = "A lantern permit lasts five years [P1]. Permits are free for veterans [P1]."
+    answer = researcher(world, FakeListChatModel(responses=[reply])).ask(
+        "How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+    assert answer.mode == "extractive" and answer.model is None
+    assert any("could not be verified" in n for n in answer.notices)
+    assert all(s.status == VERIFIED for s in answer.sentences)
+
+
+def test_one_unsupported_generated_sentence_is_marked(world):
+    reply = ("A lantern permit expires ninety days after it is issued [P1]. "
+             "Hanging a lantern without a permit costs a fine of twenty-five dollars [P1]. "
+             "Permits are free for veterans [P1].")
+    answer = researcher(world, FakeListChatModel(responses=[reply])).ask(
+        "How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+    assert [s.status for s in answer.sentences] == [VERIFIED, VERIFIED, UNSUPPORTED]
+    assert any("marked" in n for n in answer.notices)
+
+
+def test_model_down_gives_the_extractive_answer_and_a_notice(world, tmp_path):
+    r = researcher(world, FailingChatModel())
+    r.generator.call_log = tmp_path / "calls.jsonl"
+    answer = r.ask("How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+    assert answer.mode == "extractive" and answer.citations
+    assert any("did not answer" in n and "timed out" in n for n in answer.notices)
+    assert "TimeoutError" in (tmp_path / "calls.jsonl").read_text()
+
+
+def test_model_saying_it_cannot_answer_abstains(world):
+    answer = researcher(world, FakeListChatModel(responses=[CANNOT_ANSWER])).ask(
+        "How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+    assert answer.abstained and is_abstention(answer.brief_answer)
+
+
+def test_no_configured_model_means_extractive_with_a_notice(world):
+    answer = researcher(world).ask("How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+    assert answer.mode == "extractive" and any("No language model" in n for n in answer.notices)
+
+
+def test_reply_parsing_moves_keys_and_drops_invented_ones():
+    draft = parse_reply("Permits last ninety days [P1]. Fines are due [P2, P4]. Ok.", {"P1", "P2"})
+    assert [(s.text, s.keys) for s in draft.sentences] == [
+        ("Permits last ninety days.", ("P1",)), ("Fines are due.", ("P2",))]
+    assert draft.invented_keys == ["P4"]
+
+
+def test_prompt_declares_its_variables(tmp_path):
+    prompt = PromptTemplate.load(PROJECT_ROOT / "prompts", "answer")
+    with pytest.raises(PromptError, match="missing"):
+        prompt.render(question="q")
+    (tmp_path / "bad.toml").write_text('name="bad"\nversion="bad-v1"\nvariables=["a"]\nsystem="{a} {b}"\nuser=""\n')
+    with pytest.raises(PromptError, match="declares"):
+        PromptTemplate.load(tmp_path, "bad")
