@@ -6,7 +6,7 @@ trip every field (the chat history and the review queue rely on that).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from research.domain import Authority
 
@@ -89,6 +89,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     prompt_version: str | None = None
     model: str | None = None
+    survey_rows: list[dict] = field(default_factory=list)  # survey answers: one row per jurisdiction
 
     @property
     def text(self) -> str:
@@ -150,6 +151,33 @@ class Survey:
 
     question: str
     rows: list[SurveyRow]
+
+    def as_answer(self) -> Answer:
+        """The survey as one answer (for storing and showing in a conversation): each jurisdiction's lead
+        sentence with its citation renumbered, and `survey_rows` giving the table."""
+        sentences: list[AnswerSentence] = []
+        citations: list[Citation] = []
+        rows: list[dict] = []
+        versions: dict[str, str] = {}
+        for row in self.rows:
+            lead = row.lead_citation
+            if lead is None:
+                rows.append({"jurisdiction": row.jurisdiction, "found": False, "rule": row.rule, "citation": None})
+                continue
+            number = len(citations) + 1
+            citations.append(replace(lead, number=number))
+            sentences.append(AnswerSentence(f'{row.jurisdiction}: "{lead.quote}"', (number,), lead.status))
+            rows.append({"jurisdiction": row.jurisdiction, "found": True, "rule": lead.quote, "citation": number})
+            versions.update(row.answer.law_versions)
+        found = [r["jurisdiction"] for r in rows if r["found"]]
+        brief = (f"Survey of {len(rows)} jurisdictions: authority found in {', '.join(found)}." if found
+                 else no_authority_message(self.question, [r["jurisdiction"] for r in rows]))
+        timings = {"total": round(sum(r.answer.timings_ms.get("total", 0.0) for r in self.rows), 1)}
+        return Answer(question=self.question, standalone_question=self.question,
+                      jurisdictions=tuple(r.jurisdiction for r in self.rows), kinds=self.rows[0].answer.kinds,
+                      mode="survey", brief_answer=brief, sentences=sentences, citations=citations,
+                      abstained=not found, retrieved=tuple(a for r in self.rows for a in r.answer.retrieved),
+                      law_versions=versions, timings_ms=timings, survey_rows=rows)
 
     def to_dict(self) -> dict:
         """JSON-ready data: one row per jurisdiction with its rule, lead citation and full answer."""

@@ -6,6 +6,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 
+from research.appdb import AppDatabase
 from research.chunkstore import ChunkStore
 from research.corpus import Manifest, load_manifests, select_manifests
 from research.extractive import ExtractiveAnswerer
@@ -143,6 +144,11 @@ class ResearchIndex:
             return None
         chat_model = openai_chat_model(s.llm_base_url, s.llm_model, os.environ.get(s.llm_api_key_env), s.llm_timeout_s)
         return Generator(chat_model, PromptTemplate.load(s.prompts_dir, "answer"), s.llm_model, s.model_log)
+
+
+def open_app_database(settings: Settings | None = None) -> AppDatabase:
+    """The app database of the settings, migrated to the latest schema."""
+    return AppDatabase((settings or Settings()).app_database_url)
 
 
 @functools.cache

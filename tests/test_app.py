@@ -1,4 +1,4 @@
-"""The Streamlit search page, driven by AppTest over an index of the invented corpus."""
+"""The Streamlit workspace, driven by AppTest over an index of the invented corpus."""
 
 from pathlib import Path
 
@@ -10,42 +10,110 @@ from research.wiring import default_index
 
 pytestmark = pytest.mark.integration
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+QUESTION = "How long does a lantern permit last before it expires?"
 
 
 @pytest.fixture
 def app_env(invented_index_env):
     st.cache_resource.clear()
-    yield
+    yield invented_index_env
     st.cache_resource.clear()
 
 
-def search(at: AppTest, query: str) -> AppTest:
-    at.text_input[0].input(query)
-    at.button[0].click()
-    return at.run(timeout=60)
-
-
-def test_search_shows_ranked_authority_with_pin_and_passage(app_env):
+@pytest.fixture
+def ingested(app_env):
     default_index().ingest(progress=False)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at = search(at, "how long does a lantern permit last before it expires")
+    return app_env
+
+
+def start() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def ask(at: AppTest, question: str, matter: str | None = "Lantern Co. permits") -> AppTest:
+    if matter is not None:
+        at.sidebar.text_input(key="matter").input(matter)
+    at.chat_input[0].set_value(question)
+    return at.run()
+
+
+def page_text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
+
+
+def test_question_gets_a_cited_draft_answer_whose_passage_opens(ingested):
+    at = ask(start(), QUESTION)
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
-    assert "D.C. Code § 99-101" in text
-    assert "lantern permit expires 90 days" in text
+    text = page_text(at)
+    assert "Brief answer." in text and "D.C. Code § 99-101(b)" in text
+    assert "Draft - needs attorney review" in text
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("[1] D.C. Code § 99-101") for label in labels)
+    assert "<mark>A lantern permit expires 90 days after it is issued.</mark>" in text
+    assert "test fixture" in text  # the version of the law
 
 
-def test_empty_and_overlong_queries_get_clear_messages(app_env):
-    default_index().ingest(progress=False)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at = search(at, "   ")
-    assert "Type a question" in at.warning[0].value
-    at = search(at, "x" * 20000)
-    assert "20,000 characters" in at.error[0].value
+def test_follow_up_in_the_same_conversation_and_reopening_from_history(ingested):
+    at = ask(start(), QUESTION)
+    at = ask(at, "Can the permit be renewed?", matter=None)
+    assert not at.exception
+    assert len([m for m in at.chat_message if m.name == "assistant"]) == 2
+    fresh = start()
+    fresh.switch_page("views/history.py").run()
+    fresh.text_input[0].input("renewed").run()
+    assert "Lantern Co. permits" in page_text(fresh)
+    fresh.button(key=next(b.key for b in fresh.button if b.key and b.key.startswith("open-"))).click().run()
+    assert not fresh.exception
+    reopened = page_text(fresh)
+    assert QUESTION in reopened and "Can the permit be renewed?" in reopened
+    assert "D.C. Code § 99-101" in reopened
+
+
+@pytest.mark.parametrize("question, matter, message", [
+    (QUESTION, "", "Name the matter"),
+    ("x" * 20_000, "Overlong", "20,000 characters"),
+    ("   ", "Blank", "empty"),
+])
+def test_bad_requests_get_a_message_and_the_app_keeps_working(ingested, question, matter, message):
+    at = ask(start(), question, matter=matter)
+    assert not at.exception
+    assert message in " ".join(e.value for e in at.error)
+    at = ask(at, QUESTION, matter="Recovered")
+    assert "D.C. Code § 99-101" in page_text(at)
 
 
 def test_missing_index_is_reported_in_the_page(app_env):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at = search(at, "lantern")
+    at = ask(start(), QUESTION)
     assert not at.exception
     assert "research ingest" in at.error[0].value
+
+
+def test_model_endpoint_down_gives_the_extractive_answer_with_a_notice(ingested, monkeypatch):
+    monkeypatch.setenv("RESEARCH_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("RESEARCH_LLM_MODEL", "absent-model")
+    default_index.cache_clear()
+    st.cache_resource.clear()
+    at = start()
+    at.sidebar.radio(key="mode").set_value("Configured model")
+    at = ask(at, QUESTION)
+    assert not at.exception
+    assert any("did not answer" in i.value for i in at.info)
+    assert "D.C. Code § 99-101(b)" in page_text(at)
+
+
+def test_survey_mode_shows_a_row_per_jurisdiction(ingested):
+    at = start()
+    at.sidebar.toggle(key="survey").set_value(True)
+    at = ask(at, QUESTION)
+    assert not at.exception
+    table = at.table[0].value
+    assert list(table["Jurisdiction"]) == ["US-DC", "US-HI", "US-CO", "US-federal"]
+    assert "No authority found" in list(table["Rule (quoted)"])
+
+
+def test_corpus_page_lists_sources_with_counts(ingested):
+    at = start()
+    at.switch_page("views/corpus.py").run()
+    frame = at.dataframe[0].value
+    assert set(frame["Source"]) == {"Invented invented-code", "Invented invented-opinions"}
+    assert (frame["Status"] == "ready").all()

@@ -1,0 +1,92 @@
+"""Shared pieces of the app's pages: cached adapters and how an answer and its sources are shown."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from research.answer import VERIFIED, Answer, Citation
+from research.appdb import StoredAnswer
+from research.wiring import default_index, open_app_database
+
+DRAFT_LABEL = "Draft - needs attorney review"
+CONTEXT_CHARS = 700
+
+
+@st.cache_resource(show_spinner="Opening the index…")
+def researcher():
+    """The answerer over the configured index (raises IndexMissingError before ingest)."""
+    return default_index().researcher()
+
+
+@st.cache_resource(show_spinner="Opening the app database…")
+def app_database():
+    """The app database (SQLite in the data directory unless RESEARCH_DATABASE_URL is set)."""
+    return open_app_database(default_index().settings)
+
+
+def status_label(stored: StoredAnswer) -> str:
+    """'Draft - needs attorney review' until a reviewer approves the answer."""
+    return DRAFT_LABEL if stored.status == "draft" else stored.status
+
+
+def highlighted_passage(text: str, start: int, end: int) -> str:
+    """HTML of the source text around [start, end) with the quoted span marked."""
+    left = max(0, start - CONTEXT_CHARS)
+    right = min(len(text), end + CONTEXT_CHARS)
+    before = html.escape(text[left:start])
+    quote = html.escape(text[start:end])
+    after = html.escape(text[end:right])
+    ellipsis_left = "… " if left > 0 else ""
+    ellipsis_right = " …" if right < len(text) else ""
+    body = f"{ellipsis_left}{before}<mark>{quote}</mark>{after}{ellipsis_right}"
+    return f'<div class="source-passage" style="white-space: pre-wrap">{body}</div>'
+
+
+def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
+    """One citation: an expander that opens the source passage with the quoted span highlighted."""
+    flag = "" if citation.status == VERIFIED else " ⚠ unsupported"
+    with st.expander(f"[{citation.number}] {citation.citation}{flag}"):
+        authority = default_index().store.authority(citation.authority_id)
+        st.markdown(f"**{html.escape(citation.citation)}**")
+        if authority is not None and authority.kind == "opinion":
+            st.caption(f"{authority.heading} · {authority.court or 'Supreme Court of the United States'} · {authority.year or ''}")
+        elif authority is not None:
+            path = " › ".join(authority.heading_path + ((authority.heading,) if authority.heading else ()))
+            st.caption(path)
+        st.caption(f"Pin: {citation.pin or 'whole section'} · characters {citation.start}–{citation.end} · "
+                   f"support: {citation.status} · law: {law_versions.get(citation.source, 'unknown version')}")
+        if authority is None:
+            st.error("This authority is no longer in the index; the quote below is as it was given.")
+            st.markdown(f"> {html.escape(citation.quote)}")
+        else:
+            st.markdown(highlighted_passage(authority.text, citation.start, citation.end), unsafe_allow_html=True)
+        if citation.url:
+            st.markdown(f"[Official source]({citation.url})")
+
+
+def render_answer(answer: Answer, label: str) -> None:
+    """The brief answer first, then the sentences with numbered citations, notices and the review label."""
+    st.caption(f"**{label}** · {answer.mode} answer · {', '.join(answer.jurisdictions) or 'all jurisdictions'}"
+               f" · {answer.timings_ms.get('total', 0) / 1000:.1f} s")
+    if answer.abstained:
+        st.warning(answer.brief_answer, icon="🔎")
+        return
+    st.markdown(f"**Brief answer.** {html.escape(answer.brief_answer)}")
+    if answer.survey_rows:
+        st.table([{"Jurisdiction": r["jurisdiction"],
+                   "Rule (quoted)": r["rule"] if r["found"] else "No authority found",
+                   "Citation": answer.citation(r["citation"]).citation if r["citation"] else "—"}
+                  for r in answer.survey_rows])
+    else:
+        for sentence in answer.sentences:
+            marks = "".join(f"[{n}]" for n in sentence.citations)
+            if sentence.status == VERIFIED:
+                st.markdown(f"- {html.escape(sentence.text)} {marks}")
+            else:
+                st.markdown(f"- :red[**Unsupported:**] {html.escape(sentence.text)} {marks}")
+    for notice in answer.notices:
+        st.info(notice)
+    for citation in answer.citations:
+        render_citation(citation, answer.law_versions)

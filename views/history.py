@@ -1,0 +1,25 @@
+"""History page: past conversations by matter and date, searchable, reopened exactly as given."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from views.common import app_database
+
+st.title("History")
+db = app_database()
+left, right = st.columns([3, 2])
+text = left.text_input("Search questions and answers")
+matter = right.selectbox("Matter", ["All matters"] + db.matters())
+conversations = db.conversations(text, "" if matter == "All matters" else matter)
+if not conversations:
+    st.info("No conversations match." if text or matter != "All matters" else "No conversations yet.")
+for summary in conversations:
+    with st.container(border=True):
+        st.markdown(f"**{summary.matter}** · {summary.updated_at:%Y-%m-%d %H:%M} UTC · "
+                    f"{summary.questions} question{'s' if summary.questions != 1 else ''}")
+        if summary.first_question:
+            st.caption(summary.first_question[:300])
+        if st.button("Open", key=f"open-{summary.id}"):
+            st.session_state.conversation_id = summary.id
+            st.switch_page("views/research.py")

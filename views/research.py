@@ -1,0 +1,82 @@
+"""Research page: a chat per matter; every answer quoted, cited and stored as given."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from research.domain import JURISDICTIONS
+from research.service import EXTRACTIVE, GENERATED, QuestionError
+from research.wiring import IndexMissingError, default_index
+from views.common import DRAFT_LABEL, app_database, render_answer, researcher, status_label
+
+KIND_LABELS = {"Statutes": "statute", "Cases": "opinion"}
+MODE_LABELS = {"Extractive (quotes only)": EXTRACTIVE, "Configured model": GENERATED}
+
+st.title("Research")
+db = app_database()
+settings = default_index().settings
+
+with st.sidebar:
+    st.text_input("Matter", key="matter", placeholder="e.g. Lantern Co. v. District")
+    jurisdictions = st.multiselect("Jurisdictions", JURISDICTIONS, default=list(JURISDICTIONS), key="jurisdictions")
+    kinds = st.multiselect("Sources", list(KIND_LABELS), default=list(KIND_LABELS), key="kinds")
+    mode_label = st.radio("Answer mode", list(MODE_LABELS), key="mode")
+    if not settings.llm_configured:
+        st.caption("No model endpoint is configured: answers are extractive.")
+    survey = st.toggle("Survey: answer per jurisdiction", key="survey")
+    if st.button("New conversation"):
+        st.session_state.pop("conversation_id", None)
+
+conversation_id = st.session_state.get("conversation_id")
+conversation = db.conversation(conversation_id) if conversation_id else None
+if conversation is not None:
+    st.subheader(conversation.matter)
+    for stored in conversation.answers:
+        with st.chat_message("user"):
+            st.markdown(stored.answer.question)
+        with st.chat_message("assistant"):
+            render_answer(stored.answer, status_label(stored))
+else:
+    st.caption("Name the matter in the sidebar, pick jurisdictions, and ask a research question. Every sentence "
+               "of an answer is a quotation or is checked against the passage it cites.")
+
+
+def _ask(question: str) -> None:
+    matter = (conversation.matter if conversation else st.session_state.get("matter", "")).strip()
+    if not matter:
+        st.error("Name the matter in the sidebar before asking, so the research is filed under it.")
+        return
+    if not jurisdictions or not kinds:
+        st.error("Pick at least one jurisdiction and one kind of source.")
+        return
+    try:
+        answerer = researcher()
+    except IndexMissingError as exc:
+        st.error(f"The index is not built yet: {exc}")
+        return
+    with st.chat_message("user"):
+        st.markdown(question)
+    with st.chat_message("assistant"):
+        try:
+            with st.status("Researching…", expanded=False) as progress:
+                progress.update(label="Retrieving authorities and choosing the passages that answer…")
+                selected = tuple(KIND_LABELS[k] for k in kinds)
+                if survey:
+                    answer = answerer.survey(question, tuple(jurisdictions), selected, mode=MODE_LABELS[mode_label]).as_answer()
+                else:
+                    history = conversation.turns() if conversation else []
+                    answer = answerer.ask(question, tuple(jurisdictions), selected, history=history,
+                                          mode=MODE_LABELS[mode_label])
+                progress.update(label="Answer ready", state="complete")
+        except QuestionError as exc:
+            st.error(str(exc))
+            return
+        cid = conversation.id if conversation else db.create_conversation(matter)
+        db.add_answer(cid, answer)
+        st.session_state.conversation_id = cid
+        render_answer(answer, DRAFT_LABEL)
+
+
+question = st.chat_input("Ask a research question")
+if question is not None:
+    _ask(question)
