@@ -28,15 +28,15 @@ _LEADING_LABEL = re.compile(r"^(?:\((?:[a-zA-Z]{1,4}|\d{1,3}(?:\.\d+)?)\)\s*)+")
 class ExtractiveConfig:
     """Knobs of the extractive answerer (defaults chosen on questions.dev: see evals/answers.md)."""
 
-    authorities: int = 5
-    candidates_per_authority: int = 12
-    max_sentences: int = 6
-    max_per_authority: int = 3
-    relative_cutoff: float = 0.12  # drop sentences scoring this far below the best
+    authorities: int = 10
+    candidates_per_authority: int = 8
+    max_sentences: int = 12
+    max_per_authority: int = 4
+    relative_cutoff: float = 0.35  # drop sentences scoring this far below the best
     abstain_below: float = 0.30  # best MiniLM similarity under which the answer abstains
     redundancy: float = 0.88  # similarity between two picked sentences that makes the second redundant
     lexical_weight: float = 0.15
-    rank_weight: float = 0.05
+    rank_weight: float = 0.1
     max_sentence_chars: int = 900
 
 

@@ -143,3 +143,46 @@ def invented_index_env(invented_corpus, tmp_path, monkeypatch, static_models_dir
     default_index.cache_clear()
     yield tmp_path
     default_index.cache_clear()
+
+
+DC_SLICE_PREFIXES = ("42-35", "16-55", "32-13")
+
+
+@pytest.fixture(scope="session")
+def dc_slice_settings(tmp_path_factory, static_models_dir) -> dict:
+    """Settings (as keyword arguments) of an index built from a slice of the real D.C. Code in the mirror:
+    the first 150 sections plus the landlord-tenant, anti-SLAPP and employment chapters."""
+    from research.corpus import load_manifests
+    from research.settings import PROJECT_ROOT, Settings
+    from research.wiring import ResearchIndex
+
+    dc = next(m for m in load_manifests(PROJECT_ROOT / "corpora") if m.name == "us-dc-code")
+    mirror_file = MIRROR / dc.file
+    if not mirror_file.is_file():
+        pytest.skip(f"corpus mirror not found at {mirror_file}")
+    records = []
+    with gzip.open(mirror_file, "rt") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if record["section"].startswith(DC_SLICE_PREFIXES) or len(records) < 150:
+                records.append(record)
+    root = tmp_path_factory.mktemp("dc-slice")
+    (root / "corpora").mkdir()
+    (root / "manifests").mkdir()
+    path = write_jsonl_gz(root / "corpora" / "dc_slice.jsonl.gz", records)
+    write_manifest(root / "manifests", "dc-slice", path.name, sha256_of(path), expected=len(records))
+    (root / "data").mkdir()
+    (root / "data" / "models").symlink_to(static_models_dir)
+    settings = {"corpus_dir": root / "corpora", "manifests_dir": root / "manifests", "data_dir": root / "data"}
+    (report,) = ResearchIndex(Settings(**settings)).ingest(progress=False)
+    assert 250 <= report.records_read == len(records)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def dc_slice_index(dc_slice_settings):
+    """The index of the real D.C. slice."""
+    from research.settings import Settings
+    from research.wiring import ResearchIndex
+
+    return ResearchIndex(Settings(**dc_slice_settings))

@@ -1,44 +1,10 @@
 """Integration: ingest a slice of the real D.C. Code from the mirror and find a known section."""
 
-import gzip
-import json
-
 import pytest
 
-from research.corpus import load_manifests
-from research.settings import PROJECT_ROOT, Settings
-from research.wiring import ResearchIndex
-from tests.conftest import MIRROR, sha256_of, write_jsonl_gz, write_manifest
+from research.answer import VERIFIED
 
 pytestmark = pytest.mark.integration
-
-WANTED_PREFIXES = ("42-35", "16-55", "32-13")
-
-
-@pytest.fixture(scope="module")
-def dc_slice_index(tmp_path_factory, static_models_dir):
-    dc = next(m for m in load_manifests(PROJECT_ROOT / "corpora") if m.name == "us-dc-code")
-    mirror_file = MIRROR / dc.file
-    if not mirror_file.is_file():
-        pytest.skip(f"corpus mirror not found at {mirror_file}")
-    records = []
-    with gzip.open(mirror_file, "rt") as lines:
-        for line in lines:
-            record = json.loads(line)
-            if record["section"].startswith(WANTED_PREFIXES) or len(records) < 150:
-                records.append(record)
-    root = tmp_path_factory.mktemp("dc-slice")
-    (root / "corpora").mkdir()
-    (root / "manifests").mkdir()
-    path = write_jsonl_gz(root / "corpora" / "dc_slice.jsonl.gz", records)
-    write_manifest(root / "manifests", "dc-slice", path.name, sha256_of(path), expected=len(records))
-    (root / "data").mkdir()
-    (root / "data" / "models").symlink_to(static_models_dir)
-    index = ResearchIndex(Settings(corpus_dir=root / "corpora", manifests_dir=root / "manifests",
-                                   data_dir=root / "data"))
-    (report,) = index.ingest(progress=False)
-    assert 250 <= report.records_read == len(records)
-    return index
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -54,3 +20,18 @@ def test_finds_known_section_for_plain_question(dc_slice_index, question, expect
     hit = next(h for h in hits if h.authority_id == expected)
     authority = dc_slice_index.store.authority(expected)
     assert authority.text[hit.chunk.start:hit.chunk.end] == hit.chunk.text
+
+
+def test_extractive_answer_on_real_passages_quotes_the_deadline(dc_slice_index):
+    answer = dc_slice_index.researcher().ask(
+        "A developer sued our client for defamation over her testimony at a zoning hearing. Can she file a "
+        "special motion to dismiss, and by when?", ("US-DC",))
+    assert not answer.abstained
+    cited = {c.authority_id for c in answer.citations}
+    assert "us-dc:dc-code:16-5502" in cited
+    store = dc_slice_index.store
+    for citation in answer.citations:
+        assert citation.status == VERIFIED
+        assert store.authority(citation.authority_id).text[citation.start:citation.end] == citation.quote
+    assert any("45 days" in c.quote for c in answer.citations if c.authority_id == "us-dc:dc-code:16-5502")
+    assert answer.citations[0].citation.startswith("D.C. Code § ")
