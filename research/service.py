@@ -24,7 +24,7 @@ from research.domain import JURISDICTIONS, KINDS, Authority, SearchFilter
 from research.extractive import ExtractiveAnswerer, Passage, candidate_sentences, group_by_authority
 from research.followup import Turn, resolve
 from research.generate import Generator, ModelUnavailable, passage_key
-from research.textmatch import coverage, supports
+from research.textmatch import contradicted_periods, coverage, supports
 
 MAX_QUESTION_CHARS = 2000
 EXTRACTIVE = "extractive"
@@ -121,7 +121,7 @@ class Researcher:
             answer.sentences.append(AnswerSentence(f'"{citation.quote}"', (citation.number,), citation.status))
         top = result.picks[0]
         lead = next(c for c in answer.citations if c.start == top.sentence.start and c.authority_id == top.authority.id)
-        answer.brief_answer = f'Under {lead.citation}: "{lead.quote}" [{lead.number}]'
+        answer.brief_answer = _premise_correction(answer) + f'Under {lead.citation}: "{lead.quote}" [{lead.number}]'
 
     def _generate(self, answer: Answer, passages: list[Passage]) -> None:
         if self.generator is None:
@@ -177,6 +177,19 @@ class Researcher:
             status = self.store.source_status(source)
             self._versions[source] = status.version if status else "unknown"
         return self._versions[source]
+
+
+def _premise_correction(answer: Answer) -> str:
+    """A sentence correcting a period the question assumes that a quoted authority contradicts and no
+    quoted authority confirms, or ''."""
+    every_quote = " ".join(c.quote for c in answer.citations)
+    for citation in answer.citations:
+        for (assumed, unit), (stated, stated_unit) in contradicted_periods(answer.question, citation.quote):
+            if not contradicted_periods(f"{assumed} {unit}s", every_quote):
+                continue  # another quote states the assumed period
+            return (f"The question assumes {assumed} {unit}s, but {citation.citation} states {stated} "
+                    f"{stated_unit}s [{citation.number}]. ")
+    return ""
 
 
 def _abstain(answer: Answer) -> None:

@@ -68,3 +68,34 @@ def supports(claim: str, passage: str, threshold: float = 0.7) -> bool:
     if not _numbers(claim_terms) <= passage_terms:
         return False
     return coverage(claim, passage) >= threshold
+
+
+_PERIOD = re.compile(r"\b(\d+(?:/\d+)?)[\s-]+(day|week|month|year|hour)s?\b")
+_FACT_AFTER = re.compile(r"\s*(?:-\s*)?(?:ago|old|later|earlier)\b")  # 'eight days ago', '17-year-old': facts, not rules
+
+
+def periods(text: str) -> set[tuple[str, str]]:
+    """Periods stated as rules in `text`, as (number, unit): 'within forty-five days' -> {('45', 'day')};
+    facts such as 'eight days ago' or 'a 17-year-old' are left out."""
+    text = digits_for_number_words(text)
+    return {(m.group(1), m.group(2)) for m in _PERIOD.finditer(text) if not _FACT_AFTER.match(text, m.end())}
+
+
+_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def _days(number: str, unit: str) -> float:
+    top, _, bottom = number.partition("/")
+    return float(top) / float(bottom or 1) * _DAYS[unit]
+
+
+def contradicted_periods(question: str, quote: str) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """(assumed, stated) pairs: a period the question assumes where the quote states a different one
+    (and none equal to it, comparing lengths in days)."""
+    stated = periods(quote)
+    conflicts = []
+    for assumed in sorted(periods(question)):
+        if not stated or any(abs(_days(*assumed) - _days(*other)) < 0.5 for other in stated):
+            continue
+        conflicts.append((assumed, min(stated, key=lambda other: abs(_days(*other) - _days(*assumed)))))
+    return conflicts

@@ -62,3 +62,16 @@ def test_support_requires_the_claims_numbers_and_most_of_its_words():
     assert not supports("The landlord must return the security deposit within 90 days.", passage)
     assert not supports("Tenants may withhold rent for repairs.", passage)
     assert content_terms("Section 42-3505.01") == ["42-3505.01"]
+
+
+@pytest.mark.parametrize("question, quote, conflicts", [
+    ("Since the Act gives only 90 days to sue, is the claim dead?", "An action may be brought within two years.",
+     [(("90", "day"), ("2", "year"))]),
+    ("She was served eight days ago; what is the deadline?", "within 45 days after service", []),
+    ("A 17-year-old wants to marry; may she?", "each party shall be at least 18 years of age", []),
+    ("Must the deposit come back within 45 days?", "within forty-five days after termination", []),
+])
+def test_periods_assumed_by_a_question_are_compared_with_the_quote(question, quote, conflicts):
+    from research.textmatch import contradicted_periods
+
+    assert contradicted_periods(question, quote) == conflicts

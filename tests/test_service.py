@@ -190,3 +190,11 @@ def test_prompt_declares_its_variables(tmp_path):
     (tmp_path / "bad.toml").write_text('name="bad"\nversion="bad-v1"\nvariables=["a"]\nsystem="{a} {b}"\nuser=""\n')
     with pytest.raises(PromptError, match="declares"):
         PromptTemplate.load(tmp_path, "bad")
+
+
+def test_a_false_premise_is_corrected_by_the_quoted_authority(world):
+    answer = researcher(world).ask("Since a lantern permit lasts 30 days after it is issued, must we renew monthly?",
+                                   ("US-DC",))
+    assert answer.brief_answer.startswith("The question assumes 30 days, but Inv. Code US-DC § 7-101(b) states 90 days")
+    confirmed = researcher(world).ask("Does a lantern permit last ninety days after it is issued?", ("US-DC",))
+    assert not confirmed.brief_answer.startswith("The question assumes")
