@@ -26,7 +26,7 @@ navigation = st.navigation([
     st.Page("views/history.py", title="History", icon="🗂️"),
     st.Page("views/corpus.py", title="Corpus", icon="📚"),
     st.Page(_later("Review", "attorney grading"), title="Review", icon="✅", url_path="review"),
-    st.Page(_later("Memos", "memo export"), title="Memos", icon="📝", url_path="memos"),
+    st.Page("views/memos.py", title="Memos", icon="📝"),
     st.Page(_later("Dashboard", "quality reporting"), title="Dashboard", icon="📈", url_path="dashboard"),
 ])
 navigation.run()

@@ -34,10 +34,16 @@ from research.followup import Turn
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DRAFT = "draft"
+DRAFT_LABEL = "Draft - needs attorney review"
+APPROVED = "approved"
 
 
 class ConversationNotFound(LookupError):
     """No conversation has this id."""
+
+
+class AnswerNotFound(LookupError):
+    """No answer has this id."""
 
 
 class Base(DeclarativeBase):
@@ -77,6 +83,9 @@ class AnswerRow(Base):
     payload: Mapped[str] = mapped_column(Text)  # Answer.to_dict() as JSON: what is shown again
     status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    edited_text: Mapped[str | None] = mapped_column(Text, nullable=True)  # the reviewer's edit; `text` stays
+    reviewer: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     conversation: Mapped[ConversationRow] = relationship(back_populates="answers")
     citations: Mapped[list[CitationRow]] = relationship(back_populates="answer", order_by="CitationRow.number")
 
@@ -107,6 +116,21 @@ class StoredAnswer:
     asked_at: datetime
     status: str
     answer: Answer
+    edited_text: str | None = None
+    reviewer: str | None = None
+    reviewed_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """'Draft - needs attorney review', or 'Reviewed by NAME on DATE' once approved."""
+        if self.status == APPROVED and self.reviewer and self.reviewed_at:
+            return f"Reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}"
+        return DRAFT_LABEL
+
+    @property
+    def final_text(self) -> str:
+        """What the firm uses: the reviewer's edit when there is one, else the answer as given."""
+        return self.edited_text or self.answer.text
 
 
 @dataclass(frozen=True)
@@ -202,6 +226,19 @@ class AppDatabase:
             session.flush()
             return row.id
 
+    def approve(self, answer_id: int, reviewer: str, edited_text: str | None = None,
+                when: datetime | None = None) -> None:
+        """Approve an answer as `reviewer`, optionally with an edited text kept beside the original."""
+        if not reviewer.strip():
+            raise ValueError("An approval needs the reviewer's name.")
+        with self._sessions.begin() as session:
+            row = session.get(AnswerRow, answer_id)
+            if row is None:
+                raise AnswerNotFound(f"no answer {answer_id}")
+            row.status, row.reviewer, row.reviewed_at = APPROVED, reviewer.strip()[:200], when or _now()
+            if edited_text is not None and edited_text.strip() and edited_text.strip() != row.text.strip():
+                row.edited_text = edited_text.strip()
+
     def conversation(self, conversation_id: int) -> Conversation:
         """A conversation with its stored answers; ConversationNotFound when there is none."""
         with self._sessions() as session:
@@ -233,7 +270,15 @@ class AppDatabase:
 
 
 def _stored(row: AnswerRow) -> StoredAnswer:
-    return StoredAnswer(row.id, row.conversation_id, row.asked_at, row.status, Answer.from_dict(json.loads(row.payload)))
+    return StoredAnswer(row.id, row.conversation_id, _utc(row.asked_at), row.status,
+                        Answer.from_dict(json.loads(row.payload)), row.edited_text, row.reviewer, _utc(row.reviewed_at))
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes: they were stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 def _sqlite_pragmas(connection, _record) -> None:

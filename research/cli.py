@@ -193,6 +193,49 @@ def cmd_eval_answers(args) -> int:
     return 0
 
 
+def _app_database():
+    from research.wiring import open_app_database
+
+    return open_app_database(_index().settings)
+
+
+def cmd_history(args) -> int:
+    """Past conversations, newest first (optionally searched)."""
+    rows = [{"id": c.id, "matter": c.matter, "updated_at": c.updated_at.isoformat(), "questions": c.questions,
+             "first_question": c.first_question} for c in _app_database().conversations(args.search or "")]
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    if not rows:
+        print("No conversations.")
+    for r in rows:
+        print(f"{r['id']:>5}  {r['updated_at'][:16]}  {r['matter']}  ({r['questions']} questions)  {r['first_question'][:80]}")
+    return 0
+
+
+def cmd_memo(args) -> int:
+    """Export a conversation (or chosen answers of it) as a memo."""
+    from datetime import date
+
+    from research.memo import build_memo
+    from research.memo_render import render, write_memo
+
+    conversation = _app_database().conversation(args.conversation_id)
+    answers = conversation.answers
+    if args.answers:
+        wanted = [int(n) for n in args.answers.split(",")]
+        unknown = [n for n in wanted if not 1 <= n <= len(answers)]
+        if unknown:
+            raise ValueError(f"the conversation has answers 1-{len(answers)}; no answer {unknown[0]}")
+        answers = [answers[n - 1] for n in wanted]
+    memo = build_memo(answers, conversation.matter, args.to, args.author or conversation.associate or "Research team",
+                      date.today())
+    out = Path(args.out)
+    write_memo(render(memo, args.format), out, force=args.force)
+    print(f"wrote {out} ({args.format}, {len(answers)} answer(s), {'draft' if memo.draft else 'reviewed'})")
+    return 0
+
+
 def cmd_corpus_list(args) -> int:
     """Sources, jurisdictions, record counts and ingest status."""
     index = _index()
@@ -269,6 +312,21 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.set_defaults(func=cmd_eval_answers)
 
+    p = sub.add_parser("history", help="past conversations, newest first")
+    p.add_argument("--search", help="text to find in matters, questions and answers")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("memo", help="export a conversation as a research memo")
+    p.add_argument("conversation_id", type=int)
+    p.add_argument("--format", choices=("docx", "pdf", "md"), required=True)
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    p.add_argument("--answers", metavar="1,3", help="only these answers of the conversation (1-based)")
+    p.add_argument("--to", default="Supervising Attorney")
+    p.add_argument("--from", dest="author", help="default: the conversation's associate")
+    p.set_defaults(func=cmd_memo)
+
     p = sub.add_parser("corpus", help="corpus sources")
     corpus_sub = p.add_subparsers(dest="corpus_command", required=True)
     c = corpus_sub.add_parser("list", help="sources, jurisdictions, record counts, ingest status")
@@ -290,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
-    except (CorpusError, EvalSetError, IndexMissingError, ValueError) as exc:
+    except (CorpusError, EvalSetError, IndexMissingError, ValueError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

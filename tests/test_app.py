@@ -117,3 +117,14 @@ def test_corpus_page_lists_sources_with_counts(ingested):
     frame = at.dataframe[0].value
     assert set(frame["Source"]) == {"Invented invented-code", "Invented invented-opinions"}
     assert (frame["Status"] == "ready").all()
+
+
+def test_memos_page_previews_and_offers_three_downloads(ingested):
+    at = ask(start(), QUESTION)
+    at.switch_page("views/memos.py").run()
+    assert not at.exception
+    text = page_text(at)
+    assert "DRAFT - NOT REVIEWED BY AN ATTORNEY" in text and "Table of Authorities" in text
+    assert "D.C. Code § 99-101" in text
+    labels = sorted(b.label for b in at.get("download_button"))
+    assert labels == ["Download Markdown", "Download PDF", "Download Word"]

@@ -131,3 +131,22 @@ def test_migrations_build_exactly_the_models_schema(database_url):
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
     db.close()
+
+
+def test_approval_relabels_an_answer_and_keeps_the_original_beside_the_edit(database_url):
+    from datetime import datetime, timezone
+
+    db = AppDatabase(database_url)
+    conversation_id = db.create_conversation("Lantern matter")
+    answer_id = db.add_answer(conversation_id, make_answer("How long does a permit last?"))
+    stored = db.conversation(conversation_id).answers[0]
+    assert stored.label == "Draft - needs attorney review" and stored.final_text == stored.answer.text
+    with pytest.raises(ValueError):
+        db.approve(answer_id, "  ")
+    db.approve(answer_id, "R. Reviewer", edited_text="A permit lasts ninety days. [1]",
+               when=datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc))
+    stored = db.conversation(conversation_id).answers[0]
+    assert stored.label == "Reviewed by R. Reviewer on 2026-11-20"
+    assert stored.final_text == "A permit lasts ninety days. [1]"
+    assert stored.answer.text.startswith("Under Inv. Code § 7-101(b)")  # the original is kept
+    db.close()

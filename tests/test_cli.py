@@ -80,3 +80,71 @@ def test_bad_eval_file_and_bad_source_give_clear_errors(configured, capsys, tmp_
     assert "bad.jsonl: line 2: bad JSON" in capsys.readouterr().err
     assert cli.main(["ingest", "--source", "nope"]) == cli.EXIT_FAILURE
     assert "unknown source nope" in capsys.readouterr().err
+
+
+def test_ask_survey_and_follow_up_from_the_command_line(configured, capsys):
+    assert cli.main(["ingest", "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["ask", "How long does a lantern permit last?", "--jurisdiction", "US-DC", "--json"]) == 0
+    answer = last_json(capsys)
+    assert not answer["abstained"] and answer["brief_answer"].startswith("Under D.C. Code § 99-101(b)")
+    citation = answer["citations"][0]
+    assert {"authority_id", "citation", "pin", "quote", "start", "end", "status"} <= set(citation)
+    assert answer["law_versions"] == {"invented-code": "test fixture"} and answer["timings_ms"]["total"] > 0
+    assert cli.main(["ask", "What about in Colorado?", "--after", "How long does a lantern permit last?",
+                     "--jurisdiction", "US-DC", "--json"]) == 0
+    follow_up = last_json(capsys)
+    assert follow_up["jurisdictions"] == ["US-CO"] and follow_up["abstained"]
+    assert follow_up["brief_answer"].startswith("No authority found in the selected jurisdictions for")
+    assert cli.main(["survey", "How long does a lantern permit last?", "--jurisdiction", "US-DC",
+                     "--jurisdiction", "US-HI", "--json"]) == 0
+    rows = last_json(capsys)["rows"]
+    assert [(r["jurisdiction"], r["found"]) for r in rows] == [("US-DC", True), ("US-HI", False)]
+    assert cli.main(["ask", "  "]) == cli.EXIT_FAILURE
+    assert "empty" in capsys.readouterr().err
+
+
+def test_eval_answers_scores_a_question_set(configured, capsys, tmp_path):
+    assert cli.main(["ingest", "--quiet"]) == 0
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(item) for item in [
+        {"id": "a", "question": "How long does a lantern permit last after it is issued?", "jurisdiction": "US-DC",
+         "kind": "single", "gold": [{"id": "us-dc:dc-code:99-101"}], "key_facts": ["permit expires 90 days"]},
+        {"id": "b", "question": "What is the deadline for a securities fraud suit?", "jurisdiction": "US-CO",
+         "kind": "unanswerable", "gold": [], "key_facts": []},
+    ]) + "\n")
+    capsys.readouterr()
+    assert cli.main(["eval", "answers", "--set", str(questions), "--json", "--quiet"]) == 0
+    summary = last_json(capsys)
+    assert summary["n"] == 2 and summary["invented_citations"] == 0
+    assert summary["gold_citation_recall"] == 1.0 and summary["key_fact_coverage"] == 1.0
+    assert summary["abstention_accuracy"] == 1.0 and summary["unsupported_sentence_rate"] == 0.0
+
+
+def test_memo_export_and_its_errors(configured, capsys, tmp_path):
+    from research.wiring import default_index, open_app_database
+
+    assert cli.main(["ingest", "--quiet"]) == 0
+    index = default_index()
+    db = open_app_database(index.settings)
+    conversation = db.create_conversation("Lantern Co. permits", associate="A. Associate")
+    db.add_answer(conversation, index.researcher().ask("How long does a lantern permit last?", ("US-DC",)))
+    empty = db.create_conversation("Nothing asked yet")
+    out = tmp_path / "memo.md"
+    capsys.readouterr()
+    assert cli.main(["memo", str(conversation), "--format", "md", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "DRAFT - NOT REVIEWED BY AN ATTORNEY" in text and "D.C. Code § 99-101(b)" in text
+    assert "**FROM:** A. Associate" in text
+    assert cli.main(["memo", str(conversation), "--format", "md", "--out", str(out)]) == cli.EXIT_FAILURE
+    assert "--force" in capsys.readouterr().err
+    assert cli.main(["memo", str(conversation), "--format", "docx", "--out", str(out), "--force"]) == 0
+    assert out.read_bytes()[:2] == b"PK"
+    assert cli.main(["memo", "4242", "--format", "md", "--out", str(tmp_path / "x.md")]) == cli.EXIT_FAILURE
+    assert "no conversation 4242" in capsys.readouterr().err
+    assert cli.main(["memo", str(empty), "--format", "pdf", "--out", str(tmp_path / "e.pdf")]) == cli.EXIT_FAILURE
+    assert "no answers" in capsys.readouterr().err
+    assert cli.main(["memo", str(conversation), "--format", "pdf", "--out", str(tmp_path / "no" / "m.pdf")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert cli.main(["history", "--search", "lantern", "--json"]) == 0
+    assert [c["id"] for c in last_json(capsys)] == [conversation]

@@ -7,10 +7,9 @@ import html
 import streamlit as st
 
 from research.answer import VERIFIED, Answer, Citation
-from research.appdb import StoredAnswer
+from research.appdb import DRAFT_LABEL
 from research.wiring import default_index, open_app_database
 
-DRAFT_LABEL = "Draft - needs attorney review"
 CONTEXT_CHARS = 700
 
 
@@ -24,11 +23,6 @@ def researcher():
 def app_database():
     """The app database (SQLite in the data directory unless RESEARCH_DATABASE_URL is set)."""
     return open_app_database(default_index().settings)
-
-
-def status_label(stored: StoredAnswer) -> str:
-    """'Draft - needs attorney review' until a reviewer approves the answer."""
-    return DRAFT_LABEL if stored.status == "draft" else stored.status
 
 
 def highlighted_passage(text: str, start: int, end: int) -> str:

@@ -7,7 +7,8 @@ import streamlit as st
 from research.domain import JURISDICTIONS
 from research.service import EXTRACTIVE, GENERATED, QuestionError
 from research.wiring import IndexMissingError, default_index
-from views.common import DRAFT_LABEL, app_database, render_answer, researcher, status_label
+from research.appdb import DRAFT_LABEL
+from views.common import app_database, render_answer, researcher
 
 KIND_LABELS = {"Statutes": "statute", "Cases": "opinion"}
 MODE_LABELS = {"Extractive (quotes only)": EXTRACTIVE, "Configured model": GENERATED}
@@ -35,7 +36,9 @@ if conversation is not None:
         with st.chat_message("user"):
             st.markdown(stored.answer.question)
         with st.chat_message("assistant"):
-            render_answer(stored.answer, status_label(stored))
+            render_answer(stored.answer, stored.label)
+            if stored.edited_text:
+                st.markdown(f"**Reviewer's edit.** {stored.edited_text}")
 else:
     st.caption("Name the matter in the sidebar, pick jurisdictions, and ask a research question. Every sentence "
                "of an answer is a quotation or is checked against the passage it cites.")
