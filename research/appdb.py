@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -31,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 
 from research.answer import Answer
 from research.followup import Turn
+from research.review import AnswerFacts, Grade, GradedAnswer
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DRAFT = "draft"
@@ -88,6 +90,24 @@ class AnswerRow(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     conversation: Mapped[ConversationRow] = relationship(back_populates="answers")
     citations: Mapped[list[CitationRow]] = relationship(back_populates="answer", order_by="CitationRow.number")
+
+
+class GradeRow(Base):
+    """A reviewer's rubric for an answer (one per reviewer and answer; grading again replaces it)."""
+
+    __tablename__ = "grades"
+    __table_args__ = (UniqueConstraint("answer_id", "reviewer", name="uq_grades_answer_reviewer"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    accuracy: Mapped[int] = mapped_column(Integer)
+    completeness: Mapped[int] = mapped_column(Integer)
+    clarity: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    citation_marks: Mapped[dict] = mapped_column(JSON)
+    missing_authorities: Mapped[list] = mapped_column(JSON)
+    comments: Mapped[str] = mapped_column(Text)
+    graded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class CitationRow(Base):
@@ -239,6 +259,76 @@ class AppDatabase:
             if edited_text is not None and edited_text.strip() and edited_text.strip() != row.text.strip():
                 row.edited_text = edited_text.strip()
 
+    def record_grade(self, answer_id: int, grade: Grade, when: datetime | None = None) -> None:
+        """Store a reviewer's grade of an answer (replacing that reviewer's earlier grade of it)."""
+        with self._sessions.begin() as session:
+            answer = session.get(AnswerRow, answer_id)
+            if answer is None:
+                raise AnswerNotFound(f"no answer {answer_id}")
+            grade.check({c.number for c in answer.citations})
+            row = session.scalars(select(GradeRow).where(GradeRow.answer_id == answer_id,
+                                                         GradeRow.reviewer == grade.reviewer.strip())).first()
+            if row is None:
+                row = GradeRow(answer_id=answer_id, reviewer=grade.reviewer.strip())
+                session.add(row)
+            row.accuracy, row.completeness, row.clarity = grade.accuracy, grade.completeness, grade.clarity
+            row.passed, row.comments = grade.passed, grade.comments
+            row.citation_marks = {str(k): v for k, v in grade.citation_marks.items()}
+            row.missing_authorities = list(grade.missing_authorities)
+            row.graded_at = when or _now()
+
+    def review_queue(self, matter: str = "", jurisdiction: str = "", associate: str = "") -> list[QueuedAnswer]:
+        """Answers awaiting approval, oldest first, optionally of one matter, jurisdiction or associate."""
+        with self._sessions() as session:
+            query = (select(AnswerRow, ConversationRow).join(ConversationRow)
+                     .where(AnswerRow.status != APPROVED).order_by(AnswerRow.asked_at, AnswerRow.id))
+            if matter:
+                query = query.where(ConversationRow.matter == matter)
+            if associate:
+                query = query.where(ConversationRow.associate == associate)
+            rows = session.execute(query).all()
+            return [QueuedAnswer(_stored(a), c.matter, c.associate, [_grade(g) for g in _grades_of(session, a.id)])
+                    for a, c in rows if not jurisdiction or jurisdiction in a.jurisdictions]
+
+    def answer(self, answer_id: int) -> QueuedAnswer:
+        """One answer with its matter, associate and grades; AnswerNotFound when there is none."""
+        with self._sessions() as session:
+            row = session.get(AnswerRow, answer_id)
+            if row is None:
+                raise AnswerNotFound(f"no answer {answer_id}")
+            return QueuedAnswer(_stored(row), row.conversation.matter, row.conversation.associate,
+                                [_grade(g) for g in _grades_of(session, answer_id)])
+
+    def graded(self) -> list[GradedAnswer]:
+        """Every grade, oldest first."""
+        with self._sessions() as session:
+            rows = session.scalars(select(GradeRow).order_by(GradeRow.graded_at, GradeRow.id)).all()
+            return [GradedAnswer(r.answer_id, _grade(r), _utc(r.graded_at)) for r in rows]
+
+    def answer_facts(self) -> list[AnswerFacts]:
+        """What quality reporting needs of every answer."""
+        with self._sessions() as session:
+            grades: dict[int, list[GradeRow]] = {}
+            for g in session.scalars(select(GradeRow).order_by(GradeRow.graded_at)):
+                grades.setdefault(g.answer_id, []).append(g)
+            facts = []
+            for a, c in session.execute(select(AnswerRow, ConversationRow).join(ConversationRow).order_by(AnswerRow.id)):
+                mine = grades.get(a.id, [])
+                decided = _utc(a.reviewed_at) or (_utc(mine[0].graded_at) if mine else None)
+                sentences = len(json.loads(a.payload)["sentences"])
+                facts.append(AnswerFacts(a.id, c.matter, tuple(a.jurisdictions), _utc(a.asked_at), decided,
+                                         a.abstained, a.unsupported_sentences, sentences,
+                                         tuple(_grade(g) for g in mine)))
+            return facts
+
+    def approved(self) -> list[QueuedAnswer]:
+        """Approved answers with their grades, oldest first."""
+        with self._sessions() as session:
+            query = (select(AnswerRow, ConversationRow).join(ConversationRow)
+                     .where(AnswerRow.status == APPROVED).order_by(AnswerRow.asked_at, AnswerRow.id))
+            return [QueuedAnswer(_stored(a), c.matter, c.associate, [_grade(g) for g in _grades_of(session, a.id)])
+                    for a, c in session.execute(query).all()]
+
     def conversation(self, conversation_id: int) -> Conversation:
         """A conversation with its stored answers; ConversationNotFound when there is none."""
         with self._sessions() as session:
@@ -267,6 +357,25 @@ class AppDatabase:
         """Distinct matter names, alphabetically."""
         with self._sessions() as session:
             return list(session.scalars(select(ConversationRow.matter).distinct().order_by(ConversationRow.matter)))
+
+
+@dataclass(frozen=True)
+class QueuedAnswer:
+    """An answer with its matter, associate and grades (for review and export)."""
+
+    stored: StoredAnswer
+    matter: str
+    associate: str
+    grades: list[Grade]
+
+
+def _grades_of(session, answer_id: int) -> list[GradeRow]:
+    return list(session.scalars(select(GradeRow).where(GradeRow.answer_id == answer_id).order_by(GradeRow.id)))
+
+
+def _grade(row: GradeRow) -> Grade:
+    return Grade(row.reviewer, row.accuracy, row.completeness, row.clarity, row.passed,
+                 {int(k): v for k, v in row.citation_marks.items()}, tuple(row.missing_authorities), row.comments)
 
 
 def _stored(row: AnswerRow) -> StoredAnswer:

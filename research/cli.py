@@ -182,6 +182,7 @@ def cmd_eval_answers(args) -> int:
         summary = evaluate_answers(items, researcher, authority_text, jurisdiction_of, mode=args.mode,
                                    on_item=lambda row: bar.update(1))
     rows = summary.pop("items")
+    _record_eval_run(Path(args.set).name, args.mode, summary)
     if args.items:
         for row in rows:
             print(json.dumps(row))
@@ -218,7 +219,7 @@ def cmd_memo(args) -> int:
     from datetime import date
 
     from research.memo import build_memo
-    from research.memo_render import render, write_memo
+    from research.memo_render import render, write_output
 
     conversation = _app_database().conversation(args.conversation_id)
     answers = conversation.answers
@@ -231,9 +232,81 @@ def cmd_memo(args) -> int:
     memo = build_memo(answers, conversation.matter, args.to, args.author or conversation.associate or "Research team",
                       date.today())
     out = Path(args.out)
-    write_memo(render(memo, args.format), out, force=args.force)
+    write_output(render(memo, args.format), out, force=args.force)
     print(f"wrote {out} ({args.format}, {len(answers)} answer(s), {'draft' if memo.draft else 'reviewed'})")
     return 0
+
+
+def cmd_grades_export(args) -> int:
+    """Every grade as CSV or JSON lines (to stdout, or --out)."""
+    from research.grades import grade_records, to_csv, to_jsonl
+
+    db = _app_database()
+    graded = [q for q in db.review_queue() + db.approved() if q.grades]
+    graded.sort(key=lambda q: q.stored.id)
+    records = grade_records(graded)
+    text = to_csv(records) if args.format == "csv" else to_jsonl(records)
+    return _emit(text, args.out, args.force, f"{len(records)} grade(s)")
+
+
+def cmd_grades_to_evalset(args) -> int:
+    """Approved answers with reviewer-confirmed authorities as an eval set for `research eval answers`."""
+    from research.grades import evalset_items, to_jsonl
+
+    items = evalset_items(_app_database().approved())
+    if not items:
+        raise ValueError("no approved answer with reviewer-confirmed authorities yet")
+    return _emit(to_jsonl(items), args.file, args.force, f"{len(items)} item(s)")
+
+
+def _emit(text: str, out: str | None, force: bool, what: str) -> int:
+    from research.memo_render import write_output
+
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    write_output(text.encode("utf-8"), Path(out), force=force)
+    print(f"wrote {what} to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args) -> int:
+    """A status report of quality and turnaround for a period (Markdown or CSV)."""
+    from datetime import date
+
+    from research.review import agreement, quality_figures, status_report_markdown
+
+    db = _app_database()
+    since = date.fromisoformat(args.since) if args.since else None
+    until = date.fromisoformat(args.until) if args.until else None
+    figures = quality_figures(db.answer_facts(), since, until, args.matter or "", args.jurisdiction or "")
+    period = f"{since or 'start'} to {until or 'today'}"
+    if args.format == "csv":
+        lines = ["measure,value"] + [f"{k},{v}" for k, v in figures.items() if not isinstance(v, dict)]
+        lines += [f"answers on {day},{n}" for day, n in figures["answers_per_day"].items()]
+        text = "\n".join(lines) + "\n"
+    else:
+        text = status_report_markdown(figures, f"Research status report, {period}", agreement(db.graded()),
+                                      _latest_eval_run())
+    return _emit(text, args.out, args.force, "the report")
+
+
+def _latest_eval_run() -> dict | None:
+    path = _index().settings.eval_runs_log
+    if not path.is_file():
+        return None
+    lines = [line for line in path.read_text().splitlines() if line.strip()]
+    return json.loads(lines[-1]) if lines else None
+
+
+def _record_eval_run(name: str, mode: str, summary: dict) -> None:
+    from datetime import datetime, timezone
+
+    path = _index().settings.eval_runs_log
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "set": name, "mode": mode, **summary}
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record) + "\n")
 
 
 def cmd_corpus_list(args) -> int:
@@ -326,6 +399,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", default="Supervising Attorney")
     p.add_argument("--from", dest="author", help="default: the conversation's associate")
     p.set_defaults(func=cmd_memo)
+
+    p = sub.add_parser("grades", help="reviewers' grades")
+    grades_sub = p.add_subparsers(dest="grades_command", required=True)
+    g = grades_sub.add_parser("export", help="every grade as CSV or JSON lines")
+    g.add_argument("--format", choices=("csv", "jsonl"), required=True)
+    g.add_argument("--out", metavar="FILE", help="default: standard output")
+    g.add_argument("--force", action="store_true")
+    g.set_defaults(func=cmd_grades_export)
+    g = grades_sub.add_parser("to-evalset", help="approved answers as an eval set for `research eval answers`")
+    g.add_argument("file", metavar="FILE")
+    g.add_argument("--force", action="store_true")
+    g.set_defaults(func=cmd_grades_to_evalset, out=None)
+
+    p = sub.add_parser("report", help="status report: answers, turnaround, pass rate, citation accuracy")
+    p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.add_argument("--until", metavar="YYYY-MM-DD")
+    p.add_argument("--matter")
+    p.add_argument("--jurisdiction", choices=JURISDICTIONS)
+    p.add_argument("--format", choices=("md", "csv"), default="md")
+    p.add_argument("--out", metavar="FILE")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("corpus", help="corpus sources")
     corpus_sub = p.add_subparsers(dest="corpus_command", required=True)

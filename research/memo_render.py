@@ -179,8 +179,8 @@ def render(memo: Memo, fmt: str) -> bytes:
     raise ValueError(f"unknown memo format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
-def write_memo(data: bytes, path: Path, force: bool = False) -> None:
-    """Write the memo; refuses to overwrite without `force` and reports an unwritable path clearly."""
+def write_output(data: bytes, path: Path, force: bool = False) -> None:
+    """Write an export (memo, grades, report); never overwrites without `force`; clear errors."""
     if path.exists() and not force:
         raise OutputPathError(f"{path} already exists; use --force to overwrite it")
     if path.is_dir():

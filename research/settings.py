@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         return self.data_dir / "model-calls.jsonl"
 
     @property
+    def eval_runs_log(self) -> Path:
+        """JSON lines of every `research eval answers` summary (the Dashboard shows the latest)."""
+        return self.data_dir / "eval-runs.jsonl"
+
+    @property
     def models_dir(self) -> Path:
         """Cache of models derived offline (the distilled static embedder)."""
         return self.data_dir / "models"

@@ -12,7 +12,7 @@ import pytest
 from research.answer import VERIFIED, Answer, AnswerSentence, Citation, no_authority_message
 from research.appdb import APPROVED, DRAFT, StoredAnswer
 from research.memo import DRAFT_MARK, MemoError, base_citation, build_memo, short_repeat
-from research.memo_render import OutputPathError, render, to_markdown, write_memo
+from research.memo_render import OutputPathError, render, to_markdown, write_output
 from research.settings import PROJECT_ROOT
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "memo.md"
@@ -153,10 +153,10 @@ def test_pdf_text_has_the_sections_and_citations_and_its_first_page_renders():
 
 def test_nothing_is_overwritten_without_force(tmp_path):
     target = tmp_path / "memo.md"
-    write_memo(b"first", target)
+    write_output(b"first", target)
     with pytest.raises(OutputPathError, match="--force"):
-        write_memo(b"second", target)
-    write_memo(b"second", target, force=True)
+        write_output(b"second", target)
+    write_output(b"second", target, force=True)
     assert target.read_bytes() == b"second"
     with pytest.raises(OutputPathError, match="does not exist"):
-        write_memo(b"x", tmp_path / "missing" / "memo.md")
+        write_output(b"x", tmp_path / "missing" / "memo.md")

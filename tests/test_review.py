@@ -1,0 +1,116 @@
+"""Grading: the rubric, Cohen's kappa, agreement per reviewer pair, quality figures, and exports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from research.appdb import AppDatabase
+from research.grades import evalset_items, grade_records, to_csv
+from research.review import (
+    AnswerFacts,
+    Grade,
+    GradeError,
+    agreement,
+    cohen_kappa,
+    percentile,
+    quality_figures,
+    status_report_markdown,
+)
+from tests.test_appdb import make_answer
+
+T0 = datetime(2031, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def test_kappa_matches_a_hand_computed_example():
+    # 10 items: both "pass" on 4, both "fail" on 3, A pass/B fail on 2, A fail/B pass on 1.
+    a = ["pass"] * 4 + ["fail"] * 3 + ["pass"] * 2 + ["fail"]
+    b = ["pass"] * 4 + ["fail"] * 3 + ["fail"] * 2 + ["pass"]
+    # observed 0.7; A passes 6/10, B passes 5/10: expected 0.6*0.5 + 0.4*0.5 = 0.5; kappa = 0.2/0.5 = 0.4
+    assert cohen_kappa(a, b) == pytest.approx(0.4)
+    assert cohen_kappa(["x", "x"], ["x", "x"]) == 1.0
+    assert cohen_kappa([], []) is None
+    with pytest.raises(ValueError):
+        cohen_kappa(["x"], [])
+
+
+@pytest.mark.parametrize("grade, numbers, message", [
+    (Grade("", 3, 3, 3, True), {1}, "reviewer"),
+    (Grade("R", 0, 3, 3, True), {1}, "accuracy must be 1 to 5"),
+    (Grade("R", 3, 3, 6, True), {1}, "clarity must be 1 to 5"),
+    (Grade("R", 3, 3, 3, True, {2: "correct"}), {1}, r"no citation \[2\]"),
+    (Grade("R", 3, 3, 3, True, {1: "looks fine"}), {1}, "unknown citation mark"),
+])
+def test_grades_follow_the_rubric(grade, numbers, message):
+    with pytest.raises(GradeError, match=message):
+        grade.check(numbers)
+
+
+def test_agreement_is_reported_per_reviewer_pair():
+    from research.review import GradedAnswer
+
+    graded = [GradedAnswer(1, Grade("Ann", 4, 4, 4, True, {1: "correct", 2: "bad pin"}), T0),
+              GradedAnswer(1, Grade("Bob", 4, 4, 4, True, {1: "correct", 2: "correct"}), T0),
+              GradedAnswer(2, Grade("Ann", 2, 2, 2, False, {1: "wrong authority"}), T0),
+              GradedAnswer(2, Grade("Bob", 2, 2, 2, False, {1: "wrong authority"}), T0),
+              GradedAnswer(3, Grade("Cy", 5, 5, 5, True), T0)]
+    (pair,) = agreement(graded)
+    assert pair["reviewers"] == "Ann / Bob" and pair["answers"] == 2 and pair["citations"] == 3
+    assert pair["kappa_pass_fail"] == 1.0
+    # marks: (correct, correct), (bad pin, correct), (wrong, wrong): observed 2/3;
+    # expected: correct 1/3*2/3 + bad pin 1/3*0 + wrong 1/3*1/3 = 3/9 -> kappa = (2/3-1/3)/(2/3) = 0.5
+    assert pair["kappa_citation_marks"] == 0.5
+
+
+def facts(answer_id, day, hours_to_decision, passed=None, marks=None, abstained=False, matter="M", jur="US-DC"):
+    grades = () if passed is None else (Grade("R", 3, 3, 3, passed, marks or {}),)
+    asked = T0 + timedelta(days=day)
+    decided = asked + timedelta(hours=hours_to_decision) if hours_to_decision is not None else None
+    return AnswerFacts(answer_id, matter, (jur,), asked, decided, abstained, 1 if abstained else 0, 4, grades)
+
+
+def test_quality_figures_for_a_period_matter_and_jurisdiction():
+    answers = [facts(1, 0, 2, True, {1: "correct", 2: "correct"}), facts(2, 0, 10, False, {1: "bad pin"}),
+               facts(3, 1, None), facts(4, 1, 4, True, {1: "correct"}, matter="Other"),
+               facts(5, 9, 1, True, jur="US-HI", abstained=True)]
+    figures = quality_figures(answers, since=date(2031, 3, 2), until=date(2031, 3, 3))
+    assert figures["answers"] == 4 and figures["answers_per_day"] == {"2031-03-02": 2, "2031-03-03": 2}
+    assert figures["turnaround_hours_median"] == 4 and figures["turnaround_hours_p90"] == 10
+    assert figures["pass_rate"] == round(2 / 3, 3) and figures["citation_accuracy"] == 0.75
+    assert quality_figures(answers, matter="Other")["answers"] == 1
+    hawaii = quality_figures(answers, jurisdiction="US-HI")
+    assert hawaii["abstentions"] == 1 and hawaii["unsupported_sentence_rate"] == 0.25
+    report = status_report_markdown(figures, "Status", [], {"set": "q.jsonl", "gold_citation_recall": 0.8})
+    assert "| reviewer pass rate | 0.667 |" in report and "gold_citation_recall: 0.8" in report
+    assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
+
+
+def test_grading_queue_approval_exports_and_evalset(tmp_path):
+    db = AppDatabase(f"sqlite:///{tmp_path / 'app.sqlite'}")
+    first_conversation = db.create_conversation("Lantern matter", associate="Ava")
+    first = db.add_answer(first_conversation, make_answer("How long does a permit last?"))
+    other_conversation = db.create_conversation("Goat matter", associate="Ben")
+    second = db.add_answer(other_conversation, make_answer("When may goats graze?"))
+    assert [q.stored.id for q in db.review_queue()] == [first, second]  # oldest first
+    assert [q.stored.id for q in db.review_queue(associate="Ben")] == [second]
+    assert [q.stored.id for q in db.review_queue(matter="Lantern matter", jurisdiction="US-DC")] == [first]
+    assert db.review_queue(jurisdiction="US-HI") == []
+
+    db.record_grade(first, Grade("Ann", 5, 4, 4, True, {1: "correct"}, ("us-dc:inv:7-102",), "good"))
+    db.record_grade(first, Grade("Bob", 4, 4, 5, True, {1: "correct"}))
+    db.record_grade(first, Grade("Bob", 4, 3, 5, True, {1: "correct"}))  # a second grade replaces the first
+    with pytest.raises(GradeError):
+        db.record_grade(second, Grade("Ann", 3, 3, 3, True, {9: "correct"}))
+    db.approve(first, "Ann")
+    assert [q.stored.id for q in db.review_queue()] == [second]
+
+    records = grade_records([q for q in db.approved() if q.grades])
+    assert [(r["reviewer"], r["completeness"]) for r in records] == [("Ann", 4), ("Bob", 3)]
+    assert "answer_id,matter,associate" in to_csv(records).splitlines()[0]
+    (item,) = evalset_items(db.approved())
+    assert item["jurisdiction"] == "US-DC" and item["kind"] == "multi"
+    assert [g["id"] for g in item["gold"]] == ["us-dc:inv:7-101", "us-dc:inv:7-102"]
+    assert item["key_facts"] == ["A lantern permit expires ninety days after it is issued."]
+    assert item["question"] == "How long does a permit last?"
+    db.close()
