@@ -12,21 +12,13 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"))
 
 
-def _later(title: str, issue: str):
-    def page() -> None:
-        st.title(title)
-        st.info(f"{title} arrives with {issue}.")
-    page.__name__ = title.lower()
-    return page
-
-
 st.set_page_config(page_title="Legal research", layout="wide")
 navigation = st.navigation([
     st.Page("views/research.py", title="Research", icon="⚖️", default=True),
     st.Page("views/history.py", title="History", icon="🗂️"),
     st.Page("views/corpus.py", title="Corpus", icon="📚"),
-    st.Page(_later("Review", "attorney grading"), title="Review", icon="✅", url_path="review"),
+    st.Page("views/review.py", title="Review", icon="✅"),
     st.Page("views/memos.py", title="Memos", icon="📝"),
-    st.Page(_later("Dashboard", "quality reporting"), title="Dashboard", icon="📈", url_path="dashboard"),
+    st.Page("views/dashboard.py", title="Dashboard", icon="📈"),
 ])
 navigation.run()

@@ -128,3 +128,24 @@ def test_memos_page_previews_and_offers_three_downloads(ingested):
     assert "D.C. Code § 99-101" in text
     labels = sorted(b.label for b in at.get("download_button"))
     assert labels == ["Download Markdown", "Download PDF", "Download Word"]
+
+
+def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):
+    at = ask(start(), QUESTION)
+    at.switch_page("views/review.py").run()
+    assert not at.exception
+    assert "1 answer(s) awaiting review" in page_text(at)
+    at.button(key=next(b.key for b in at.button if b.label == "Save grade and approve")).click().run()
+    assert "reviewer's name" in " ".join(e.value for e in at.error)  # no reviewer yet
+    at.text_input(key="reviewer_name").input("R. Reviewer")
+    at.button(key=next(b.key for b in at.button if b.label == "Save grade and approve")).click().run()
+    assert not at.exception
+    assert "Approved by R. Reviewer" in at.success[0].value
+    at.switch_page("views/research.py").run()
+    assert "Reviewed by R. Reviewer on" in page_text(at)
+    at.switch_page("views/memos.py").run()
+    assert "Reviewed by R. Reviewer on" in page_text(at) and "DRAFT - NOT REVIEWED" not in page_text(at)
+    at.switch_page("views/dashboard.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Answers"] == "1" and metrics["Pass rate"] == "100%" and metrics["Citation accuracy"] == "100%"

@@ -148,3 +148,34 @@ def test_memo_export_and_its_errors(configured, capsys, tmp_path):
     assert "does not exist" in capsys.readouterr().err
     assert cli.main(["history", "--search", "lantern", "--json"]) == 0
     assert [c["id"] for c in last_json(capsys)] == [conversation]
+
+
+def test_grades_export_and_the_graded_eval_set_replays(configured, capsys, tmp_path):
+    from research.review import Grade
+    from research.wiring import default_index, open_app_database
+
+    assert cli.main(["ingest", "--quiet"]) == 0
+    index = default_index()
+    db = open_app_database(index.settings)
+    conversation = db.create_conversation("Lantern Co. permits", associate="Ava")
+    answer = index.researcher().ask("How long does a lantern permit last?", ("US-DC",))
+    answer_id = db.add_answer(conversation, answer)
+    marks = {c.number: "correct" for c in answer.citations}
+    db.record_grade(answer_id, Grade("Ann", 5, 4, 4, True, marks))
+    db.approve(answer_id, "Ann")
+    capsys.readouterr()
+    assert cli.main(["grades", "export", "--format", "jsonl"]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["reviewer"] == "Ann" and record["passed"] and record["answer_id"] == answer_id
+    evalset = tmp_path / "graded.jsonl"
+    assert cli.main(["grades", "to-evalset", str(evalset)]) == 0
+    assert cli.main(["grades", "to-evalset", str(evalset)]) == cli.EXIT_FAILURE  # exists, no --force
+    capsys.readouterr()
+    assert cli.main(["eval", "answers", "--set", str(evalset), "--json", "--quiet"]) == 0
+    replay = last_json(capsys)
+    assert replay["n"] == 1 and replay["gold_citation_recall"] == 1.0 and replay["key_fact_coverage"] == 1.0
+    report = tmp_path / "report.md"
+    assert cli.main(["report", "--out", str(report)]) == 0
+    text = report.read_text()
+    assert "| answers delivered | 1 |" in text and "| reviewer pass rate | 1.0 |" in text
+    assert "Latest automatic evaluation" in text

@@ -1,0 +1,69 @@
+"""Dashboard page: answers per day, turnaround, pass rate, citation accuracy, automatic metrics, evals."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import streamlit as st
+
+from research.domain import JURISDICTIONS
+from research.review import agreement, quality_figures, status_report_markdown
+from research.wiring import default_index
+from views.common import app_database
+
+st.title("Dashboard")
+db = app_database()
+facts = db.answer_facts()
+today = date.today()
+first = min((f.asked_at.date() for f in facts), default=today)
+left, middle, right = st.columns(3)
+period = left.date_input("Period", (first, today), key="dashboard_period")
+matter = middle.selectbox("Matter", ["All"] + sorted({f.matter for f in facts}), key="dashboard_matter")
+jurisdiction = right.selectbox("Jurisdiction", ["All"] + list(JURISDICTIONS), key="dashboard_jurisdiction")
+since, until = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (first, today)
+figures = quality_figures(facts, since, until, "" if matter == "All" else matter,
+                          "" if jurisdiction == "All" else jurisdiction)
+
+a, b, c, d = st.columns(4)
+a.metric("Answers", figures["answers"])
+b.metric("Turnaround median (h)", "—" if figures["turnaround_hours_median"] is None else figures["turnaround_hours_median"],
+         help=f"p90: {figures['turnaround_hours_p90']} h, from question to review decision")
+c.metric("Pass rate", "—" if figures["pass_rate"] is None else f"{figures['pass_rate']:.0%}")
+d.metric("Citation accuracy", "—" if figures["citation_accuracy"] is None else f"{figures['citation_accuracy']:.0%}")
+e, f_, g = st.columns(3)
+e.metric("Turnaround p90 (h)", "—" if figures["turnaround_hours_p90"] is None else figures["turnaround_hours_p90"])
+f_.metric("Unsupported sentence rate", "—" if figures["unsupported_sentence_rate"] is None
+          else f"{figures['unsupported_sentence_rate']:.1%}")
+g.metric("Abstentions", figures["abstentions"])
+
+st.subheader("Answers per day")
+if figures["answers_per_day"]:
+    days = [since + timedelta(days=i) for i in range((until - since).days + 1)]
+    st.bar_chart({"answers": [figures["answers_per_day"].get(day.isoformat(), 0) for day in days]} |
+                 {"day": [day.isoformat() for day in days]}, x="day", y="answers")
+else:
+    st.caption("No answers in this period.")
+if figures["citation_marks"]:
+    st.subheader("Reviewer marks on citations")
+    st.bar_chart({"mark": list(figures["citation_marks"]), "citations": list(figures["citation_marks"].values())},
+                 x="mark", y="citations")
+pairs = agreement(db.graded())
+if pairs:
+    st.subheader("Reviewer agreement (Cohen's kappa)")
+    st.dataframe(pairs, hide_index=True)
+
+st.subheader("Latest automatic evaluation")
+runs_log = default_index().settings.eval_runs_log
+latest = None
+if runs_log.is_file():
+    lines = [line for line in runs_log.read_text().splitlines() if line.strip()]
+    latest = json.loads(lines[-1]) if lines else None
+if latest:
+    st.json(latest)
+else:
+    st.caption("No `research eval answers` run recorded yet.")
+
+report = status_report_markdown(figures, f"Research status report, {since} to {until}", pairs, latest)
+st.download_button("Download status report (Markdown)", report, file_name=f"status-report-{since}-{until}.md",
+                   mime="text/markdown")

@@ -1,0 +1,74 @@
+"""Review page: the queue of answers awaiting review, the rubric, per-citation marks, edit and approval."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from research.domain import JURISDICTIONS, SearchFilter
+from research.review import CITATION_MARKS, Grade, GradeError
+from research.wiring import IndexMissingError
+from views.common import app_database, render_answer, researcher
+
+st.title("Review")
+db = app_database()
+everything = db.review_queue()
+left, middle, right = st.columns(3)
+matter = left.selectbox("Matter", ["All"] + sorted({q.matter for q in everything}), key="review_matter")
+jurisdiction = middle.selectbox("Jurisdiction", ["All"] + list(JURISDICTIONS), key="review_jurisdiction")
+associate = right.selectbox("Associate", ["All"] + sorted({q.associate for q in everything if q.associate}),
+                            key="review_associate")
+queue = db.review_queue("" if matter == "All" else matter, "" if jurisdiction == "All" else jurisdiction,
+                        "" if associate == "All" else associate)
+if not queue:
+    st.info("No answers await review." if not everything else "No answers in the queue match these filters.")
+    st.stop()
+st.caption(f"{len(queue)} answer(s) awaiting review, oldest first.")
+by_id = {q.stored.id: q for q in queue}
+answer_id = st.selectbox("Answer", list(by_id), key="review_answer", format_func=lambda i: (
+    f"#{i} · {by_id[i].stored.asked_at:%Y-%m-%d %H:%M} · {by_id[i].matter} · {by_id[i].stored.answer.question[:80]}"))
+queued = by_id[answer_id]
+answer = queued.stored.answer
+st.subheader(answer.question)
+render_answer(answer, queued.stored.label)
+if queued.grades:
+    st.caption("Grades so far: " + "; ".join(f"{g.reviewer}: {'pass' if g.passed else 'fail'}" for g in queued.grades))
+
+st.divider()
+st.markdown("**Missing authorities** — search the corpus and add what the answer should have cited.")
+missing_query = st.text_input("Search the corpus", key=f"missing_query_{answer_id}")
+options: dict[str, str] = {}
+if missing_query.strip():
+    try:
+        hits = researcher().retriever.search(missing_query, SearchFilter(answer.jurisdictions, ()), k=10)
+        options = {h.authority_id: f"{h.chunk.citation} ({h.authority_id})" for h in hits}
+    except IndexMissingError as exc:
+        st.error(f"The index is not built yet: {exc}")
+    except ValueError as exc:
+        st.error(str(exc))
+
+with st.form(f"grade_{answer_id}"):
+    reviewer = st.text_input("Reviewer", key="reviewer_name")
+    c1, c2, c3 = st.columns(3)
+    accuracy = c1.slider("Legal accuracy", 1, 5, 3)
+    completeness = c2.slider("Completeness", 1, 5, 3)
+    clarity = c3.slider("Clarity", 1, 5, 3)
+    marks = {c.number: st.selectbox(f"[{c.number}] {c.citation}", CITATION_MARKS, key=f"mark_{answer_id}_{c.number}")
+             for c in answer.citations}
+    missing = st.multiselect("Authorities to add", list(options), format_func=lambda a: options[a])
+    verdict = st.radio("Overall", ["Pass", "Fail"], horizontal=True)
+    comments = st.text_area("Comments")
+    edited = st.text_area("Answer text (edit before approving; the original is kept)", value=answer.text, height=200)
+    save, approve = st.columns(2)
+    saved = save.form_submit_button("Save grade")
+    approved = approve.form_submit_button("Save grade and approve")
+
+if saved or approved:
+    grade = Grade(reviewer.strip(), accuracy, completeness, clarity, verdict == "Pass", marks, tuple(missing), comments)
+    try:
+        db.record_grade(answer_id, grade)
+        if approved:
+            db.approve(answer_id, reviewer, edited_text=edited)
+    except (GradeError, ValueError) as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Approved by {reviewer.strip()}." if approved else f"Grade saved for {reviewer.strip()}.")
