@@ -131,10 +131,13 @@ def test_memos_page_previews_and_offers_three_downloads(ingested):
 
 
 def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):
-    at = ask(start(), QUESTION)
+    at = start()
+    at.sidebar.text_input(key="associate").input("A. Associate")
+    at = ask(at, QUESTION)
     at.switch_page("views/review.py").run()
     assert not at.exception
     assert "1 answer(s) awaiting review" in page_text(at)
+    assert at.selectbox(key="review_associate").options == ["All", "A. Associate"]
     at.button(key=next(b.key for b in at.button if b.label == "Save grade and approve")).click().run()
     assert "reviewer's name" in " ".join(e.value for e in at.error)  # no reviewer yet
     at.text_input(key="reviewer_name").input("R. Reviewer")

@@ -16,7 +16,8 @@ if not conversations:
     st.info("No conversations match." if text or matter != "All matters" else "No conversations yet.")
 for summary in conversations:
     with st.container(border=True):
-        st.markdown(f"**{summary.matter}** · {summary.updated_at:%Y-%m-%d %H:%M} UTC · "
+        by = f" · {summary.associate}" if summary.associate else ""
+        st.markdown(f"**{summary.matter}**{by} · {summary.updated_at:%Y-%m-%d %H:%M} UTC · "
                     f"{summary.questions} question{'s' if summary.questions != 1 else ''}")
         if summary.first_question:
             st.caption(summary.first_question[:300])

@@ -19,6 +19,7 @@ settings = default_index().settings
 
 with st.sidebar:
     st.text_input("Matter", key="matter", placeholder="e.g. Lantern Co. v. District")
+    st.text_input("Associate", key="associate", placeholder="your name (for the review queue and memos)")
     jurisdictions = st.multiselect("Jurisdictions", JURISDICTIONS, default=list(JURISDICTIONS), key="jurisdictions")
     kinds = st.multiselect("Sources", list(KIND_LABELS), default=list(KIND_LABELS), key="kinds")
     mode_label = st.radio("Answer mode", list(MODE_LABELS), key="mode")
@@ -74,7 +75,7 @@ def _ask(question: str) -> None:
         except QuestionError as exc:
             st.error(str(exc))
             return
-        cid = conversation.id if conversation else db.create_conversation(matter)
+        cid = conversation.id if conversation else db.create_conversation(matter, st.session_state.get("associate", ""))
         db.add_answer(cid, answer)
         st.session_state.conversation_id = cid
         render_answer(answer, DRAFT_LABEL)
