@@ -38,6 +38,7 @@ class ExtractiveConfig:
     lexical_weight: float = 0.15
     rank_weight: float = 0.1
     max_sentence_chars: int = 900
+    matched_bonus: float = 1.0  # candidate-selection bonus for sentences of the retriever's best chunk
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Passage:
     authority: Authority
     rank: int
     chunks: tuple[Chunk, ...]
+    matched: tuple[int, int] | None = None  # span of the chunk the retriever matched best
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,9 @@ class ExtractiveAnswerer:
                 terms = set(content_terms(sentence.text))
                 overlap = len(terms & question_terms)
                 if overlap:
-                    scored.append((overlap / math.sqrt(len(terms) + 4), sentence, pin))
+                    in_match = passage.matched is not None and passage.matched[0] <= sentence.start < passage.matched[1]
+                    scored.append((overlap / math.sqrt(len(terms) + 4) + (cfg.matched_bonus if in_match else 0.0),
+                                   sentence, pin))
             scored.sort(key=lambda row: -row[0])
             pool.extend((passage, s, pin, lex) for lex, s, pin in scored[:cfg.candidates_per_authority])
         if not pool:

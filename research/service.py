@@ -105,7 +105,7 @@ class Researcher:
             if authority.kind == "opinion":
                 best = next((i for i, c in enumerate(chunks) if c.id == hit.chunk.id), 0)
                 chunks = chunks[max(0, best - OPINION_NEIGHBOURS): best + OPINION_NEIGHBOURS + 1]
-            passages.append(Passage(authority, rank, tuple(chunks)))
+            passages.append(Passage(authority, rank, tuple(chunks), (hit.chunk.start, hit.chunk.end)))
         return passages
 
     def _extract(self, answer: Answer, passages: list[Passage]) -> None:

@@ -213,3 +213,21 @@ def test_heading_lines_are_not_quoted():
     assert "The county shall refund a deposit within ten days." in quotes
     assert not any(q.startswith("[§") for q in quotes)
     assert "The county shall not refund a deposit until:" in quotes
+
+
+def test_sentences_of_the_matched_chunk_are_preferred_as_candidates(hashing_embedder):
+    from research.domain import Authority
+    from research.extractive import Passage
+
+    sentences = [f"Rule {i}: a lantern permit holder shall keep the permit number {i} visible." for i in range(12)]
+    text = " ".join(sentences)
+    authority = Authority(id="us-dc:inv:9-1", source="s", jurisdiction="US-DC", kind="statute",
+                          citation="Inv. § 9-1", heading="Lantern permits.", text=text)
+    chunks = tuple(chunk_authority(authority))
+    last = text.index("Rule 11")
+    answerer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(candidates_per_authority=2, abstain_below=0.0,
+                                                                    relative_cutoff=10.0))
+    result = answerer.answer("lantern permit number", [Passage(authority, 0, chunks, (last, len(text)))])
+    assert any(p.sentence.start == last for p in result.picks)
+    unmatched = answerer.answer("lantern permit number", [Passage(authority, 0, chunks)])
+    assert all(p.sentence.start != last for p in unmatched.picks)
