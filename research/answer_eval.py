@@ -9,8 +9,6 @@ cell accuracy and latency.
 
 from __future__ import annotations
 
-import gzip
-import json
 import statistics
 import time
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from research.answer import UNSUPPORTED, Answer, Survey
-from research.evaluate import EvalSetError
+from research.evaluate import EvalSetError, read_records
 from research.textmatch import key_fact_stated
 
 UNANSWERABLE = "unanswerable"
@@ -40,24 +38,17 @@ class QuestionItem:
 
 def read_question_set(path: Path) -> list[QuestionItem]:
     """Items of a `.jsonl`/`.jsonl.gz` question set; a defect raises EvalSetError naming file and line."""
-    if not path.is_file():
-        raise EvalSetError(f"{path}: question set not found")
-    opener = gzip.open if path.name.endswith(".gz") else open
     items = []
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for line_no, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                jurisdiction = record.get("jurisdiction") or ()
-                items.append(QuestionItem(
-                    id=str(record["id"]), question=record["question"],
-                    jurisdictions=(jurisdiction,) if isinstance(jurisdiction, str) else tuple(jurisdiction),
-                    kind=record.get("kind", "single"), gold=tuple(g["id"] for g in record.get("gold", [])),
-                    key_facts=tuple(record.get("key_facts", []))))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise EvalSetError(f"{path}: line {line_no}: not a question item ({exc})") from exc
+    for line_no, record in read_records(path, "question set"):
+        try:
+            jurisdiction = record.get("jurisdiction") or ()
+            items.append(QuestionItem(
+                id=str(record["id"]), question=record["question"],
+                jurisdictions=(jurisdiction,) if isinstance(jurisdiction, str) else tuple(jurisdiction),
+                kind=record.get("kind", "single"), gold=tuple(g["id"] for g in record.get("gold", [])),
+                key_facts=tuple(record.get("key_facts", []))))
+        except (KeyError, TypeError) as exc:
+            raise EvalSetError(f"{path}: line {line_no}: not a question item ({exc})") from exc
     return items
 
 

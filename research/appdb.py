@@ -286,9 +286,7 @@ class AppDatabase:
                 query = query.where(ConversationRow.matter == matter)
             if associate:
                 query = query.where(ConversationRow.associate == associate)
-            rows = session.execute(query).all()
-            return [QueuedAnswer(_stored(a), c.matter, c.associate, [_grade(g) for g in _grades_of(session, a.id)])
-                    for a, c in rows if not jurisdiction or jurisdiction in a.jurisdictions]
+            return [q for q in _queued(session, query) if not jurisdiction or jurisdiction in q.stored.answer.jurisdictions]
 
     def answer(self, answer_id: int) -> QueuedAnswer:
         """One answer with its matter, associate and grades; AnswerNotFound when there is none."""
@@ -326,8 +324,7 @@ class AppDatabase:
         with self._sessions() as session:
             query = (select(AnswerRow, ConversationRow).join(ConversationRow)
                      .where(AnswerRow.status == APPROVED).order_by(AnswerRow.asked_at, AnswerRow.id))
-            return [QueuedAnswer(_stored(a), c.matter, c.associate, [_grade(g) for g in _grades_of(session, a.id)])
-                    for a, c in session.execute(query).all()]
+            return _queued(session, query)
 
     def conversation(self, conversation_id: int) -> Conversation:
         """A conversation with its stored answers; ConversationNotFound when there is none."""
@@ -367,6 +364,12 @@ class QueuedAnswer:
     matter: str
     associate: str
     grades: list[Grade]
+
+
+def _queued(session, query) -> list[QueuedAnswer]:
+    """Answers of a (AnswerRow, ConversationRow) query with their matter, associate and grades."""
+    return [QueuedAnswer(_stored(a), c.matter, c.associate, [_grade(g) for g in _grades_of(session, a.id)])
+            for a, c in session.execute(query).all()]
 
 
 def _grades_of(session, answer_id: int) -> list[GradeRow]:

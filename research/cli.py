@@ -219,7 +219,8 @@ def cmd_memo(args) -> int:
     from datetime import date
 
     from research.memo import build_memo
-    from research.memo_render import render, write_output
+    from research.memo_render import render
+    from research.output import write_output
 
     conversation = _app_database().conversation(args.conversation_id)
     answers = conversation.answers
@@ -260,7 +261,7 @@ def cmd_grades_to_evalset(args) -> int:
 
 
 def _emit(text: str, out: str | None, force: bool, what: str) -> int:
-    from research.memo_render import write_output
+    from research.output import write_output
 
     if out is None:
         sys.stdout.write(text)

@@ -14,7 +14,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from research.domain import SearchFilter
 
@@ -41,12 +41,12 @@ class EvalItem:
         return "+".join(self.jurisdictions) if self.jurisdictions else "all"
 
 
-def read_eval_set(path: Path) -> list[EvalItem]:
-    """Items of a `.jsonl` or `.jsonl.gz` eval file; a defect raises EvalSetError with file and line."""
+def read_records(path: Path, what: str = "eval set") -> Iterator[tuple[int, dict]]:
+    """(line number, object) of each non-blank line of a `.jsonl` or `.jsonl.gz` file; a missing or
+    unreadable file, bad JSON or a line that is not an object raises EvalSetError with file and line."""
     if not path.is_file():
-        raise EvalSetError(f"{path}: eval set not found")
+        raise EvalSetError(f"{path}: {what} not found")
     opener = gzip.open if path.name.endswith(".gz") else open
-    items = []
     try:
         with opener(path, "rt", encoding="utf-8") as lines:
             for line_no, line in enumerate(lines, start=1):
@@ -56,16 +56,25 @@ def read_eval_set(path: Path) -> list[EvalItem]:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise EvalSetError(f"{path}: line {line_no}: bad JSON: {exc.msg}") from exc
-                query = record.get("query") or record.get("question")
-                if not isinstance(record, dict) or not query:
-                    raise EvalSetError(f"{path}: line {line_no}: item has no query or question")
-                jurisdiction = record.get("jurisdiction")
-                jurisdictions = (jurisdiction,) if isinstance(jurisdiction, str) else tuple(jurisdiction or ())
-                gold = frozenset(g["id"] if isinstance(g, dict) else str(g) for g in record.get("gold") or ())
-                exclude = frozenset([record["source_opinion_id"]]) if record.get("source_opinion_id") else frozenset()
-                items.append(EvalItem(str(record.get("id", line_no)), query, gold, jurisdictions, exclude))
+                if not isinstance(record, dict):
+                    raise EvalSetError(f"{path}: line {line_no}: not a JSON object")
+                yield line_no, record
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise EvalSetError(f"{path}: unreadable: {exc}") from exc
+
+
+def read_eval_set(path: Path) -> list[EvalItem]:
+    """Items of a `.jsonl` or `.jsonl.gz` eval file; a defect raises EvalSetError with file and line."""
+    items = []
+    for line_no, record in read_records(path):
+        query = record.get("query") or record.get("question")
+        if not query:
+            raise EvalSetError(f"{path}: line {line_no}: item has no query or question")
+        jurisdiction = record.get("jurisdiction")
+        jurisdictions = (jurisdiction,) if isinstance(jurisdiction, str) else tuple(jurisdiction or ())
+        gold = frozenset(g["id"] if isinstance(g, dict) else str(g) for g in record.get("gold") or ())
+        exclude = frozenset([record["source_opinion_id"]]) if record.get("source_opinion_id") else frozenset()
+        items.append(EvalItem(str(record.get("id", line_no)), query, gold, jurisdictions, exclude))
     return items
 
 

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from research.memo import Memo
 
 FORMATS = ("md", "docx", "pdf")
 SECTIONS = ("Questions Presented", "Brief Answer", "Discussion", "Conclusion", "Table of Authorities",
             "Verification Appendix")
-
-
-class OutputPathError(ValueError):
-    """The memo cannot be written where it was asked to go."""
 
 
 def _where(entry) -> str:
@@ -177,19 +172,3 @@ def render(memo: Memo, fmt: str) -> bytes:
     if fmt == "pdf":
         return to_pdf(memo)
     raise ValueError(f"unknown memo format {fmt!r}; choose from {', '.join(FORMATS)}")
-
-
-def write_output(data: bytes, path: Path, force: bool = False) -> None:
-    """Write an export (memo, grades, report); never overwrites without `force`; clear errors."""
-    if path.exists() and not force:
-        raise OutputPathError(f"{path} already exists; use --force to overwrite it")
-    if path.is_dir():
-        raise OutputPathError(f"{path} is a directory")
-    if not path.parent.is_dir():
-        raise OutputPathError(f"the directory {path.parent} does not exist")
-    try:
-        temporary = path.with_name(path.name + ".part")
-        temporary.write_bytes(data)
-        temporary.replace(path)
-    except OSError as error:
-        raise OutputPathError(f"cannot write {path}: {error.strerror or error}") from error

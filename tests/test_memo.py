@@ -12,7 +12,8 @@ import pytest
 from research.answer import VERIFIED, Answer, AnswerSentence, Citation, no_authority_message
 from research.appdb import APPROVED, DRAFT, StoredAnswer
 from research.memo import DRAFT_MARK, MemoError, base_citation, build_memo, short_repeat
-from research.memo_render import OutputPathError, render, to_markdown, write_output
+from research.memo_render import render, to_markdown
+from research.output import OutputPathError, write_output
 from research.settings import PROJECT_ROOT
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "memo.md"

@@ -114,3 +114,16 @@ def test_grading_queue_approval_exports_and_evalset(tmp_path):
     assert item["key_facts"] == ["A lantern permit expires ninety days after it is issued."]
     assert item["question"] == "How long does a permit last?"
     db.close()
+
+
+def test_a_bad_question_set_line_is_named(tmp_path):
+    from research.answer_eval import read_question_set
+    from research.evaluate import EvalSetError
+
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "question": "q?"}\n{"id": "b"}\n')
+    with pytest.raises(EvalSetError, match="line 2"):
+        read_question_set(path)
+    path.write_text('{"id": "a", "question": "q?"}\n[1, 2]\n')
+    with pytest.raises(EvalSetError, match="line 2: not a JSON object"):
+        read_question_set(path)
