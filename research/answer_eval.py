@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from research.answer import UNSUPPORTED, Answer, Survey
-from research.evaluate import EvalSetError, read_records
+from research.evaluate import EvalSetError, percentile, read_records
 from research.textmatch import key_fact_stated
 
 UNANSWERABLE = "unanswerable"
@@ -108,7 +108,6 @@ def summarise(rows: list[dict], latencies_ms: list[float]) -> dict:
     gold = [r["cites_gold"] for r in rows if r["cites_gold"] is not None]
     facts = [sum(r["key_facts"]) / len(r["key_facts"]) for r in rows if r["key_facts"]]
     cells = [c for r in rows if r["survey_cells"] for c in r["survey_cells"]]
-    ordered = sorted(latencies_ms)
     return {
         "n": len(rows),
         "invented_citations": sum(r["invented"] for r in rows),
@@ -117,8 +116,8 @@ def summarise(rows: list[dict], latencies_ms: list[float]) -> dict:
         "key_fact_coverage": round(statistics.fmean(facts), 4) if facts else None,
         "abstention_accuracy": round(sum(r["abstention_right"] for r in rows) / len(rows), 4) if rows else None,
         "survey_cell_accuracy": round(sum(cells) / len(cells), 4) if cells else None,
-        "latency_p50_ms": round(statistics.median(ordered), 1) if ordered else None,
-        "latency_p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1) if ordered else None,
+        "latency_p50_ms": round(statistics.median(latencies_ms), 1) if latencies_ms else None,
+        "latency_p95_ms": round(percentile(latencies_ms, 0.95), 1) if latencies_ms else None,
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import statistics
 import time
 from dataclasses import dataclass
@@ -93,11 +94,12 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {key: round(sum(r[key] for r in rows) / len(rows), 4) for key in rows[0]} if rows else {}
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile: the value at rank ceil(share * n) of the sorted values (None if empty)."""
     if not values:
-        return 0.0
+        return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 Search = Callable[[str, SearchFilter, int, frozenset], list[str]]
@@ -123,7 +125,7 @@ def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 1
     summary = {"n": len(per_item), **_mean([m for _, m in per_item])}
     summary["by_jurisdiction"] = {g: {"n": len(rows), **_mean(rows)} for g, rows in sorted(groups.items())}
     summary["latency_ms"] = {"p50": round(statistics.median(latencies), 1) if latencies else 0.0,
-                             "p95": round(_percentile(latencies, 0.95), 1)}
+                             "p95": round(percentile(latencies, 0.95), 1) if latencies else 0.0}
     return summary
 
 

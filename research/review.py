@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import combinations
+
+from research.evaluate import percentile
 
 CORRECT = "correct"
 CITATION_MARKS = (CORRECT, "wrong authority", "does not support the sentence", "bad pin")
@@ -111,14 +112,6 @@ class AnswerFacts:
     unsupported_sentences: int
     sentences: int
     grades: tuple[Grade, ...]
-
-
-def percentile(values: list[float], share: float) -> float | None:
-    """The value at `share` (0-1) of the sorted values, nearest rank."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 def quality_figures(answers: list[AnswerFacts], since: date | None = None, until: date | None = None,

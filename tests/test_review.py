@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from research.appdb import AppDatabase
+from research.evaluate import percentile
 from research.grades import evalset_items, grade_records, to_csv
 from research.review import (
     AnswerFacts,
@@ -14,7 +15,6 @@ from research.review import (
     GradeError,
     agreement,
     cohen_kappa,
-    percentile,
     quality_figures,
     status_report_markdown,
 )
