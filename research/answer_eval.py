@@ -9,9 +9,11 @@ cell accuracy and latency.
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -139,3 +141,20 @@ def evaluate_answers(items: list[QuestionItem], researcher, authority_text, juri
     summary = summarise(rows, latencies)
     summary["items"] = rows
     return summary
+
+
+def record_eval_run(log: Path, set_name: str, mode: str, summary: dict) -> None:
+    """Append a run's summary, with its time, set and mode, to the eval-runs log (JSON lines)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "set": set_name, "mode": mode,
+              **summary}
+    with log.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record) + "\n")
+
+
+def latest_eval_run(log: Path) -> dict | None:
+    """The last summary in the eval-runs log, or None when nothing was recorded."""
+    if not log.is_file():
+        return None
+    lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return json.loads(lines[-1]) if lines else None

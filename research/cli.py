@@ -159,7 +159,7 @@ def cmd_eval_answers(args) -> int:
     """Score cited answers on a question set."""
     from tqdm import tqdm
 
-    from research.answer_eval import evaluate_answers, read_question_set
+    from research.answer_eval import evaluate_answers, read_question_set, record_eval_run
 
     index = _index()
     researcher = index.researcher()
@@ -182,7 +182,7 @@ def cmd_eval_answers(args) -> int:
         summary = evaluate_answers(items, researcher, authority_text, jurisdiction_of, mode=args.mode,
                                    on_item=lambda row: bar.update(1))
     rows = summary.pop("items")
-    _record_eval_run(Path(args.set).name, args.mode, summary)
+    record_eval_run(index.settings.eval_runs_log, Path(args.set).name, args.mode, summary)
     if args.items:
         for row in rows:
             print(json.dumps(row))
@@ -275,6 +275,7 @@ def cmd_report(args) -> int:
     """A status report of quality and turnaround for a period (Markdown or CSV)."""
     from datetime import date
 
+    from research.answer_eval import latest_eval_run
     from research.review import agreement, quality_figures, status_report_markdown
 
     db = _app_database()
@@ -288,26 +289,8 @@ def cmd_report(args) -> int:
         text = "\n".join(lines) + "\n"
     else:
         text = status_report_markdown(figures, f"Research status report, {period}", agreement(db.graded()),
-                                      _latest_eval_run())
+                                      latest_eval_run(_index().settings.eval_runs_log))
     return _emit(text, args.out, args.force, "the report")
-
-
-def _latest_eval_run() -> dict | None:
-    path = _index().settings.eval_runs_log
-    if not path.is_file():
-        return None
-    lines = [line for line in path.read_text().splitlines() if line.strip()]
-    return json.loads(lines[-1]) if lines else None
-
-
-def _record_eval_run(name: str, mode: str, summary: dict) -> None:
-    from datetime import datetime, timezone
-
-    path = _index().settings.eval_runs_log
-    path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "set": name, "mode": mode, **summary}
-    with path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(record) + "\n")
 
 
 def cmd_corpus_list(args) -> int:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import streamlit as st
 
+from research.answer_eval import latest_eval_run
 from research.domain import JURISDICTIONS
 from research.review import agreement, quality_figures, status_report_markdown
 from research.wiring import default_index
@@ -54,11 +54,7 @@ if pairs:
     st.dataframe(pairs, hide_index=True)
 
 st.subheader("Latest automatic evaluation")
-runs_log = default_index().settings.eval_runs_log
-latest = None
-if runs_log.is_file():
-    lines = [line for line in runs_log.read_text().splitlines() if line.strip()]
-    latest = json.loads(lines[-1]) if lines else None
+latest = latest_eval_run(default_index().settings.eval_runs_log)
 if latest:
     st.json(latest)
 else:
