@@ -295,18 +295,7 @@ def cmd_report(args) -> int:
 
 def cmd_corpus_list(args) -> int:
     """Sources, jurisdictions, record counts and ingest status."""
-    index = _index()
-    statuses = {s.name: s for s in index.store.statuses()}
-    rows = []
-    for m in index.manifests():
-        s = statuses.get(m.name)
-        rows.append({
-            "source": m.name, "title": m.title, "jurisdiction": m.jurisdiction, "kind": m.kind,
-            "expected_records": m.expected_records, "records_read": s.records_read if s else None,
-            "authorities": s.authorities if s else 0, "chunks": s.chunks if s else 0,
-            "status": s.status if s else "not ingested", "ingested_at": s.updated_at if s else None,
-            "version": m.version,
-        })
+    rows = _index().corpus_overview()
     if args.json:
         print(json.dumps(rows))
         return 0

@@ -98,6 +98,21 @@ class ResearchIndex:
         """Corpus manifests, all or the named ones."""
         return select_manifests(load_manifests(self.settings.manifests_dir), names)
 
+    def corpus_overview(self) -> list[dict]:
+        """Per source: title, jurisdiction, kind, record counts, ingest status and time, version, upstream."""
+        statuses = {s.name: s for s in self.store.statuses()}
+        rows = []
+        for m in self.manifests():
+            s = statuses.get(m.name)
+            rows.append({
+                "source": m.name, "title": m.title, "jurisdiction": m.jurisdiction, "kind": m.kind,
+                "expected_records": m.expected_records, "records_read": s.records_read if s else None,
+                "authorities": s.authorities if s else 0, "chunks": s.chunks if s else 0,
+                "status": s.status if s else "not ingested", "ingested_at": s.updated_at if s else None,
+                "version": m.version, "upstream": f"{m.upstream} @ {m.commit[:10]}" if m.commit else m.upstream,
+            })
+        return rows
+
     def _tiers(self) -> list[VectorTier]:
         tiers = [VectorTier("passages", self.vectors, _LazyEmbedder(lambda: self.embedder))]
         if self.settings.heading_tier:
