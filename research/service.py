@@ -137,7 +137,7 @@ class Researcher:
             answer.notices.append(f"Dropped {len(draft.invented_keys)} citation(s) to passages that were not given.")
         if draft.cannot_answer:
             _abstain(answer)
-            answer.mode, answer.prompt_version, answer.model = GENERATED, self.generator.prompt.version, self.generator.model_name
+            self._mark_generated(answer)
             return
         by_key = {passage_key(i): p for i, p in enumerate(passages)}
         sentences: list[AnswerSentence] = []
@@ -164,13 +164,16 @@ class Researcher:
                 f"The model's answer could not be verified against the sources ({len(verified)} of "
                 f"{len(sentences)} sentences supported); this is the extractive answer.")
             return
-        answer.mode, answer.prompt_version, answer.model = GENERATED, self.generator.prompt.version, self.generator.model_name
+        self._mark_generated(answer)
         answer.sentences, answer.citations = sentences, citations
         first = verified[0]
         answer.brief_answer = f"{first.text} {''.join(f'[{n}]' for n in first.citations)}"
         unsupported = len(sentences) - len(verified)
         if unsupported:
             answer.notices.append(f"{unsupported} sentence(s) are not supported by the passage they cite and are marked.")
+
+    def _mark_generated(self, answer: Answer) -> None:
+        answer.mode, answer.prompt_version, answer.model = GENERATED, self.generator.prompt.version, self.generator.model_name
 
     def _version(self, source: str) -> str:
         if source not in self._versions:
