@@ -1,6 +1,7 @@
 """Ablation of retrieval techniques on fixed samples of the dev eval sets, in one run.
 
-Usage: python benchmarks/ablation.py [--per-set N] [--out evals/ablation.md]
+Usage: python benchmarks/ablation.py [--per-set N] [--out evals/results/ablation-latest.md]
+(evals/ablation.md collects these tables with their reading.)
 Each configuration runs over the same items: casenotes (N Hawaii + N Colorado, random with seed 1),
 scotus_citeprec (N random), questions.dev (all answerable items). Writes a Markdown table.
 """
@@ -22,12 +23,11 @@ from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 
 CONFIGS = {
-    "chunk BM25 only": RetrievalConfig(heading_weight=0),
-    "BM25 + MiniLM headings 0.5 (default)": RetrievalConfig(),
-    "BM25 + MiniLM headings 1.0": RetrievalConfig(heading_weight=1.0),
-    "BM25 + MiniLM headings 0.5 + static passages 0.3": RetrievalConfig(vector_weight=0.3),
-    "BM25 + static passages 0.3": RetrievalConfig(heading_weight=0, vector_weight=0.3),
-    "BM25 + section BM25 0.5 + MiniLM headings 0.5": RetrievalConfig(section_weight=0.5),
+    "chunk BM25 only": RetrievalConfig(heading_weight=0, anchor_weight=0),
+    "BM25 + MiniLM headings 0.5": RetrievalConfig(anchor_weight=0),
+    "BM25 + headings 0.5 + citing contexts 0.3": RetrievalConfig(anchor_weight=0.3),
+    "BM25 + headings 0.5 + citing contexts 0.5 (default)": RetrievalConfig(),
+    "BM25 + headings 0.5 + citing contexts 0.8": RetrievalConfig(anchor_weight=0.8),
 }
 
 
@@ -48,7 +48,7 @@ def samples(evals_dir: Path, per_set: int) -> dict[str, list[EvalItem]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-set", type=int, default=300)
-    parser.add_argument("--out", type=Path, default=Path("evals/ablation.md"))
+    parser.add_argument("--out", type=Path, default=Path("evals/results/ablation-latest.md"))
     args = parser.parse_args()
     settings = Settings()
     index = ResearchIndex(settings)

@@ -74,6 +74,20 @@ def find_reporter_citations(text: str) -> list[CitationMatch]:
     return found
 
 
+_REPORTER_SCAN = re.compile(
+    r"\b(?P<volume>\d{1,4})\s+(?P<reporter>U\.\s?S\.|S\.\s?Ct\.|L\.\s?Ed\.(?:\s?2d)?|Dall\.|Cranch|Wheat\.|"
+    r"Pet\.|How\.|Black|Wall\.)\s+(?P<page>\d{1,5})\b")
+
+
+def scan_reporter_citations(text: str) -> list[CitationMatch]:
+    """Supreme Court reporter citations ('347 U.S. 483', '74 S. Ct. 686', '2 Dall. 419') by pattern.
+
+    Whole opinions are scanned at ingest, where eyecite would cost minutes; queries use eyecite.
+    """
+    return [CitationMatch(reporter_key(f"{m['volume']} {m['reporter']} {m['page']}"), "", m.start(), m.end())
+            for m in _REPORTER_SCAN.finditer(text)]
+
+
 def find_citations(text: str) -> list[CitationMatch]:
     """Every recognised citation in `text`, in order of appearance."""
     return sorted(find_statute_citations(text) + find_reporter_citations(text), key=lambda c: c.start)

@@ -16,13 +16,16 @@ from typing import Callable
 
 from tqdm import tqdm
 
+from research.anchors import all_anchors
 from research.chunk import chunk_authority, heading_entry
 from research.chunkstore import ChunkStore, SourceStatus, now
 from research.corpus import Manifest, load_source, verify_file
 from research.lexical import LexicalIndex
+from research.retrieve import AuthorityDirectory
 
 
 CHUNKER_VERSION = "2"
+LEXICAL_VERSION = "2"  # bump when the lexical indexes change shape (2: citing contexts added)
 EMBED_BATCH = 512
 
 
@@ -141,11 +144,11 @@ def ingest_sources(
 
 
 def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: bool = True) -> bool:
-    """Rebuild the lexical indexes (chunks, and whole statute sections) when the ready sources changed.
+    """Rebuild the lexical indexes (chunks, whole statute sections, citing contexts) when the ready sources changed.
 
     Both are written to a temporary directory that replaces the old one only when complete.
     """
-    fingerprint = store.fingerprint()
+    fingerprint = f"lexical v{LEXICAL_VERSION} " + store.fingerprint()
     stamp = lexical_dir / "fingerprint.json"
     if stamp.is_file() and json.loads(stamp.read_text()) == fingerprint:
         return False
@@ -157,15 +160,29 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
         return False
     section_docs = [(a.id, a.jurisdiction, a.kind, section_text(a)) for a in store.iter_authorities("statute")
                     if a.source in ready]
+    anchor_docs = _anchor_docs(store, ready)
     tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     LexicalIndex.build(chunk_docs).save(tmp / "chunks")
     if section_docs:
         LexicalIndex.build(section_docs).save(tmp / "sections")
+    if anchor_docs:
+        LexicalIndex.build(anchor_docs).save(tmp / "anchors")
     (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))
     shutil.rmtree(lexical_dir, ignore_errors=True)
     tmp.rename(lexical_dir)
     return True
+
+
+def _anchor_docs(store: ChunkStore, ready: set[str]) -> list[tuple[str, str, str, str]]:
+    """Citing contexts among the ready sources, as (anchor id, cited jurisdiction, cited kind, text)."""
+    directory = AuthorityDirectory(store.citation_index())
+    authorities = (a for a in store.iter_authorities() if a.source in ready)
+    docs = []
+    for anchor in all_anchors(authorities, directory.ids_for):
+        jurisdiction, kind = directory.place(anchor.cited)
+        docs.append((anchor.id, jurisdiction, kind, anchor.text))
+    return docs
 
 
 def section_text(authority) -> str:

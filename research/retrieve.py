@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from research.anchors import citing_authority
 from research.citations import authority_keys, find_citations
 from research.domain import AuthorityHit, Chunk, SearchFilter
 
@@ -25,11 +26,13 @@ class RetrievalConfig:
     """Knobs of the hybrid retriever (defaults chosen by measurement: see evals/ablation.md)."""
 
     lexical_depth: int = 300
+    anchor_depth: int = 300
     section_depth: int = 200
     vector_depth: int = 200
     heading_depth: int = 200
     lexical_weight: float = 1.0
     section_weight: float = 0.0
+    anchor_weight: float = 0.5
     vector_weight: float = 0.0
     heading_weight: float = 0.5
     heading_adds_candidates: bool = False  # False: headings only re-score what lexical search found
@@ -73,6 +76,14 @@ class AuthorityDirectory:
             for key in authority_keys(jurisdiction, kind, citations.split("|")):
                 self._by_key.setdefault(key, []).append(authority_id)
 
+    def ids_for(self, key: str) -> list[str]:
+        """Authorities known under a citation key."""
+        return self._by_key.get(key, [])
+
+    def place(self, authority_id: str) -> tuple[str, str] | None:
+        """(jurisdiction, kind) of a known authority."""
+        return self._where.get(authority_id)
+
     def admits(self, authority_id: str, search_filter: SearchFilter) -> bool:
         """Whether a known authority passes the filter (unknown ids never do)."""
         where = self._where.get(authority_id)
@@ -107,6 +118,7 @@ class HybridRetriever:
     headings: DenseTier | None  # MiniLM vectors of statute headings
     directory: AuthorityDirectory
     config: RetrievalConfig = field(default_factory=RetrievalConfig)
+    anchors: object | None = None  # LexicalIndex over citing contexts (research.anchors)
 
     def search(self, query: str, search_filter: SearchFilter = SearchFilter(), k: int = 10,
                exclude: frozenset[str] = frozenset()) -> list[AuthorityHit]:
@@ -123,6 +135,10 @@ class HybridRetriever:
             found["vector"] = roll_up(self._nearest(self.passages, query, cfg.vector_depth, search_filter))
         if self.headings is not None and cfg.heading_weight > 0:
             found["heading"] = roll_up(self._nearest(self.headings, query, cfg.heading_depth, search_filter))
+        if self.anchors is not None and cfg.anchor_weight > 0:
+            found["anchor"] = roll_up([(entry, score) for entry, score in
+                                       self.anchors.search(query, cfg.anchor_depth, search_filter)
+                                       if citing_authority(entry) not in exclude])
         if self.sections is not None and cfg.section_weight > 0:
             found["section"] = [(a, "", s) for a, s in self.sections.search(query, cfg.section_depth, search_filter)]
         for method in found:
@@ -132,15 +148,16 @@ class HybridRetriever:
             found["heading"] = [row for row in found["heading"] if row[0] in lexical_ids]
         fused = fuse(
             [(cfg.lexical_weight, [a for a, _, _ in found.get("lexical", [])]),
-             (cfg.section_weight, [a for a, _, _ in found.get("section", [])])],
+             (cfg.section_weight, [a for a, _, _ in found.get("section", [])]),
+             (cfg.anchor_weight, [a for a, _, _ in found.get("anchor", [])])],
             [(cfg.vector_weight, {a: s for a, _, s in found.get("vector", [])}),
              (cfg.heading_weight, {a: s for a, _, s in found.get("heading", [])})],
         )
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
-        for method in ("section", "heading", "vector", "lexical"):  # later methods' passages win
+        for method in ("section", "anchor", "heading", "vector", "lexical"):  # later methods' passages win
             for a, chunk_id, _ in found.get(method, []):
-                if chunk_id and not is_heading_entry(chunk_id):
+                if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id
                 methods.setdefault(a, []).append(method)
         ranked = sorted(fused, key=lambda a: -fused[a])
@@ -175,11 +192,12 @@ class HybridRetriever:
         return tier.vectors.query(vector, depth, search_filter)
 
 
-def is_heading_entry(entry_id: str) -> bool:
-    """True for the id of a heading entry (not a chunk of text)."""
-    return "#h:" in entry_id
+def is_text_chunk(entry_id: str) -> bool:
+    """True for the id of a chunk of an authority's own text (not a heading entry or an anchor)."""
+    return "#h:" not in entry_id and citing_authority(entry_id) is None
 
 
 def authority_of(entry_id: str) -> str:
-    """Chunk ids are '<authority id>#<ordinal>:<digest>', heading entries '<authority id>#h:<digest>'."""
+    """Chunk ids are '<authority id>#<ordinal>:<digest>', heading entries '<authority id>#h:<digest>',
+    anchors '<cited authority id>#a:<citing authority id>@<offset>'."""
     return entry_id.rsplit("#", 1)[0]

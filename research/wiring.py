@@ -124,7 +124,7 @@ class ResearchIndex:
         """Ingest the named sources (all by default)."""
         reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self._tiers(),
                                  self.lexical_dir, self.settings.chunk_max_tokens, progress)
-        for key in ("retriever", "lexical", "sections", "directory", "researcher"):
+        for key in ("retriever", "lexical", "sections", "anchors", "directory", "researcher"):
             self._cache.pop(key, None)
         return reports
 
@@ -141,11 +141,13 @@ class ResearchIndex:
         lexical = self._once("lexical", lambda: LexicalIndex.load(self.lexical_dir / "chunks"))
         sections_dir = self.lexical_dir / "sections"
         sections = self._once("sections", lambda: LexicalIndex.load(sections_dir) if sections_dir.is_dir() else None)
+        anchors_dir = self.lexical_dir / "anchors"
+        anchors = self._once("anchors", lambda: LexicalIndex.load(anchors_dir) if anchors_dir.is_dir() else None)
         directory = self._once("directory", lambda: AuthorityDirectory(self.store.citation_index()))
         passages = DenseTier(self.vectors, _LazyEmbedder(lambda: self.embedder))
         headings = (DenseTier(self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder))
                     if self.settings.heading_tier else None)
-        return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config)
+        return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors)
 
 
     def researcher(self) -> Researcher:

@@ -38,3 +38,15 @@ def test_no_citation_in_plain_question():
 def test_stored_and_typed_citations_share_a_key(jurisdiction, kind, stored, query):
     (match,) = find_citations(query)
     assert match.key in authority_keys(jurisdiction, kind, [stored])
+
+
+@pytest.mark.parametrize("text, keys", [
+    ("See Brown v. Board, 347 U. S. 483, 74 S.Ct. 686 (1954).", ["347 u.s. 483", "74 s.ct. 686"]),
+    ("as in Chisholm, 2 Dall. 419, and 98 L. Ed. 2d 884", ["2 dall. 419", "98 l.ed.2d 884"]),
+    ("no citation here, only 12 apples and 3 pears", []),
+])
+def test_scans_reporter_citations_in_whole_opinions(text, keys):
+    from research.citations import scan_reporter_citations
+
+    assert [m.key for m in scan_reporter_citations(text)] == keys
+

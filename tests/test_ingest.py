@@ -14,7 +14,7 @@ from research.corpus import CorpusError, load_manifests
 from research.ingest import VectorTier, ingest_sources
 from research.lexical import LexicalIndex
 from research.vectorstore import ChromaVectorStore
-from tests.conftest import HashingEmbedder, sha256_of, write_jsonl_gz, write_manifest
+from tests.conftest import INVENTED_OPINION, HashingEmbedder, sha256_of, write_jsonl_gz, write_manifest
 
 
 def open_index(root: Path):
@@ -135,3 +135,26 @@ def test_heading_tier_holds_one_entry_per_statute(invented_corpus, tmp_path, has
     (code, _) = ingest_sources(load_manifests(manifests), corpus, store, tiers, tmp_path / "ix" / "lexical",
                                progress=False)
     assert not code.up_to_date and len(headings.ids_for_source("invented-code")) == 3
+
+
+def test_citing_contexts_are_indexed_and_an_index_of_an_older_layout_is_rebuilt(invented_corpus, tmp_path,
+                                                                                hashing_embedder):
+    corpus, manifests = invented_corpus
+    citing = {"id": "cl-cluster:9999002", "case_name": "Quill v. Lantern Office", "citations": ["902 U.S. 5"],
+              "year": 2032, "court_name": "Supreme Court of the United States", "url": "https://example.invalid/2",
+              "text": "Under Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031), a revoked permit takes nothing "
+                      "from its holder, so no hearing is owed."}
+    opinions = write_jsonl_gz(corpus / "invented_opinions.jsonl.gz", [INVENTED_OPINION, citing])
+    write_manifest(manifests, "invented-opinions", opinions.name, sha256_of(opinions), kind="opinion",
+                   jurisdiction="US-federal", expected=2)
+    root = tmp_path / "ix"
+    _, store, _ = run_ingest(corpus, manifests, root, hashing_embedder)
+    anchors = LexicalIndex.load(root / "lexical" / "anchors")
+    (entry, _), = anchors.search("revoked permit hearing", 5)
+    assert entry.startswith("cl-cluster:9999001#a:cl-cluster:9999002@")
+
+    import shutil
+    shutil.rmtree(root / "lexical" / "anchors")  # as an index written before citing contexts existed
+    (root / "lexical" / "fingerprint.json").write_text(json.dumps(store.fingerprint()))
+    run_ingest(corpus, manifests, root, hashing_embedder)
+    assert (root / "lexical" / "anchors").is_dir()

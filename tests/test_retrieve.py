@@ -5,7 +5,7 @@ import math
 import pytest
 
 from research.domain import SearchFilter
-from research.retrieve import AuthorityDirectory, authority_of, fuse, is_heading_entry, rank_score, roll_up
+from research.retrieve import AuthorityDirectory, authority_of, fuse, is_text_chunk, rank_score, roll_up
 
 
 def test_roll_up_keeps_each_authority_at_its_best_chunk():
@@ -13,13 +13,14 @@ def test_roll_up_keeps_each_authority_at_its_best_chunk():
     assert roll_up(ranked) == [("a", "a#1:x", 9.0), ("b", "b#0:y", 8.0), ("c", "c#h:w", 6.0)]
 
 
-@pytest.mark.parametrize("entry, authority, heading", [
-    ("us-dc:dc-code:42-3505.01#3:ab12", "us-dc:dc-code:42-3505.01", False),
-    ("us-hi:hrs:521-44#h:cd34", "us-hi:hrs:521-44", True),
-    ("cl-cluster:107252#12:ef56", "cl-cluster:107252", False),
+@pytest.mark.parametrize("entry, authority, text_chunk", [
+    ("us-dc:dc-code:42-3505.01#3:ab12", "us-dc:dc-code:42-3505.01", True),
+    ("us-hi:hrs:521-44#h:cd34", "us-hi:hrs:521-44", False),
+    ("cl-cluster:107252#12:ef56", "cl-cluster:107252", True),
+    ("cl-cluster:107252#a:cl-cluster:99@1530", "cl-cluster:107252", False),
 ])
-def test_entry_ids_name_their_authority(entry, authority, heading):
-    assert authority_of(entry) == authority and is_heading_entry(entry) is heading
+def test_entry_ids_name_their_authority(entry, authority, text_chunk):
+    assert authority_of(entry) == authority and is_text_chunk(entry) is text_chunk
 
 
 def test_fuse_adds_rank_discounted_lexical_and_weighted_similarities():
