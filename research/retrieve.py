@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -36,6 +37,8 @@ class RetrievalConfig:
     vector_weight: float = 0.0
     heading_weight: float = 0.5
     heading_adds_candidates: bool = False  # False: headings only re-score what lexical search found
+    issue_terms: bool = True  # add legal-issue terms to questions told in plain facts (research.rewrite)
+    issue_terms_for_headings: bool = True
 
 
 def roll_up(ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
@@ -119,6 +122,7 @@ class HybridRetriever:
     directory: AuthorityDirectory
     config: RetrievalConfig = field(default_factory=RetrievalConfig)
     anchors: object | None = None  # LexicalIndex over citing contexts (research.anchors)
+    rewrite: Callable[[str], str] | None = None  # question -> question with issue terms (research.rewrite)
 
     def search(self, query: str, search_filter: SearchFilter = SearchFilter(), k: int = 10,
                exclude: frozenset[str] = frozenset()) -> list[AuthorityHit]:
@@ -128,19 +132,21 @@ class HybridRetriever:
             raise ValueError("empty query")
         cfg = self.config
         cited = [a for a in self.directory.cited(query, search_filter) if a not in exclude]
+        expanded = self.rewrite(query) if self.rewrite is not None and cfg.issue_terms else query
+        heading_query = expanded if cfg.issue_terms_for_headings else query
         found: dict[str, list[tuple[str, str, float]]] = {}
         if cfg.lexical_weight > 0:
-            found["lexical"] = roll_up(self.lexical.search(query, cfg.lexical_depth, search_filter))
+            found["lexical"] = roll_up(self.lexical.search(expanded, cfg.lexical_depth, search_filter))
         if self.passages is not None and cfg.vector_weight > 0:
-            found["vector"] = roll_up(self._nearest(self.passages, query, cfg.vector_depth, search_filter))
+            found["vector"] = roll_up(self._nearest(self.passages, expanded, cfg.vector_depth, search_filter))
         if self.headings is not None and cfg.heading_weight > 0:
-            found["heading"] = roll_up(self._nearest(self.headings, query, cfg.heading_depth, search_filter))
+            found["heading"] = roll_up(self._nearest(self.headings, heading_query, cfg.heading_depth, search_filter))
         if self.anchors is not None and cfg.anchor_weight > 0:
             found["anchor"] = roll_up([(entry, score) for entry, score in
-                                       self.anchors.search(query, cfg.anchor_depth, search_filter)
+                                       self.anchors.search(expanded, cfg.anchor_depth, search_filter)
                                        if citing_authority(entry) not in exclude])
         if self.sections is not None and cfg.section_weight > 0:
-            found["section"] = [(a, "", s) for a, s in self.sections.search(query, cfg.section_depth, search_filter)]
+            found["section"] = [(a, "", s) for a, s in self.sections.search(expanded, cfg.section_depth, search_filter)]
         for method in found:
             found[method] = [row for row in found[method] if row[0] not in exclude]
         if not cfg.heading_adds_candidates and "heading" in found:

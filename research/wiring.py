@@ -16,6 +16,7 @@ from research.service import Researcher
 from research.embed import MiniLMEmbedder, StaticEmbedder, VectorEmbedder
 from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
+from research.rewrite import IssueRewriter, load_concepts
 from research.retrieve import AuthorityDirectory, DenseTier, HybridRetriever, RetrievalConfig
 from research.settings import Settings
 from research.vectorstore import ChromaVectorStore
@@ -147,7 +148,8 @@ class ResearchIndex:
         passages = DenseTier(self.vectors, _LazyEmbedder(lambda: self.embedder))
         headings = (DenseTier(self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder))
                     if self.settings.heading_tier else None)
-        return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors)
+        rewrite = self._once("rewrite", lambda: IssueRewriter(load_concepts()))
+        return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors, rewrite)
 
 
     def researcher(self) -> Researcher:

@@ -1,0 +1,71 @@
+"""Query rewriting: add the legal issue's vocabulary to a question told in plain facts.
+
+Deterministic and offline: a table of concepts (research/legal_terms.toml), each with the plain
+phrases that signal it and the terms statutes use for it. Phrases are compared after the search
+analyser, so inflections match ("fired" / "firing").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from research.lexical import analyse
+
+DEFAULT_TERMS_FILE = Path(__file__).with_name("legal_terms.toml")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """Terms of a legal issue and the analysed phrases that signal it."""
+
+    terms: str
+    phrases: tuple[tuple[str, ...], ...]
+
+
+def load_concepts(path: Path = DEFAULT_TERMS_FILE) -> list[Concept]:
+    """Concepts of a terms file; a phrase that analyses to nothing is an error naming it."""
+    concepts = []
+    for number, entry in enumerate(tomllib.loads(path.read_text(encoding="utf-8")).get("concept", []), 1):
+        phrases = []
+        for phrase in entry["when"]:
+            tokens = tuple(analyse(phrase))
+            if not tokens:
+                raise ValueError(f"{path}: concept {number}: phrase {phrase!r} has no searchable word")
+            phrases.append(tokens)
+        concepts.append(Concept(entry["terms"], tuple(phrases)))
+    return concepts
+
+
+def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(tokens[i:i + n]) == phrase for i in range(len(tokens) - n + 1))
+
+
+def issue_terms(question: str, concepts: list[Concept]) -> list[str]:
+    """The terms of every concept one of whose phrases occurs in the question, in table order."""
+    tokens = analyse(question)
+    return [c.terms for c in concepts if any(_contains(tokens, p) for p in c.phrases)]
+
+
+def is_question(text: str) -> bool:
+    """Whether the text asks something (has a question mark), as an associate's chat question does.
+
+    Propositions in a court's or a brief's words (case notes, a sentence citing a case) are already
+    in the law's vocabulary; adding issue terms to them cost recall (evals/ablation.md).
+    """
+    return "?" in text
+
+
+@dataclass
+class IssueRewriter:
+    """Appends the matched concepts' terms to a question; statements and unmatched questions pass unchanged."""
+
+    concepts: list[Concept]
+
+    def __call__(self, question: str) -> str:
+        if not is_question(question):
+            return question
+        terms = issue_terms(question, self.concepts)
+        return f"{question}\n{' '.join(terms)}" if terms else question
