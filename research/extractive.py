@@ -30,8 +30,8 @@ class ExtractiveConfig:
 
     authorities: int = 10
     candidates_per_authority: int = 8
-    max_sentences: int = 12
-    max_per_authority: int = 4
+    max_sentences: int = 14
+    max_per_authority: int = 5
     relative_cutoff: float = 0.35  # drop sentences scoring this far below the best
     abstain_below: float = 0.30  # best MiniLM similarity under which the answer abstains
     redundancy: float = 0.88  # similarity between two picked sentences that makes the second redundant
