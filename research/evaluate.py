@@ -35,6 +35,12 @@ class EvalItem:
     gold: frozenset[str]
     jurisdictions: tuple[str, ...]
     exclude: frozenset[str]
+    kind: str = ""  # questions sets: single, multi, survey, unanswerable, false_premise
+
+    @property
+    def is_survey(self) -> bool:
+        """A survey item: the same question in several jurisdictions, one gold authority per jurisdiction."""
+        return self.kind == "survey" and len(self.jurisdictions) > 1
 
     @property
     def group(self) -> str:
@@ -75,7 +81,8 @@ def read_eval_set(path: Path) -> list[EvalItem]:
         jurisdictions = (jurisdiction,) if isinstance(jurisdiction, str) else tuple(jurisdiction or ())
         gold = frozenset(g["id"] if isinstance(g, dict) else str(g) for g in record.get("gold") or ())
         exclude = frozenset([record["source_opinion_id"]]) if record.get("source_opinion_id") else frozenset()
-        items.append(EvalItem(str(record.get("id", line_no)), query, gold, jurisdictions, exclude))
+        items.append(EvalItem(str(record.get("id", line_no)), query, gold, jurisdictions, exclude,
+                              str(record.get("kind") or "")))
     return items
 
 
@@ -105,11 +112,20 @@ def percentile(values: list[float], share: float) -> float | None:
 Search = Callable[[str, SearchFilter, int, frozenset], list[str]]
 
 
+SURVEY_DEPTH = 5
+
+
 def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 100,
                        on_item: Callable[[], None] | None = None) -> dict:
-    """Run every scorable item through `search` and aggregate metrics overall and per jurisdiction."""
+    """Run every scorable item through `search` and aggregate metrics overall and per jurisdiction.
+
+    Survey items are also searched once per jurisdiction, as survey mode answers them:
+    `survey_hit@5` is the share of (item, jurisdiction) cells with a gold authority in that
+    jurisdiction's top 5.
+    """
     per_item: list[tuple[EvalItem, dict[str, float]]] = []
     latencies: list[float] = []
+    survey_cells: list[float] = []
     for item in items:
         if not item.gold:
             continue
@@ -117,6 +133,10 @@ def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 1
         ranked = search(item.query, SearchFilter(jurisdictions=item.jurisdictions), depth, item.exclude)
         latencies.append((time.perf_counter() - began) * 1000)
         per_item.append((item, item_metrics(ranked, item.gold)))
+        if item.is_survey:
+            for jurisdiction in item.jurisdictions:
+                top = search(item.query, SearchFilter(jurisdictions=(jurisdiction,)), SURVEY_DEPTH, item.exclude)
+                survey_cells.append(1.0 if item.gold.intersection(top[:SURVEY_DEPTH]) else 0.0)
         if on_item:
             on_item()
     groups: dict[str, list[dict[str, float]]] = {}
@@ -124,6 +144,9 @@ def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 1
         groups.setdefault(item.group, []).append(metrics)
     summary = {"n": len(per_item), **_mean([m for _, m in per_item])}
     summary["by_jurisdiction"] = {g: {"n": len(rows), **_mean(rows)} for g, rows in sorted(groups.items())}
+    if survey_cells:
+        summary["survey_cells"] = len(survey_cells)
+        summary[f"survey_hit@{SURVEY_DEPTH}"] = round(sum(survey_cells) / len(survey_cells), 4)
     summary["latency_ms"] = {"p50": round(statistics.median(latencies), 1) if latencies else 0.0,
                              "p95": round(percentile(latencies, 0.95), 1) if latencies else 0.0}
     return summary
@@ -137,6 +160,9 @@ def format_table(name: str, summary: dict) -> str:
     for group, metrics in rows:
         lines.append(f"{group:<28}" + "".join(
             f"{metrics.get(c, 0):>11}" if c == "n" else f"{metrics.get(c, 0):>11.3f}" for c in cols))
+    if "survey_cells" in summary:
+        lines.append(f"surveys: a gold authority in each jurisdiction's top {SURVEY_DEPTH} for "
+                     f"{summary[f'survey_hit@{SURVEY_DEPTH}']:.3f} of {summary['survey_cells']} jurisdiction cells")
     lat = summary.get("latency_ms", {})
     lines.append(f"latency per query: p50 {lat.get('p50', 0)} ms, p95 {lat.get('p95', 0)} ms")
     return "\n".join(lines)

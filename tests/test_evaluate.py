@@ -1,0 +1,52 @@
+"""Retrieval scoring: recall, MRR, per-jurisdiction groups, exclusions and survey cells."""
+
+import pytest
+
+from research.domain import SearchFilter
+from research.evaluate import EvalItem, evaluate_retrieval, item_metrics
+
+
+@pytest.mark.parametrize("ranked, gold, expected", [
+    (["a", "b", "c"], {"a"}, {"recall@1": 1.0, "recall@10": 1.0, "mrr@10": 1.0, "hit@3": 1.0}),
+    (["x", "a", "b"], {"a", "b"}, {"recall@1": 0.0, "recall@10": 1.0, "mrr@10": 0.5, "hit@3": 1.0}),
+    (["x"] * 10 + ["a"], {"a"}, {"recall@10": 0.0, "recall@100": 1.0, "mrr@10": 0.0, "hit@10": 0.0}),
+    ([], {"a"}, {"recall@100": 0.0, "mrr@10": 0.0}),
+])
+def test_item_metrics(ranked, gold, expected):
+    metrics = item_metrics(ranked, frozenset(gold))
+    assert {k: metrics[k] for k in expected} == expected
+
+
+def item(id, gold, jurisdictions=(), kind="", exclude=()):
+    return EvalItem(id, f"question {id}", frozenset(gold), tuple(jurisdictions), frozenset(exclude), kind)
+
+
+# A fake index: per jurisdiction, its authorities in ranked order (the search filter selects them).
+RANKINGS = {"US-DC": ["dc1", "dc2", "dc3", "dc4", "dc5", "dc6"], "US-HI": ["hi1", "hi2"]}
+
+
+def fake_search(calls):
+    def search(query, search_filter: SearchFilter, depth, exclude):
+        calls.append((query, search_filter.jurisdictions, depth))
+        places = search_filter.jurisdictions or tuple(RANKINGS)
+        merged = [a for j in places for a in RANKINGS[j]]
+        return [a for a in merged if a not in exclude][:depth]
+    return search
+
+
+def test_groups_by_jurisdiction_skips_items_without_gold_and_honours_exclusions():
+    calls = []
+    summary = evaluate_retrieval([item("1", {"dc1"}, ["US-DC"]), item("2", {"hi2"}, ["US-HI"], exclude={"hi1"}),
+                                  item("3", set(), ["US-DC"])], fake_search(calls))
+    assert summary["n"] == 2 and summary["recall@1"] == 1.0  # hi1 excluded lifts hi2 to rank 1
+    assert summary["by_jurisdiction"]["US-DC"]["n"] == 1 and summary["by_jurisdiction"]["US-HI"]["mrr@10"] == 1.0
+    assert "survey_cells" not in summary
+    assert len(calls) == 2
+
+
+def test_survey_items_are_also_scored_per_jurisdiction_top_5():
+    calls = []
+    survey = item("s", {"dc6", "hi2"}, ["US-DC", "US-HI"], kind="survey")  # dc6 is 6th in D.C.
+    summary = evaluate_retrieval([survey], fake_search(calls))
+    assert summary["survey_cells"] == 2 and summary["survey_hit@5"] == 0.5
+    assert [(j, d) for _, j, d in calls[1:]] == [(("US-DC",), 5), (("US-HI",), 5)]
