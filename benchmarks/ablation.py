@@ -23,11 +23,13 @@ from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 
 CONFIGS = {
-    "chunk BM25 only": RetrievalConfig(heading_weight=0, anchor_weight=0),
-    "BM25 + MiniLM headings 0.5": RetrievalConfig(anchor_weight=0),
-    "BM25 + headings 0.5 + citing contexts 0.3": RetrievalConfig(anchor_weight=0.3),
-    "BM25 + headings 0.5 + citing contexts 0.5 (default)": RetrievalConfig(),
-    "BM25 + headings 0.5 + citing contexts 0.8": RetrievalConfig(anchor_weight=0.8),
+    "chunk BM25 only": RetrievalConfig(heading_weight=0, anchor_weight=0, issue_terms=False),
+    "BM25 + MiniLM headings 0.5 (session 2 default)": RetrievalConfig(anchor_weight=0, issue_terms=False),
+    "+ citing contexts 0.5": RetrievalConfig(issue_terms=False),
+    "+ citing contexts 0.5 + issue terms (default)": RetrievalConfig(),
+    "default, citing contexts 0.3": RetrievalConfig(anchor_weight=0.3),
+    "default, citing contexts 0.8": RetrievalConfig(anchor_weight=0.8),
+    "default, issue terms not given to headings": RetrievalConfig(issue_terms_for_headings=False),
 }
 
 

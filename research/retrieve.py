@@ -142,7 +142,7 @@ class HybridRetriever:
         if self.headings is not None and cfg.heading_weight > 0:
             found["heading"] = roll_up(self._nearest(self.headings, heading_query, cfg.heading_depth, search_filter))
         if self.anchors is not None and cfg.anchor_weight > 0:
-            found["anchor"] = roll_up([(entry, score) for entry, score in
+            found["cited-by"] = roll_up([(entry, score) for entry, score in
                                        self.anchors.search(expanded, cfg.anchor_depth, search_filter)
                                        if citing_authority(entry) not in exclude])
         if self.sections is not None and cfg.section_weight > 0:
@@ -155,13 +155,13 @@ class HybridRetriever:
         fused = fuse(
             [(cfg.lexical_weight, [a for a, _, _ in found.get("lexical", [])]),
              (cfg.section_weight, [a for a, _, _ in found.get("section", [])]),
-             (cfg.anchor_weight, [a for a, _, _ in found.get("anchor", [])])],
+             (cfg.anchor_weight, [a for a, _, _ in found.get("cited-by", [])])],
             [(cfg.vector_weight, {a: s for a, _, s in found.get("vector", [])}),
              (cfg.heading_weight, {a: s for a, _, s in found.get("heading", [])})],
         )
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
-        for method in ("section", "anchor", "heading", "vector", "lexical"):  # later methods' passages win
+        for method in ("section", "cited-by", "heading", "vector", "lexical"):  # later methods' passages win
             for a, chunk_id, _ in found.get(method, []):
                 if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id

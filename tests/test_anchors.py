@@ -87,7 +87,7 @@ def test_search_finds_a_case_by_what_later_opinions_say_it_held(tmp_path, direct
     hits = retriever.search("creature drawn assumes the risk", k=3)
     assert LANTERN.id in [h.authority_id for h in hits]
     lantern = next(h for h in hits if h.authority_id == LANTERN.id)
-    assert "anchor" in lantern.matched_by and lantern.chunk.authority_id == LANTERN.id  # its own text is shown
+    assert "cited-by" in lantern.matched_by and lantern.chunk.authority_id == LANTERN.id  # its own text is shown
 
 
 def test_anchors_written_by_an_excluded_authority_do_not_count(tmp_path, directory):
