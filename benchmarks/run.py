@@ -91,8 +91,9 @@ def main() -> None:
     out = subprocess.run([sys.executable, "-c", LATENCY_SCRIPT, f.name], env=env, check=True,
                          capture_output=True, text=True, cwd=ROOT)
     result = json.loads(out.stdout.strip().splitlines()[-1])
+    from research.evaluate import percentile
     times = sorted(result["times"])
-    p95 = times[int(0.95 * (len(times) - 1))]
+    p95 = percentile(times, 0.95)
     lines += ["## Hybrid search over the full index (one process, after one warm-up query)", "",
               f"- {len(times)} real dev queries (questions, case notes, Supreme Court citing sentences), k=10, "
               "each within its item's jurisdictions",
