@@ -90,6 +90,7 @@ class Answer:
     prompt_version: str | None = None
     model: str | None = None
     survey_rows: list[dict] = field(default_factory=list)  # survey answers: one row per jurisdiction
+    added_terms: str = ""  # legal-issue terms search added to the question (research.rewrite)
 
     @property
     def text(self) -> str:

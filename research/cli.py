@@ -104,6 +104,8 @@ def cmd_eval_retrieval(args) -> int:
 
 
 def _print_answer(answer) -> None:
+    if answer.added_terms:
+        print(f"(also searched for: {answer.added_terms})")
     print(answer.brief_answer)
     if answer.abstained:
         return

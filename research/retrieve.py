@@ -181,6 +181,13 @@ class HybridRetriever:
             hits.append(AuthorityHit(authority_id, score, chunk, matched))
         return hits
 
+    def added_terms(self, query: str) -> str:
+        """The issue terms search adds to `query` ('' when none), to show the user what was searched."""
+        if self.rewrite is None or not self.config.issue_terms:
+            return ""
+        expanded = self.rewrite(query.strip())
+        return expanded[len(query.strip()):].strip()
+
     def _nearest(self, tier: DenseTier, query: str, depth: int, search_filter: SearchFilter) -> list[tuple[str, float]]:
         """Neighbours in a dense tier that pass the filter.
 

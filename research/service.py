@@ -79,7 +79,8 @@ class Researcher:
         passages = self._passages(hits)
         answer = Answer(question=question, standalone_question=standalone, jurisdictions=scope,
                         kinds=tuple(kinds), mode=EXTRACTIVE, brief_answer="", sentences=[], citations=[],
-                        abstained=False, retrieved=tuple(h.authority_id for h in hits))
+                        abstained=False, retrieved=tuple(h.authority_id for h in hits),
+                        added_terms=self.retriever.added_terms(standalone))
         if mode == GENERATED:
             self._generate(answer, passages)
         if not answer.sentences and not answer.abstained:

@@ -51,6 +51,13 @@ def test_question_gets_a_cited_draft_answer_whose_passage_opens(ingested):
     assert any(label.startswith("[1] D.C. Code § 99-101") for label in labels)
     assert "<mark>A lantern permit expires 90 days after it is issued.</mark>" in text
     assert "test fixture" in text  # the version of the law
+    assert "Also searched for" not in text  # nothing in this question names facts of another issue
+
+
+def test_issue_terms_added_to_a_question_are_shown(ingested):
+    at = ask(start(), "A goat was killed by a lantern that fell in the park; can its owner sue?")
+    assert not at.exception
+    assert "Also searched for the issue: *wrongful death" in page_text(at)
 
 
 def test_follow_up_in_the_same_conversation_and_reopening_from_history(ingested):

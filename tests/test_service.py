@@ -231,3 +231,19 @@ def test_sentences_of_the_matched_chunk_are_preferred_as_candidates(hashing_embe
     assert any(p.sentence.start == last for p in result.picks)
     unmatched = answerer.answer("lantern permit number", [Passage(authority, 0, chunks)])
     assert all(p.sentence.start != last for p in unmatched.picks)
+
+
+def test_answer_shows_the_issue_terms_search_added(world):
+    from research.answer import Answer
+    from research.rewrite import IssueRewriter, load_concepts
+
+    store, retriever, answerer = world
+    plain = Researcher(retriever, store, answerer).ask("How long does a lantern permit last?", ("US-DC",))
+    assert plain.added_terms == ""
+    rewriting = HybridRetriever(retriever.chunks, retriever.lexical, None, None, None, retriever.directory,
+                                retriever.config, rewrite=IssueRewriter(load_concepts()))
+    answer = Researcher(rewriting, store, answerer).ask(
+        "My neighbor was killed by a falling lantern; can his widow sue?", ("US-DC",))
+    assert "wrongful death" in answer.added_terms
+    assert answer.standalone_question.startswith("My neighbor")  # the question itself is not rewritten
+    assert Answer.from_dict(answer.to_dict()).added_terms == answer.added_terms

@@ -64,6 +64,8 @@ def render_answer(answer: Answer, label: str) -> None:
     """The brief answer first, then the sentences with numbered citations, notices and the review label."""
     st.caption(f"**{label}** · {answer.mode} answer · {', '.join(answer.jurisdictions) or 'all jurisdictions'}"
                f" · {answer.timings_ms.get('total', 0) / 1000:.1f} s")
+    if answer.added_terms:
+        st.caption(f"Also searched for the issue: *{html.escape(answer.added_terms)}*")
     if answer.abstained:
         st.warning(answer.brief_answer, icon="🔎")
         return
