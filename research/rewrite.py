@@ -16,6 +16,10 @@ from research.lexical import analyse
 DEFAULT_TERMS_FILE = Path(__file__).with_name("legal_terms.toml")
 
 
+class IssueTermsError(ValueError):
+    """The issue-terms file is missing or malformed; the message names the file."""
+
+
 @dataclass(frozen=True)
 class Concept:
     """Terms of a legal issue and the analysed phrases that signal it."""
@@ -25,14 +29,23 @@ class Concept:
 
 
 def load_concepts(path: Path = DEFAULT_TERMS_FILE) -> list[Concept]:
-    """Concepts of a terms file; a phrase that analyses to nothing is an error naming it."""
+    """Concepts of a terms file; a missing file, bad TOML, a concept without `terms` or `when`, or a
+    phrase that analyses to nothing raises IssueTermsError naming the file (and the concept)."""
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise IssueTermsError(f"{path}: issue terms file cannot be read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise IssueTermsError(f"{path}: not valid TOML: {exc}") from exc
     concepts = []
-    for number, entry in enumerate(tomllib.loads(path.read_text(encoding="utf-8")).get("concept", []), 1):
+    for number, entry in enumerate(table.get("concept", []), 1):
+        if not isinstance(entry.get("terms"), str) or not isinstance(entry.get("when"), list):
+            raise IssueTermsError(f"{path}: concept {number}: needs `terms` (text) and `when` (a list of phrases)")
         phrases = []
         for phrase in entry["when"]:
-            tokens = tuple(analyse(phrase))
+            tokens = tuple(analyse(str(phrase)))
             if not tokens:
-                raise ValueError(f"{path}: concept {number}: phrase {phrase!r} has no searchable word")
+                raise IssueTermsError(f"{path}: concept {number}: phrase {phrase!r} has no searchable word")
             phrases.append(tokens)
         concepts.append(Concept(entry["terms"], tuple(phrases)))
     return concepts

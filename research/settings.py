@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from pydantic import field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -41,6 +42,9 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = 256
     heading_tier: bool = True
     prompts_dir: Path = PROJECT_ROOT / "prompts"
+    # Plain phrases -> legal-issue terms added to questions before search (research/rewrite.py); a
+    # firm may point this at its own copy with practice-area vocabulary. Empty string: no rewriting.
+    issue_terms_file: Path | None = PROJECT_ROOT / "research" / "legal_terms.toml"
     # An OpenAI-compatible chat endpoint (vLLM, Ollama, llama.cpp's server, hosted APIs). No model is
     # contacted unless llm_base_url and llm_model are both set; the key is read from llm_api_key_env.
     llm_base_url: str | None = None
@@ -48,6 +52,11 @@ class Settings(BaseSettings):
     llm_api_key_env: str = "RESEARCH_LLM_API_KEY"
     llm_timeout_s: float = 60.0
     database_url: str | None = None
+
+    @field_validator("issue_terms_file", mode="before")
+    @classmethod
+    def _empty_means_none(cls, value):
+        return None if value == "" else value
 
     @property
     def llm_configured(self) -> bool:

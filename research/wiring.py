@@ -148,7 +148,8 @@ class ResearchIndex:
         passages = DenseTier(self.vectors, _LazyEmbedder(lambda: self.embedder))
         headings = (DenseTier(self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder))
                     if self.settings.heading_tier else None)
-        rewrite = self._once("rewrite", lambda: IssueRewriter(load_concepts()))
+        terms_file = self.settings.issue_terms_file
+        rewrite = self._once("rewrite", lambda: IssueRewriter(load_concepts(terms_file)) if terms_file else None)
         return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors, rewrite)
 
 

@@ -95,6 +95,14 @@ def test_missing_index_is_reported_in_the_page(app_env):
     assert "research ingest" in at.error[0].value
 
 
+def test_unusable_issue_terms_file_is_reported_in_the_page(ingested, monkeypatch):
+    monkeypatch.setenv("RESEARCH_ISSUE_TERMS_FILE", str(ingested / "no-such-terms.toml"))
+    default_index.cache_clear()
+    at = ask(start(), QUESTION)
+    assert not at.exception
+    assert "no-such-terms.toml" in at.error[0].value and "RESEARCH_ISSUE_TERMS_FILE" in at.error[0].value
+
+
 def test_model_endpoint_down_gives_the_extractive_answer_with_a_notice(ingested, monkeypatch):
     monkeypatch.setenv("RESEARCH_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("RESEARCH_LLM_MODEL", "absent-model")

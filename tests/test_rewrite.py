@@ -42,37 +42,33 @@ def test_shipped_table_loads_and_every_phrase_is_searchable():
     assert "wrongful death" in " ".join(issue_terms("My husband was killed by a drunk driver; what can I do?", concepts))
 
 
-def test_a_phrase_with_no_searchable_word_is_rejected_by_name(tmp_path):
+@pytest.mark.parametrize("content, message", [
+    ('[[concept]]\nterms = "x"\nwhen = ["fired"]\n\n[[concept]]\nterms = "y"\nwhen = ["and the"]\n',
+     "concept 2: phrase 'and the' has no searchable word"),
+    ('[[concept]]\nterms = "x"\n', "concept 1: needs `terms`"),
+    ('[[concept]\nterms = "x"', "not valid TOML"),
+    (None, "cannot be read"),
+])
+def test_a_bad_terms_file_is_rejected_naming_file_and_concept(tmp_path, content, message):
+    from research.rewrite import IssueTermsError
+
     path = tmp_path / "terms.toml"
-    path.write_text('[[concept]]\nterms = "x"\nwhen = ["fired"]\n\n[[concept]]\nterms = "y"\nwhen = ["and the"]\n')
-    with pytest.raises(ValueError, match="concept 2: phrase 'and the'"):
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(IssueTermsError, match=message) as caught:
         load_concepts(path)
+    assert str(path) in str(caught.value)
 
 
-def test_search_finds_the_section_named_by_the_issue_not_the_facts(tmp_path):
-    from research.chunk import chunk_authority
-    from research.chunkstore import ChunkStore, SourceStatus, now
-    from research.domain import Authority
-    from research.lexical import LexicalIndex
-    from research.retrieve import AuthorityDirectory, HybridRetriever, RetrievalConfig
+def test_the_terms_file_is_a_setting_and_empty_turns_rewriting_off(invented_index_env, monkeypatch):
+    from research.wiring import default_index
 
-    def statute(n, heading, text):
-        return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
-                         citation=f"D.C. Code § 97-{n}", heading=heading, text=text)
+    own = invented_index_env / "firm_terms.toml"
+    own.write_text('[[concept]]\nterms = "lantern permit"\nwhen = ["paper light"]\n')
+    monkeypatch.setenv("RESEARCH_ISSUE_TERMS_FILE", str(own))
+    default_index().ingest(progress=False)
+    assert default_index().retriever().added_terms("May I hang a paper light?") == "lantern permit"
 
-    authorities = [statute(1, "Wrongful death of a lamplighter", "The personal representative may bring an action."),
-                   statute(2, "Helmets", "Cyclists must wear helmets.")]
-    chunks = [c for a in authorities for c in chunk_authority(a)]
-    store = ChunkStore(tmp_path / "c.sqlite")
-    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 2, {}, 2, len(chunks), "v", now()))
-    lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
-    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
-
-    def ids(issue_terms_on):
-        retriever = HybridRetriever(store, lexical, None, None, None, directory,
-                                    RetrievalConfig(heading_weight=0, issue_terms=issue_terms_on),
-                                    rewrite=IssueRewriter(CONCEPTS))
-        return [h.authority_id for h in retriever.search("A cyclist was killed on Elm Street; who may sue?", k=5)]
-
-    assert ids(False) == ["us-dc:dc-code:97-2"]
-    assert ids(True)[0] == "us-dc:dc-code:97-1"
+    monkeypatch.setenv("RESEARCH_ISSUE_TERMS_FILE", "")
+    default_index.cache_clear()
+    assert default_index().retriever().added_terms("May I hang a paper light?") == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from research.domain import JURISDICTIONS
+from research.rewrite import IssueTermsError
 from research.service import EXTRACTIVE, GENERATED, QuestionError
 from research.wiring import IndexMissingError, default_index
 from research.appdb import DRAFT_LABEL
@@ -57,6 +58,9 @@ def _ask(question: str) -> None:
         answerer = researcher()
     except IndexMissingError as exc:
         st.error(f"The index is not built yet: {exc}")
+        return
+    except IssueTermsError as exc:
+        st.error(f"The issue-terms file set by RESEARCH_ISSUE_TERMS_FILE cannot be used: {exc}")
         return
     with st.chat_message("user"):
         st.markdown(question)
