@@ -1,10 +1,12 @@
 """Hybrid retrieval: cited authorities first, then lexical and dense evidence fused per authority.
 
-Rankings are rolled up from chunks to authorities (an authority counts with its best chunk) before
-fusion, so an authority with many matching chunks cannot crowd out the others. Fusion adds a
-rank-discounted lexical score, 1 / log2(2 + rank), to weighted cosine similarities of the dense
-tiers (chunk vectors from the index embedder; MiniLM vectors of statute headings). Measured against
-reciprocal rank fusion in evals/ablation.md: RRF let weak dense evidence displace BM25's first hit.
+A question told in plain facts first gains its legal issue's terms (research.rewrite). Rankings are
+rolled up from chunks to authorities (an authority counts with its best chunk) before fusion, so an
+authority with many matching chunks cannot crowd out the others. Fusion adds rank-discounted
+lexical scores, w / log2(2 + rank), of the chunk ranking and of the citing-context ranking
+(research.anchors) to weighted cosine similarities of the dense tiers (chunk vectors from the index
+embedder; MiniLM vectors of statute headings). Measured against reciprocal rank fusion in
+evals/ablation.md: RRF let weak dense evidence displace BM25's first hit.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 from research.anchors import citing_authority
 from research.citations import authority_keys, find_citations
 from research.domain import AuthorityHit, Chunk, SearchFilter
+from research.lexical import analyse
 
 VECTOR_OVERFETCH = 8
 
@@ -172,6 +175,8 @@ class HybridRetriever:
         hits: list[AuthorityHit] = []
         for authority_id in top:
             chunk: Chunk | None = chunk_map.get(best_chunk.get(authority_id, ""))
+            if chunk is None and authority_id not in cited:  # found only by what cites it: show its own best words
+                chunk = closest_chunk(self.chunks.chunks_of(authority_id), expanded)
             if chunk is None:
                 chunk = self.chunks.best_chunk(authority_id)
             if chunk is None:
@@ -203,6 +208,12 @@ class HybridRetriever:
         if len(kept) >= depth // 4:
             return kept[:depth]
         return tier.vectors.query(vector, depth, search_filter)
+
+
+def closest_chunk(chunks: list[Chunk], query: str) -> Chunk | None:
+    """The chunk sharing the most distinct query terms (the first such), or None without chunks."""
+    terms = set(analyse(query))
+    return max(chunks, key=lambda c: len(terms.intersection(analyse(c.text))), default=None)
 
 
 def is_text_chunk(entry_id: str) -> bool:

@@ -18,7 +18,8 @@ def statute(section, heading, text):
                      citation=f"Haw. Rev. Stat. § {section}", heading=heading, text=text)
 
 
-LANTERN = opinion(1, "Lantern Co. v. Moth", "The moth may not sue the lantern for its light.")
+CAPTION = "LANTERN CO. v. MOTH. Argued before the whole bench of the imaginary court. " * 40
+LANTERN = opinion(1, "Lantern Co. v. Moth", CAPTION + "\n\nThe moth may not sue the lantern for its light.")
 OWL = opinion(2, "Owl v. Barn", "We hold, following Lantern Co. v. Moth, 901 U.S. 1, 5 (1890), that a "
                                 "creature drawn to a light assumes the risk of it. See also 999 U.S. 9.")
 SELF = opinion(3, "Self v. Same", "As we said in this very case, 903 U.S. 3, nothing.")
@@ -79,18 +80,23 @@ def _retriever(tmp_path, directory):
     store.replace_source("o", ALL, chunks, SourceStatus("o", "x", "v", "ready", 5, {}, 5, len(chunks), "v", now()))
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
     anchors = LexicalIndex.build([(a.id, "US-federal", "opinion", a.text) for a in all_anchors(ALL, directory.ids_for)])
-    return HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(heading_weight=0), anchors)
+    # lexical search keeps only its best chunk (Owl's), so Lantern can only be found by what cites it
+    return HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(heading_weight=0, lexical_depth=1),
+                           anchors)
 
 
 def test_search_finds_a_case_by_what_later_opinions_say_it_held(tmp_path, directory):
     retriever = _retriever(tmp_path, directory)
-    hits = retriever.search("creature drawn assumes the risk", k=3)
+    hits = retriever.search("creature drawn to a light assumes the risk", k=3)
+    assert len([c for c in retriever.chunks.chunks_of(LANTERN.id)]) > 1
     assert LANTERN.id in [h.authority_id for h in hits]
     lantern = next(h for h in hits if h.authority_id == LANTERN.id)
     assert "cited-by" in lantern.matched_by and lantern.chunk.authority_id == LANTERN.id  # its own text is shown
+    assert lantern.matched_by == ["cited-by"]
+    assert lantern.chunk.text.startswith("The moth may not sue")  # its own words closest to the query, not the caption
 
 
 def test_anchors_written_by_an_excluded_authority_do_not_count(tmp_path, directory):
     retriever = _retriever(tmp_path, directory)
-    hits = retriever.search("creature drawn assumes the risk", k=3, exclude=frozenset({OWL.id}))
+    hits = retriever.search("creature drawn to a light assumes the risk", k=3, exclude=frozenset({OWL.id}))
     assert LANTERN.id not in [h.authority_id for h in hits]
