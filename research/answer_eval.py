@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Callable
 
 from research.answer import UNSUPPORTED, Answer, Survey
-from research.evaluate import EvalSetError, percentile, read_records
+from research.evaluate import EvalSetError, is_survey, jurisdictions_of, percentile, read_records
 from research.textmatch import key_fact_stated
 
 UNANSWERABLE = "unanswerable"
-SURVEY = "survey"
 FALSE_PREMISE = "false_premise"
 
 
@@ -43,10 +42,9 @@ def read_question_set(path: Path) -> list[QuestionItem]:
     items = []
     for line_no, record in read_records(path, "question set"):
         try:
-            jurisdiction = record.get("jurisdiction") or ()
             items.append(QuestionItem(
                 id=str(record["id"]), question=record["question"],
-                jurisdictions=(jurisdiction,) if isinstance(jurisdiction, str) else tuple(jurisdiction),
+                jurisdictions=jurisdictions_of(record.get("jurisdiction")),
                 kind=record.get("kind", "single"), gold=tuple(g["id"] for g in record.get("gold", [])),
                 key_facts=tuple(record.get("key_facts", []))))
         except (KeyError, TypeError) as exc:
@@ -129,7 +127,7 @@ def evaluate_answers(items: list[QuestionItem], researcher, authority_text, juri
     rows, latencies = [], []
     for item in items:
         started = time.perf_counter()
-        if item.kind == SURVEY and len(item.jurisdictions) > 1:
+        if is_survey(item.kind, item.jurisdictions):
             result = researcher.survey(item.question, item.jurisdictions, mode=mode)
         else:
             result = researcher.ask(item.question, item.jurisdictions, mode=mode)

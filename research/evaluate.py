@@ -26,6 +26,19 @@ class EvalSetError(ValueError):
     """An eval file cannot be read; the message names the file and line."""
 
 
+SURVEY = "survey"  # the kind of a questions-set item asked in several jurisdictions
+
+
+def jurisdictions_of(value) -> tuple[str, ...]:
+    """An item's `jurisdiction` field (one, a list, or none) as a tuple."""
+    return (value,) if isinstance(value, str) else tuple(value or ())
+
+
+def is_survey(kind: str, jurisdictions: tuple[str, ...]) -> bool:
+    """A survey item: the same question in several jurisdictions, one gold authority per jurisdiction."""
+    return kind == SURVEY and len(jurisdictions) > 1
+
+
 @dataclass(frozen=True)
 class EvalItem:
     """One query with its gold authority ids and the jurisdictions to search."""
@@ -39,8 +52,8 @@ class EvalItem:
 
     @property
     def is_survey(self) -> bool:
-        """A survey item: the same question in several jurisdictions, one gold authority per jurisdiction."""
-        return self.kind == "survey" and len(self.jurisdictions) > 1
+        """Whether the item is a survey (see `is_survey`)."""
+        return is_survey(self.kind, self.jurisdictions)
 
     @property
     def group(self) -> str:
@@ -77,8 +90,7 @@ def read_eval_set(path: Path) -> list[EvalItem]:
         query = record.get("query") or record.get("question")
         if not query:
             raise EvalSetError(f"{path}: line {line_no}: item has no query or question")
-        jurisdiction = record.get("jurisdiction")
-        jurisdictions = (jurisdiction,) if isinstance(jurisdiction, str) else tuple(jurisdiction or ())
+        jurisdictions = jurisdictions_of(record.get("jurisdiction"))
         gold = frozenset(g["id"] if isinstance(g, dict) else str(g) for g in record.get("gold") or ())
         exclude = frozenset([record["source_opinion_id"]]) if record.get("source_opinion_id") else frozenset()
         items.append(EvalItem(str(record.get("id", line_no)), query, gold, jurisdictions, exclude,

@@ -146,7 +146,7 @@ def ingest_sources(
 def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: bool = True) -> bool:
     """Rebuild the lexical indexes (chunks, whole statute sections, citing contexts) when the ready sources changed.
 
-    Both are written to a temporary directory that replaces the old one only when complete.
+    All are written to a temporary directory that replaces the old one only when complete.
     """
     fingerprint = f"lexical v{LEXICAL_VERSION} " + store.fingerprint()
     stamp = lexical_dir / "fingerprint.json"
@@ -175,9 +175,10 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
 
 
 def _anchor_docs(store: ChunkStore, ready: set[str]) -> list[tuple[str, str, str, str]]:
-    """Citing contexts among the ready sources, as (anchor id, cited jurisdiction, cited kind, text)."""
+    """Citing contexts among the ready sources, as (anchor id, cited jurisdiction, cited kind, text).
+    Only opinions write them (research.anchors), so statute texts are not read."""
     directory = AuthorityDirectory(store.citation_index())
-    authorities = (a for a in store.iter_authorities() if a.source in ready)
+    authorities = (a for a in store.iter_authorities("opinion") if a.source in ready)
     docs = []
     for anchor in all_anchors(authorities, directory.ids_for):
         jurisdiction, kind = directory.place(anchor.cited)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from research.anchors import citing_authority
 from research.citations import authority_keys, find_citations
 from research.domain import AuthorityHit, Chunk, SearchFilter
 from research.lexical import analyse
+from research.rewrite import IssueRewriter
 
 VECTOR_OVERFETCH = 8
 
@@ -125,7 +125,7 @@ class HybridRetriever:
     directory: AuthorityDirectory
     config: RetrievalConfig = field(default_factory=RetrievalConfig)
     anchors: object | None = None  # LexicalIndex over citing contexts (research.anchors)
-    rewrite: Callable[[str], str] | None = None  # question -> question with issue terms (research.rewrite)
+    rewrite: IssueRewriter | None = None  # adds legal-issue terms to questions (research.rewrite)
 
     def search(self, query: str, search_filter: SearchFilter = SearchFilter(), k: int = 10,
                exclude: frozenset[str] = frozenset()) -> list[AuthorityHit]:
@@ -190,8 +190,7 @@ class HybridRetriever:
         """The issue terms search adds to `query` ('' when none), to show the user what was searched."""
         if self.rewrite is None or not self.config.issue_terms:
             return ""
-        expanded = self.rewrite(query.strip())
-        return expanded[len(query.strip()):].strip()
+        return self.rewrite.added(query.strip())
 
     def _nearest(self, tier: DenseTier, query: str, depth: int, search_filter: SearchFilter) -> list[tuple[str, float]]:
         """Neighbours in a dense tier that pass the filter.

@@ -1,6 +1,7 @@
 """Query rewriting: add the legal issue's vocabulary to a question told in plain facts.
 
-Deterministic and offline: a table of concepts (research/legal_terms.toml), each with the plain
+Deterministic and offline: a table of concepts (research/legal_terms.toml by default, or the file of
+the `issue_terms_file` setting), each with the plain
 phrases that signal it and the terms statutes use for it. Phrases are compared after the search
 analyser, so inflections match ("fired" / "firing").
 """
@@ -12,9 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from research.lexical import analyse
-
-DEFAULT_TERMS_FILE = Path(__file__).with_name("legal_terms.toml")
-
 
 class IssueTermsError(ValueError):
     """The issue-terms file is missing or malformed; the message names the file."""
@@ -28,7 +26,7 @@ class Concept:
     phrases: tuple[tuple[str, ...], ...]
 
 
-def load_concepts(path: Path = DEFAULT_TERMS_FILE) -> list[Concept]:
+def load_concepts(path: Path) -> list[Concept]:
     """Concepts of a terms file; a missing file, bad TOML, a concept without `terms` or `when`, or a
     phrase that analyses to nothing raises IssueTermsError naming the file (and the concept)."""
     try:
@@ -77,8 +75,10 @@ class IssueRewriter:
 
     concepts: list[Concept]
 
+    def added(self, question: str) -> str:
+        """The terms this rewriter adds to `question` ('' for statements and unmatched questions)."""
+        return " ".join(issue_terms(question, self.concepts)) if is_question(question) else ""
+
     def __call__(self, question: str) -> str:
-        if not is_question(question):
-            return question
-        terms = issue_terms(question, self.concepts)
-        return f"{question}\n{' '.join(terms)}" if terms else question
+        added = self.added(question)
+        return f"{question}\n{added}" if added else question

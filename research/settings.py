@@ -27,6 +27,9 @@ def _settings_file() -> Path:
     return Path(os.environ.get("RESEARCH_SETTINGS_FILE", "research.toml"))
 
 
+DEFAULT_ISSUE_TERMS_FILE = Path(__file__).with_name("legal_terms.toml")  # shipped with the package
+
+
 class Settings(BaseSettings):
     """Where the corpus, indexes and services are, and which embedder to use."""
 
@@ -44,7 +47,7 @@ class Settings(BaseSettings):
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     # Plain phrases -> legal-issue terms added to questions before search (research/rewrite.py); a
     # firm may point this at its own copy with practice-area vocabulary. Empty string: no rewriting.
-    issue_terms_file: Path | None = PROJECT_ROOT / "research" / "legal_terms.toml"
+    issue_terms_file: Path | None = DEFAULT_ISSUE_TERMS_FILE
     # An OpenAI-compatible chat endpoint (vLLM, Ollama, llama.cpp's server, hosted APIs). No model is
     # contacted unless llm_base_url and llm_model are both set; the key is read from llm_api_key_env.
     llm_base_url: str | None = None

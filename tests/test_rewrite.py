@@ -3,6 +3,7 @@
 import pytest
 
 from research.rewrite import Concept, IssueRewriter, issue_terms, load_concepts
+from research.settings import DEFAULT_ISSUE_TERMS_FILE
 from research.lexical import analyse
 
 
@@ -36,7 +37,7 @@ def test_rewriter_appends_terms_to_questions_only():
 
 
 def test_shipped_table_loads_and_every_phrase_is_searchable():
-    concepts = load_concepts()
+    concepts = load_concepts(DEFAULT_ISSUE_TERMS_FILE)
     assert len(concepts) >= 50
     assert all(c.terms and c.phrases and all(c.phrases) for c in concepts)
     assert "wrongful death" in " ".join(issue_terms("My husband was killed by a drunk driver; what can I do?", concepts))

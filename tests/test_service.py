@@ -236,12 +236,13 @@ def test_sentences_of_the_matched_chunk_are_preferred_as_candidates(hashing_embe
 def test_answer_shows_the_issue_terms_search_added(world):
     from research.answer import Answer
     from research.rewrite import IssueRewriter, load_concepts
+    from research.settings import DEFAULT_ISSUE_TERMS_FILE
 
     store, retriever, answerer = world
     plain = Researcher(retriever, store, answerer).ask("How long does a lantern permit last?", ("US-DC",))
     assert plain.added_terms == ""
     rewriting = HybridRetriever(retriever.chunks, retriever.lexical, None, None, None, retriever.directory,
-                                retriever.config, rewrite=IssueRewriter(load_concepts()))
+                                retriever.config, rewrite=IssueRewriter(load_concepts(DEFAULT_ISSUE_TERMS_FILE)))
     answer = Researcher(rewriting, store, answerer).ask(
         "My neighbor was killed by a falling lantern; can his widow sue?", ("US-DC",))
     assert "wrongful death" in answer.added_terms
