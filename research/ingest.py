@@ -25,7 +25,7 @@ from research.retrieve import AuthorityDirectory
 
 
 CHUNKER_VERSION = "2"
-LEXICAL_VERSION = "2"  # bump when the lexical indexes change shape (2: citing contexts added)
+LEXICAL_VERSION = "3"  # bump when the lexical indexes change shape (2: citing contexts, 3: whole opinions)
 EMBED_BATCH = 512
 
 
@@ -144,7 +144,8 @@ def ingest_sources(
 
 
 def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: bool = True) -> bool:
-    """Rebuild the lexical indexes (chunks, whole statute sections, citing contexts) when the ready sources changed.
+    """Rebuild the lexical indexes (chunks, whole statute sections, whole opinions, citing contexts) when the
+    ready sources changed.
 
     All are written to a temporary directory that replaces the old one only when complete.
     """
@@ -160,12 +161,16 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
         return False
     section_docs = [(a.id, a.jurisdiction, a.kind, section_text(a)) for a in store.iter_authorities("statute")
                     if a.source in ready]
+    opinion_docs = [(a.id, a.jurisdiction, a.kind, f"{a.heading}\n{a.text}") for a in store.iter_authorities("opinion")
+                    if a.source in ready]
     anchor_docs = _anchor_docs(store, ready)
     tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     LexicalIndex.build(chunk_docs).save(tmp / "chunks")
     if section_docs:
         LexicalIndex.build(section_docs).save(tmp / "sections")
+    if opinion_docs:
+        LexicalIndex.build(opinion_docs).save(tmp / "opinions")
     if anchor_docs:
         LexicalIndex.build(anchor_docs).save(tmp / "anchors")
     (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))

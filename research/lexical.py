@@ -6,6 +6,7 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
 import bm25s
 import numpy as np
@@ -42,6 +43,7 @@ class LexicalIndex:
         self._jurisdictions = jurisdictions
         self._kinds = kinds
         self._masks: dict[SearchFilter, np.ndarray | None] = {}
+        self._groups: dict[Callable[[str], str], dict[str, np.ndarray]] = {}
 
     @classmethod
     def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
@@ -76,13 +78,34 @@ class LexicalIndex:
             self._masks[search_filter] = mask
         return self._masks[search_filter]
 
-    def search(self, query: str, k: int, search_filter: SearchFilter = SearchFilter()) -> list[tuple[str, float]]:
-        """The k best documents passing the filter, best first, with BM25 scores (zero scores left out)."""
+    def _scores(self, query: str) -> np.ndarray | None:
         vocab = self._retriever.vocab_dict
         tokens = [t for t in analyse(query) if t in vocab]
-        if not tokens or k <= 0:
+        return self._retriever.get_scores(tokens) if tokens else None
+
+    def best_in_groups(self, query: str, groups: set[str], group_of: Callable[[str], str]) -> dict[str, str]:
+        """For each wanted group of documents (e.g. the chunks of one authority, `group_of(doc id)` naming its
+        group), the id of its best-scoring document for `query`; groups where no document matches are left out."""
+        if group_of not in self._groups:
+            members: dict[str, list[int]] = {}
+            for position, doc_id in enumerate(self.doc_ids):
+                members.setdefault(group_of(doc_id), []).append(position)
+            self._groups[group_of] = {g: np.array(p) for g, p in members.items()}
+        scores = self._scores(query) if groups else None
+        if scores is None:
+            return {}
+        best = {}
+        for group in groups:
+            positions = self._groups[group_of].get(group)
+            if positions is not None and scores[positions].max() > 0:
+                best[group] = self.doc_ids[positions[int(np.argmax(scores[positions]))]]
+        return best
+
+    def search(self, query: str, k: int, search_filter: SearchFilter = SearchFilter()) -> list[tuple[str, float]]:
+        """The k best documents passing the filter, best first, with BM25 scores (zero scores left out)."""
+        scores = self._scores(query)
+        if scores is None or k <= 0:
             return []
-        scores = self._retriever.get_scores(tokens)
         mask = self._mask(search_filter)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)

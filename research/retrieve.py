@@ -3,9 +3,9 @@
 A question told in plain facts first gains its legal issue's terms (research.rewrite). Rankings are
 rolled up from chunks to authorities (an authority counts with its best chunk) before fusion, so an
 authority with many matching chunks cannot crowd out the others. Fusion adds rank-discounted
-lexical scores, w / log2(2 + rank), of the chunk ranking and of the citing-context ranking
-(research.anchors) to weighted cosine similarities of the dense tiers (chunk vectors from the index
-embedder; MiniLM vectors of statute headings). Measured against reciprocal rank fusion in
+lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking and the
+citing-context ranking (research.anchors) to weighted cosine similarities of the dense tiers (chunk
+vectors from the index embedder; MiniLM vectors of statute headings). Measured against reciprocal rank fusion in
 evals/ablation.md: RRF let weak dense evidence displace BM25's first hit.
 """
 
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from research.anchors import citing_authority
 from research.citations import authority_keys, find_citations
 from research.domain import AuthorityHit, Chunk, SearchFilter
-from research.lexical import analyse
 from research.rewrite import IssueRewriter
 
 VECTOR_OVERFETCH = 8
@@ -32,10 +32,12 @@ class RetrievalConfig:
     lexical_depth: int = 300
     anchor_depth: int = 300
     section_depth: int = 200
+    opinion_depth: int = 300
     vector_depth: int = 200
     heading_depth: int = 200
     lexical_weight: float = 1.0
     section_weight: float = 0.0
+    opinion_blend: float = 0.5  # share of an opinion's lexical evidence from the whole-opinion ranking
     anchor_weight: float = 0.5
     vector_weight: float = 0.0
     heading_weight: float = 0.5
@@ -59,8 +61,22 @@ def rank_score(rank: int) -> float:
     return 1.0 / math.log2(2 + rank)
 
 
+def blend_opinion_evidence(chunk_ranking: list[str], whole_ranking: list[str], is_opinion: Callable[[str], bool],
+                           blend: float) -> dict[str, float]:
+    """Lexical evidence per authority: the rank score of its best chunk, except that an opinion's is
+    (1 - blend) x that plus blend x the rank score of the whole opinion among opinions. Long opinions are
+    judged by all their text as well as by their best passage, while an opinion's evidence stays on the
+    same scale as a statute's (adding the whole-opinion score instead lifts opinions above the statutes
+    that answer a federal question: evals/ablation.md)."""
+    evidence = {a: rank_score(rank) * ((1 - blend) if is_opinion(a) else 1.0) for rank, a in enumerate(chunk_ranking)}
+    for rank, authority in enumerate(whole_ranking):
+        evidence[authority] = evidence.get(authority, 0.0) + blend * rank_score(rank)
+    return evidence
+
+
 def fuse(lexical: list[tuple[float, list[str]]], dense: list[tuple[float, dict[str, float]]]) -> dict[str, float]:
-    """Per-authority score: weighted rank scores of lexical rankings plus weighted dense similarities."""
+    """Per-authority score: weighted rank scores of lexical rankings plus weighted scores (dense similarities,
+    blended lexical evidence)."""
     scores: dict[str, float] = {}
     for weight, ranking in lexical:
         for rank, authority in enumerate(ranking):
@@ -126,6 +142,7 @@ class HybridRetriever:
     config: RetrievalConfig = field(default_factory=RetrievalConfig)
     anchors: object | None = None  # LexicalIndex over citing contexts (research.anchors)
     rewrite: IssueRewriter | None = None  # adds legal-issue terms to questions (research.rewrite)
+    opinions: object | None = None  # LexicalIndex over whole opinions
 
     def search(self, query: str, search_filter: SearchFilter = SearchFilter(), k: int = 10,
                exclude: frozenset[str] = frozenset()) -> list[AuthorityHit]:
@@ -150,33 +167,41 @@ class HybridRetriever:
                                        if citing_authority(entry) not in exclude])
         if self.sections is not None and cfg.section_weight > 0:
             found["section"] = [(a, "", s) for a, s in self.sections.search(expanded, cfg.section_depth, search_filter)]
+        if self.opinions is not None and cfg.opinion_blend > 0:
+            found["whole opinion"] = [(a, "", s) for a, s in
+                                      self.opinions.search(expanded, cfg.opinion_depth, search_filter)]
         for method in found:
             found[method] = [row for row in found[method] if row[0] not in exclude]
         if not cfg.heading_adds_candidates and "heading" in found:
             lexical_ids = {a for a, _, _ in found.get("lexical", [])}
             found["heading"] = [row for row in found["heading"] if row[0] in lexical_ids]
+        lexical = blend_opinion_evidence(
+            [a for a, _, _ in found.get("lexical", [])], [a for a, _, _ in found.get("whole opinion", [])],
+            lambda a: (self.directory.place(a) or ("", ""))[1] == "opinion",
+            cfg.opinion_blend if "whole opinion" in found else 0.0)
         fused = fuse(
-            [(cfg.lexical_weight, [a for a, _, _ in found.get("lexical", [])]),
-             (cfg.section_weight, [a for a, _, _ in found.get("section", [])]),
+            [(cfg.section_weight, [a for a, _, _ in found.get("section", [])]),
              (cfg.anchor_weight, [a for a, _, _ in found.get("cited-by", [])])],
-            [(cfg.vector_weight, {a: s for a, _, s in found.get("vector", [])}),
+            [(cfg.lexical_weight, lexical),
+             (cfg.vector_weight, {a: s for a, _, s in found.get("vector", [])}),
              (cfg.heading_weight, {a: s for a, _, s in found.get("heading", [])})],
         )
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
-        for method in ("section", "cited-by", "heading", "vector", "lexical"):  # later methods' passages win
+        for method in ("section", "whole opinion", "cited-by", "heading", "vector", "lexical"):  # later methods' passages win
             for a, chunk_id, _ in found.get(method, []):
                 if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id
                 methods.setdefault(a, []).append(method)
         ranked = sorted(fused, key=lambda a: -fused[a])
         top = (cited + [a for a in ranked if a not in cited])[:k]
+        # found without a passage of their own (by what cites them, or as a whole): show their best-matching chunk
+        best_chunk.update(self.lexical.best_in_groups(
+            expanded, {a for a in top if a not in best_chunk and a not in cited}, authority_of))
         chunk_map = self.chunks.chunks([best_chunk[a] for a in top if a in best_chunk])
         hits: list[AuthorityHit] = []
         for authority_id in top:
             chunk: Chunk | None = chunk_map.get(best_chunk.get(authority_id, ""))
-            if chunk is None and authority_id not in cited:  # found only by what cites it: show its own best words
-                chunk = closest_chunk(self.chunks.chunks_of(authority_id), expanded)
             if chunk is None:
                 chunk = self.chunks.best_chunk(authority_id)
             if chunk is None:
@@ -207,12 +232,6 @@ class HybridRetriever:
         if len(kept) >= depth // 4:
             return kept[:depth]
         return tier.vectors.query(vector, depth, search_filter)
-
-
-def closest_chunk(chunks: list[Chunk], query: str) -> Chunk | None:
-    """The chunk sharing the most distinct query terms (the first such), or None without chunks."""
-    terms = set(analyse(query))
-    return max(chunks, key=lambda c: len(terms.intersection(analyse(c.text))), default=None)
 
 
 def is_text_chunk(entry_id: str) -> bool:

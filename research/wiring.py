@@ -125,7 +125,7 @@ class ResearchIndex:
         """Ingest the named sources (all by default)."""
         reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self._tiers(),
                                  self.lexical_dir, self.settings.chunk_max_tokens, progress)
-        for key in ("retriever", "lexical", "sections", "anchors", "directory", "researcher"):
+        for key in ("retriever", "lexical", "sections", "opinions", "anchors", "directory", "researcher"):
             self._cache.pop(key, None)
         return reports
 
@@ -142,6 +142,8 @@ class ResearchIndex:
         lexical = self._once("lexical", lambda: LexicalIndex.load(self.lexical_dir / "chunks"))
         sections_dir = self.lexical_dir / "sections"
         sections = self._once("sections", lambda: LexicalIndex.load(sections_dir) if sections_dir.is_dir() else None)
+        opinions_dir = self.lexical_dir / "opinions"
+        opinions = self._once("opinions", lambda: LexicalIndex.load(opinions_dir) if opinions_dir.is_dir() else None)
         anchors_dir = self.lexical_dir / "anchors"
         anchors = self._once("anchors", lambda: LexicalIndex.load(anchors_dir) if anchors_dir.is_dir() else None)
         directory = self._once("directory", lambda: AuthorityDirectory(self.store.citation_index()))
@@ -150,7 +152,8 @@ class ResearchIndex:
                     if self.settings.heading_tier else None)
         terms_file = self.settings.issue_terms_file
         rewrite = self._once("rewrite", lambda: IssueRewriter(load_concepts(terms_file)) if terms_file else None)
-        return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors, rewrite)
+        return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors, rewrite,
+                               opinions)
 
 
     def researcher(self) -> Researcher:

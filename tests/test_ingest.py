@@ -137,8 +137,8 @@ def test_heading_tier_holds_one_entry_per_statute(invented_corpus, tmp_path, has
     assert not code.up_to_date and len(headings.ids_for_source("invented-code")) == 3
 
 
-def test_citing_contexts_are_indexed_and_an_index_of_an_older_layout_is_rebuilt(invented_corpus, tmp_path,
-                                                                                hashing_embedder):
+def test_citing_contexts_and_whole_opinions_are_indexed_and_an_index_of_an_older_layout_is_rebuilt(invented_corpus, tmp_path,
+                                                                                                   hashing_embedder):
     corpus, manifests = invented_corpus
     citing = {"id": "cl-cluster:9999002", "case_name": "Quill v. Lantern Office", "citations": ["902 U.S. 5"],
               "year": 2032, "court_name": "Supreme Court of the United States", "url": "https://example.invalid/2",
@@ -152,6 +152,9 @@ def test_citing_contexts_are_indexed_and_an_index_of_an_older_layout_is_rebuilt(
     anchors = LexicalIndex.load(root / "lexical" / "anchors")
     (entry, _), = anchors.search("revoked permit hearing", 5)
     assert entry.startswith("cl-cluster:9999001#a:cl-cluster:9999002@")
+    whole_opinions = LexicalIndex.load(root / "lexical" / "opinions")
+    assert sorted(whole_opinions.doc_ids) == ["cl-cluster:9999001", "cl-cluster:9999002"]  # opinions only, whole
+    assert whole_opinions.search("Quill", 5)[0][0] == "cl-cluster:9999002"  # the case name is searchable too
 
     import shutil
     shutil.rmtree(root / "lexical" / "anchors")  # as an index written before citing contexts existed

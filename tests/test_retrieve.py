@@ -5,7 +5,9 @@ import math
 import pytest
 
 from research.domain import SearchFilter
-from research.retrieve import AuthorityDirectory, authority_of, fuse, is_text_chunk, rank_score, roll_up
+from research.lexical import LexicalIndex
+from research.retrieve import (AuthorityDirectory, authority_of, blend_opinion_evidence, fuse, is_text_chunk,
+                               rank_score, roll_up)
 
 
 def test_roll_up_keeps_each_authority_at_its_best_chunk():
@@ -30,6 +32,28 @@ def test_fuse_adds_rank_discounted_lexical_and_weighted_similarities():
     assert scores["d"] == pytest.approx(0.3)
     assert scores["c"] == 0.0
     assert rank_score(0) > rank_score(1) > rank_score(10) > 0
+
+
+@pytest.mark.parametrize("blend, expected", [
+    (0.0, {"statute": rank_score(0), "op-a": rank_score(1), "op-b": 0.0}),
+    (0.5, {"statute": rank_score(0), "op-a": 0.5 * rank_score(1) + 0.5 * rank_score(1), "op-b": 0.5 * rank_score(0)}),
+    (1.0, {"statute": rank_score(0), "op-a": rank_score(1), "op-b": rank_score(0)}),
+])
+def test_opinion_lexical_evidence_blends_best_chunk_and_whole_opinion_on_the_statute_scale(blend, expected):
+    evidence = blend_opinion_evidence(["statute", "op-a"], ["op-b", "op-a"], lambda a: a.startswith("op-"), blend)
+    assert evidence == pytest.approx(expected)
+    assert max(evidence.values()) <= rank_score(0)  # no opinion outranks the best statute by kind alone
+
+
+def test_best_in_groups_names_each_groups_best_matching_document():
+    index = LexicalIndex.build([
+        ("a#0", "US-DC", "statute", "owls nest in barns"), ("a#1", "US-DC", "statute", "lantern permits for owls"),
+        ("b#0", "US-DC", "statute", "goats graze"), ("c#0", "US-DC", "statute", "owls at night"),
+    ])
+    group = lambda doc_id: doc_id.split("#")[0]  # noqa: E731
+    assert index.best_in_groups("lantern owls", {"a", "b"}, group) == {"a": "a#1"}  # b matches no query term
+    assert index.best_in_groups("unheard-of words", {"a"}, group) == {}
+    assert index.best_in_groups("owls", set(), group) == {}
 
 
 def test_directory_filters_and_finds_cited_authorities():
