@@ -23,13 +23,11 @@ from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 
 CONFIGS = {
-    "chunk BM25 only": RetrievalConfig(heading_weight=0, anchor_weight=0, issue_terms=False),
-    "BM25 + MiniLM headings 0.5 (session 2 default)": RetrievalConfig(anchor_weight=0, issue_terms=False),
-    "+ citing contexts 0.5": RetrievalConfig(issue_terms=False),
-    "+ citing contexts 0.5 + issue terms (default)": RetrievalConfig(),
-    "default, citing contexts 0.3": RetrievalConfig(anchor_weight=0.3),
-    "default, citing contexts 0.8": RetrievalConfig(anchor_weight=0.8),
-    "default, issue terms not given to headings": RetrievalConfig(issue_terms_for_headings=False),
+    "chunk BM25 only": RetrievalConfig(heading_weight=0, anchor_weight=0, opinion_blend=0, issue_terms=False),
+    "session 3 default (no whole opinions)": RetrievalConfig(opinion_blend=0),
+    "whole opinions blended 0.5 (default)": RetrievalConfig(),
+    "whole opinions blended 0.7": RetrievalConfig(opinion_blend=0.7),
+    "whole opinions blended 0.5, citing contexts 0.7": RetrievalConfig(anchor_weight=0.7),
 }
 
 
