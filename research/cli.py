@@ -78,7 +78,7 @@ def cmd_eval_retrieval(args) -> int:
     """Score retrieval on one eval set, or on all sets of the evals directory."""
     from tqdm import tqdm
 
-    from research.evaluate import eval_files, evaluate_retrieval, format_table, read_eval_set
+    from research.evaluate import eval_files, evaluate_retrieval, format_sets_table, format_table, read_eval_set
     from research.settings import Settings
 
     if not args.set and not args.all:
@@ -97,7 +97,7 @@ def cmd_eval_retrieval(args) -> int:
         with tqdm(total=sum(1 for i in items if i.gold), desc=path.name, disable=args.quiet, file=sys.stderr) as bar:
             summary = evaluate_retrieval(items, search, on_item=lambda: bar.update(1))
         results[path.name] = summary
-        print(format_table(path.name, summary) + "\n")
+    print(format_table(*next(iter(results.items()))) if len(results) == 1 else format_sets_table(results))
     if args.json:
         print(json.dumps(next(iter(results.values())) if len(results) == 1 else {"sets": results}))
     return 0
@@ -346,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     eval_sub = p.add_subparsers(dest="eval_command", required=True)
     r = eval_sub.add_parser("retrieval", help="authority-level recall@1/10/100 and MRR@10 of an eval set")
     r.add_argument("--set", action="append", metavar="FILE", help=".jsonl or .jsonl.gz (repeatable)")
-    r.add_argument("--all", action="store_true", help="every set in the evals directory")
+    r.add_argument("--all", action="store_true", help="every set in the evals directory, in one table")
     r.add_argument("--limit", type=int, help="only the first N items of each set")
     r.add_argument("--json", action="store_true", help="print one JSON object last")
     r.add_argument("--quiet", action="store_true", help="no progress bar")

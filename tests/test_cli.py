@@ -72,6 +72,30 @@ def test_eval_retrieval_json_on_a_new_set(configured, capsys, tmp_path):
     assert summary["by_jurisdiction"]["all"]["recall@100"] == 0.0  # the source opinion is excluded
 
 
+def test_eval_retrieval_all_scores_every_set_of_the_evals_directory_in_one_table(configured, capsys, tmp_path,
+                                                                                  monkeypatch):
+    import gzip
+    evals = tmp_path / "evals"
+    evals.mkdir()
+    (evals / "dc.jsonl").write_text(json.dumps(
+        {"id": "a", "query": "goats grazing in a park before noon", "jurisdiction": "US-DC",
+         "gold": [{"id": "us-dc:dc-code:99-102"}]}) + "\n")
+    with gzip.open(evals / "opinions.jsonl.gz", "wt") as f:
+        f.write(json.dumps({"id": "b", "query": "a lantern permit is a license", "gold": [{"id": "cl-cluster:9999001"}]}))
+    (evals / "README.md").write_text("not a set")
+    monkeypatch.setenv("RESEARCH_EVALS_DIR", str(evals))
+    assert cli.main(["ingest", "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["eval", "retrieval", "--all", "--quiet", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert set(json.loads(lines[-1])["sets"]) == {"dc.jsonl", "opinions.jsonl.gz"}
+    table = lines[:-1]
+    assert table[0].split()[:3] == ["set", "group", "n"] and sum(line.startswith("set") for line in table) == 1
+    dc_overall = next(line.split() for line in table if line.startswith("dc.jsonl") and " overall " in line)
+    assert dc_overall[2:5] == ["1", "1.000", "1.000"]  # n, recall@1, recall@10
+    assert any(line.startswith("opinions.jsonl.gz") and " all " in line for line in table)
+
+
 def test_bad_eval_file_and_bad_source_give_clear_errors(configured, capsys, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "query": "q", "gold": []}\nnot json\n')
