@@ -23,11 +23,15 @@ from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 
 CONFIGS = {
-    "chunk BM25 only": RetrievalConfig(heading_weight=0, anchor_weight=0, opinion_blend=0, issue_terms=False),
-    "session 3 default (no whole opinions)": RetrievalConfig(opinion_blend=0),
-    "whole opinions blended 0.5 (default)": RetrievalConfig(),
-    "whole opinions blended 0.7": RetrievalConfig(opinion_blend=0.7),
-    "whole opinions blended 0.5, citing contexts 0.7": RetrievalConfig(anchor_weight=0.7),
+    "chunk BM25 only": RetrievalConfig(heading_weight=0, anchor_weight=0, opinion_blend=0, opinion_length_penalty=0,
+                                       issue_terms=False),
+    "chunk BM25 + opinion length discount 0.03": RetrievalConfig(heading_weight=0, anchor_weight=0, opinion_blend=0,
+                                                                 issue_terms=False),
+    "session 3 default": RetrievalConfig(opinion_blend=0, opinion_length_penalty=0),
+    "session 3 default + opinion length discount 0.03": RetrievalConfig(opinion_blend=0),
+    "whole opinions blended 0.5": RetrievalConfig(opinion_length_penalty=0),
+    "+ opinion length discount 0.03 (default)": RetrievalConfig(),
+    "+ opinion length discount 0.06": RetrievalConfig(opinion_length_penalty=0.06),
 }
 
 

@@ -83,20 +83,28 @@ class LexicalIndex:
         tokens = [t for t in analyse(query) if t in vocab]
         return self._retriever.get_scores(tokens) if tokens else None
 
-    def best_in_groups(self, query: str, groups: set[str], group_of: Callable[[str], str]) -> dict[str, str]:
-        """For each wanted group of documents (e.g. the chunks of one authority, `group_of(doc id)` naming its
-        group), the id of its best-scoring document for `query`; groups where no document matches are left out."""
+    def _members(self, group_of: Callable[[str], str]) -> dict[str, np.ndarray]:
         if group_of not in self._groups:
             members: dict[str, list[int]] = {}
             for position, doc_id in enumerate(self.doc_ids):
                 members.setdefault(group_of(doc_id), []).append(position)
             self._groups[group_of] = {g: np.array(p) for g, p in members.items()}
+        return self._groups[group_of]
+
+    def group_size(self, group: str, group_of: Callable[[str], str]) -> int:
+        """How many documents of the index belong to `group` (`group_of(doc id)` naming a document's group)."""
+        return len(self._members(group_of).get(group, ()))
+
+    def best_in_groups(self, query: str, groups: set[str], group_of: Callable[[str], str]) -> dict[str, str]:
+        """For each wanted group of documents (e.g. the chunks of one authority, `group_of(doc id)` naming its
+        group), the id of its best-scoring document for `query`; groups where no document matches are left out."""
+        members = self._members(group_of)
         scores = self._scores(query) if groups else None
         if scores is None:
             return {}
         best = {}
         for group in groups:
-            positions = self._groups[group_of].get(group)
+            positions = members.get(group)
             if positions is not None and scores[positions].max() > 0:
                 best[group] = self.doc_ids[positions[int(np.argmax(scores[positions]))]]
         return best

@@ -2,7 +2,8 @@
 
 A question told in plain facts first gains its legal issue's terms (research.rewrite). Rankings are
 rolled up from chunks to authorities (an authority counts with its best chunk) before fusion, so an
-authority with many matching chunks cannot crowd out the others. Fusion adds rank-discounted
+authority with many matching chunks cannot crowd out the others; an opinion's chunk scores are first
+discounted by the log of its length against a typical opinion's. Fusion adds rank-discounted
 lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking and the
 citing-context ranking (research.anchors) to weighted cosine similarities of the dense tiers (chunk
 vectors from the index embedder; MiniLM vectors of statute headings). Measured against reciprocal rank fusion in
@@ -38,6 +39,7 @@ class RetrievalConfig:
     lexical_weight: float = 1.0
     section_weight: float = 0.0
     opinion_blend: float = 0.5  # share of an opinion's lexical evidence from the whole-opinion ranking
+    opinion_length_penalty: float = 0.03  # discount of an opinion's chunk scores per log of its chunk count
     anchor_weight: float = 0.5
     vector_weight: float = 0.0
     heading_weight: float = 0.5
@@ -59,6 +61,22 @@ def roll_up(ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, str, floa
 def rank_score(rank: int) -> float:
     """Lexical evidence of the authority at 0-based `rank`: 1 / log2(2 + rank)."""
     return 1.0 / math.log2(2 + rank)
+
+
+def penalise_long_opinions(ranked_chunks: list[tuple[str, float]], opinion_chunks: Callable[[str], int],
+                           typical_log_count: float, penalty: float) -> list[tuple[str, float]]:
+    """Chunks re-ranked with penalty x (best score) x (log(chunks of its opinion) - typical_log_count) taken
+    off each opinion chunk's score (statutes, with 0 chunks counted, keep theirs). An opinion of 300 chunks
+    has more chances than one of 5 to hold a passage that matches by accident; its best chunk is discounted
+    for it, a short opinion's raised, and opinions as a whole keep their footing against statutes."""
+    if not ranked_chunks:
+        return ranked_chunks
+    top = ranked_chunks[0][1]
+    adjusted = []
+    for chunk_id, score in ranked_chunks:
+        count = opinion_chunks(authority_of(chunk_id))
+        adjusted.append((chunk_id, score - penalty * top * (math.log(count) - typical_log_count) if count else score))
+    return sorted(adjusted, key=lambda row: -row[1])
 
 
 def blend_opinion_evidence(chunk_ranking: list[str], whole_ranking: list[str], is_opinion: Callable[[str], bool],
@@ -143,6 +161,7 @@ class HybridRetriever:
     anchors: object | None = None  # LexicalIndex over citing contexts (research.anchors)
     rewrite: IssueRewriter | None = None  # adds legal-issue terms to questions (research.rewrite)
     opinions: object | None = None  # LexicalIndex over whole opinions
+    _mean_log_chunks: float | None = field(default=None, init=False, repr=False)
 
     def search(self, query: str, search_filter: SearchFilter = SearchFilter(), k: int = 10,
                exclude: frozenset[str] = frozenset()) -> list[AuthorityHit]:
@@ -156,7 +175,11 @@ class HybridRetriever:
         heading_query = expanded if cfg.issue_terms_for_headings else query
         found: dict[str, list[tuple[str, str, float]]] = {}
         if cfg.lexical_weight > 0:
-            found["lexical"] = roll_up(self.lexical.search(expanded, cfg.lexical_depth, search_filter))
+            chunks = self.lexical.search(expanded, cfg.lexical_depth, search_filter)
+            if cfg.opinion_length_penalty > 0:
+                chunks = penalise_long_opinions(chunks, self._opinion_chunk_count, self._typical_log_chunks(),
+                                                cfg.opinion_length_penalty)
+            found["lexical"] = roll_up(chunks)
         if self.passages is not None and cfg.vector_weight > 0:
             found["vector"] = roll_up(self._nearest(self.passages, expanded, cfg.vector_depth, search_filter))
         if self.headings is not None and cfg.heading_weight > 0:
@@ -210,6 +233,20 @@ class HybridRetriever:
             score = fused.get(authority_id, 0.0) + (100.0 if authority_id in cited else 0.0)
             hits.append(AuthorityHit(authority_id, score, chunk, matched))
         return hits
+
+    def _typical_log_chunks(self) -> float:
+        """Mean log chunk count of the opinions in the lexical index (computed once)."""
+        if self._mean_log_chunks is None:
+            counts = [self._opinion_chunk_count(a) for a in {authority_of(d) for d in self.lexical.doc_ids}]
+            logs = [math.log(c) for c in counts if c]
+            self._mean_log_chunks = sum(logs) / len(logs) if logs else 0.0
+        return self._mean_log_chunks
+
+    def _opinion_chunk_count(self, authority_id: str) -> int:
+        """Chunks of an opinion in the lexical index (0 for statutes)."""
+        if (self.directory.place(authority_id) or ("", ""))[1] != "opinion":
+            return 0
+        return self.lexical.group_size(authority_id, authority_of)
 
     def added_terms(self, query: str) -> str:
         """The issue terms search adds to `query` ('' when none), to show the user what was searched."""

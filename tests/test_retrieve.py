@@ -7,7 +7,7 @@ import pytest
 from research.domain import SearchFilter
 from research.lexical import LexicalIndex
 from research.retrieve import (AuthorityDirectory, authority_of, blend_opinion_evidence, fuse, is_text_chunk,
-                               rank_score, roll_up)
+                               penalise_long_opinions, rank_score, roll_up)
 
 
 def test_roll_up_keeps_each_authority_at_its_best_chunk():
@@ -54,6 +54,19 @@ def test_best_in_groups_names_each_groups_best_matching_document():
     assert index.best_in_groups("lantern owls", {"a", "b"}, group) == {"a": "a#1"}  # b matches no query term
     assert index.best_in_groups("unheard-of words", {"a"}, group) == {}
     assert index.best_in_groups("owls", set(), group) == {}
+    assert [index.group_size(g, group) for g in ("a", "b", "z")] == [2, 1, 0]
+
+
+def test_long_opinions_lose_and_short_ones_gain_against_a_typical_length_while_statutes_keep_their_scores():
+    chunk_counts = {"long": 100, "short": 2, "statute": 0}
+    ranked = [("long#3:x", 10.0), ("statute#0:y", 9.9), ("short#0:z", 9.0)]
+    typical = math.log(10)
+    adjusted = penalise_long_opinions(ranked, chunk_counts.get, typical, 0.1)
+    assert [c for c, _ in adjusted] == ["short#0:z", "statute#0:y", "long#3:x"]
+    assert dict(adjusted)["statute#0:y"] == 9.9
+    assert dict(adjusted)["long#3:x"] == pytest.approx(10.0 - 0.1 * 10.0 * (math.log(100) - typical))
+    assert penalise_long_opinions(ranked, chunk_counts.get, typical, 0.0) == ranked
+    assert penalise_long_opinions([], chunk_counts.get, typical, 0.1) == []
 
 
 def test_directory_filters_and_finds_cited_authorities():
