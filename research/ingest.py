@@ -25,8 +25,12 @@ from research.retrieve import AuthorityDirectory
 
 
 CHUNKER_VERSION = "2"
-LEXICAL_VERSION = "3"  # bump when the lexical indexes change shape (2: citing contexts, 3: whole opinions)
+LEXICAL_VERSION = "4"  # bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25)
 EMBED_BATCH = 512
+# Whole opinions run to hundreds of pages: stronger length normalisation and term saturation than the
+# chunk index's (1.2, 0.75) ranked them better (evals/ablation.md).
+WHOLE_OPINION_K1 = 2.0
+WHOLE_OPINION_B = 0.9
 
 
 @dataclass
@@ -170,7 +174,7 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     if section_docs:
         LexicalIndex.build(section_docs).save(tmp / "sections")
     if opinion_docs:
-        LexicalIndex.build(opinion_docs).save(tmp / "opinions")
+        LexicalIndex.build(opinion_docs, k1=WHOLE_OPINION_K1, b=WHOLE_OPINION_B).save(tmp / "opinions")
     if anchor_docs:
         LexicalIndex.build(anchor_docs).save(tmp / "anchors")
     (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))

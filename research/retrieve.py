@@ -6,8 +6,8 @@ authority with many matching chunks cannot crowd out the others; an opinion's ch
 discounted by the log of its length against a typical opinion's. Fusion adds rank-discounted
 lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking and the
 citing-context ranking (research.anchors) to weighted cosine similarities of the dense tiers (chunk
-vectors from the index embedder; MiniLM vectors of statute headings). Measured against reciprocal rank fusion in
-evals/ablation.md: RRF let weak dense evidence displace BM25's first hit.
+vectors from the index embedder; MiniLM vectors of statute headings). Measured against reciprocal
+rank fusion in evals/ablation.md: RRF let weak dense evidence displace BM25's first hit.
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ class HybridRetriever:
             found["heading"] = [row for row in found["heading"] if row[0] in lexical_ids]
         lexical = blend_opinion_evidence(
             [a for a, _, _ in found.get("lexical", [])], [a for a, _, _ in found.get("whole opinion", [])],
-            lambda a: (self.directory.place(a) or ("", ""))[1] == "opinion",
+            self._is_opinion,
             cfg.opinion_blend if "whole opinion" in found else 0.0)
         fused = fuse(
             [(cfg.section_weight, [a for a, _, _ in found.get("section", [])]),
@@ -211,7 +211,8 @@ class HybridRetriever:
         )
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
-        for method in ("section", "whole opinion", "cited-by", "heading", "vector", "lexical"):  # later methods' passages win
+        # later methods' passages win
+        for method in ("section", "whole opinion", "cited-by", "heading", "vector", "lexical"):
             for a, chunk_id, _ in found.get(method, []):
                 if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id
@@ -242,11 +243,12 @@ class HybridRetriever:
             self._mean_log_chunks = sum(logs) / len(logs) if logs else 0.0
         return self._mean_log_chunks
 
+    def _is_opinion(self, authority_id: str) -> bool:
+        return (self.directory.place(authority_id) or ("", ""))[1] == "opinion"
+
     def _opinion_chunk_count(self, authority_id: str) -> int:
         """Chunks of an opinion in the lexical index (0 for statutes)."""
-        if (self.directory.place(authority_id) or ("", ""))[1] != "opinion":
-            return 0
-        return self.lexical.group_size(authority_id, authority_of)
+        return self.lexical.group_size(authority_id, authority_of) if self._is_opinion(authority_id) else 0
 
     def added_terms(self, query: str) -> str:
         """The issue terms search adds to `query` ('' when none), to show the user what was searched."""
