@@ -44,6 +44,7 @@ class LexicalIndex:
         self._kinds = kinds
         self._masks: dict[SearchFilter, np.ndarray | None] = {}
         self._groups: dict[Callable[[str], str], dict[str, np.ndarray]] = {}
+        self._last_scores: tuple[str, np.ndarray | None] | None = None
 
     @classmethod
     def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
@@ -79,9 +80,16 @@ class LexicalIndex:
         return self._masks[search_filter]
 
     def _scores(self, query: str) -> np.ndarray | None:
+        """BM25 scores of every document (None when no query term is indexed). The last query's are
+        kept: a search and the passage lookup that follows it (`best_in_groups`) score it once."""
+        last = self._last_scores
+        if last is not None and last[0] == query:
+            return last[1]
         vocab = self._retriever.vocab_dict
         tokens = [t for t in analyse(query) if t in vocab]
-        return self._retriever.get_scores(tokens) if tokens else None
+        scores = self._retriever.get_scores(tokens) if tokens else None
+        self._last_scores = (query, scores)
+        return scores
 
     def _members(self, group_of: Callable[[str], str]) -> dict[str, np.ndarray]:
         if group_of not in self._groups:
@@ -91,9 +99,9 @@ class LexicalIndex:
             self._groups[group_of] = {g: np.array(p) for g, p in members.items()}
         return self._groups[group_of]
 
-    def group_size(self, group: str, group_of: Callable[[str], str]) -> int:
-        """How many documents of the index belong to `group` (`group_of(doc id)` naming a document's group)."""
-        return len(self._members(group_of).get(group, ()))
+    def group_sizes(self, group_of: Callable[[str], str]) -> dict[str, int]:
+        """How many documents of the index belong to each group (`group_of(doc id)` naming a document's group)."""
+        return {group: len(positions) for group, positions in self._members(group_of).items()}
 
     def best_in_groups(self, query: str, groups: set[str], group_of: Callable[[str], str]) -> dict[str, str]:
         """For each wanted group of documents (e.g. the chunks of one authority, `group_of(doc id)` naming its

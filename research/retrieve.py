@@ -162,6 +162,7 @@ class HybridRetriever:
     rewrite: IssueRewriter | None = None  # adds legal-issue terms to questions (research.rewrite)
     opinions: object | None = None  # LexicalIndex over whole opinions
     _mean_log_chunks: float | None = field(default=None, init=False, repr=False)
+    _chunks_per_authority: dict[str, int] | None = field(default=None, init=False, repr=False)
 
     def search(self, query: str, search_filter: SearchFilter = SearchFilter(), k: int = 10,
                exclude: frozenset[str] = frozenset()) -> list[AuthorityHit]:
@@ -238,17 +239,22 @@ class HybridRetriever:
     def _typical_log_chunks(self) -> float:
         """Mean log chunk count of the opinions in the lexical index (computed once)."""
         if self._mean_log_chunks is None:
-            counts = [self._opinion_chunk_count(a) for a in {authority_of(d) for d in self.lexical.doc_ids}]
-            logs = [math.log(c) for c in counts if c]
+            logs = [math.log(count) for a, count in self._chunk_counts().items() if self._is_opinion(a)]
             self._mean_log_chunks = sum(logs) / len(logs) if logs else 0.0
         return self._mean_log_chunks
+
+    def _chunk_counts(self) -> dict[str, int]:
+        """Chunks per authority in the lexical index (computed once)."""
+        if self._chunks_per_authority is None:
+            self._chunks_per_authority = self.lexical.group_sizes(authority_of)
+        return self._chunks_per_authority
 
     def _is_opinion(self, authority_id: str) -> bool:
         return (self.directory.place(authority_id) or ("", ""))[1] == "opinion"
 
     def _opinion_chunk_count(self, authority_id: str) -> int:
         """Chunks of an opinion in the lexical index (0 for statutes)."""
-        return self.lexical.group_size(authority_id, authority_of) if self._is_opinion(authority_id) else 0
+        return self._chunk_counts().get(authority_id, 0) if self._is_opinion(authority_id) else 0
 
     def added_terms(self, query: str) -> str:
         """The issue terms search adds to `query` ('' when none), to show the user what was searched."""
