@@ -167,6 +167,10 @@ def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 1
 TABLE_COLUMNS = ["n", "recall@1", "recall@10", "recall@100", "mrr@10", "hit@3", "hit@10"]
 
 
+def _column_heads() -> str:
+    return "".join(f"{c:>11}" for c in TABLE_COLUMNS)
+
+
 def _cells(metrics: dict) -> str:
     return "".join(f"{metrics.get(c, 0):>11}" if c == "n" else f"{metrics.get(c, 0):>11.3f}" for c in TABLE_COLUMNS)
 
@@ -178,7 +182,7 @@ def _survey_line(summary: dict) -> str:
 
 def format_table(name: str, summary: dict) -> str:
     """A plain-text table of a summary, one row overall and one per jurisdiction."""
-    lines = [f"{name}", f"{'group':<28}" + "".join(f"{c:>11}" for c in TABLE_COLUMNS)]
+    lines = [f"{name}", f"{'group':<28}" + _column_heads()]
     rows = [("overall", summary)] + list(summary.get("by_jurisdiction", {}).items())
     for group, metrics in rows:
         lines.append(f"{group:<28}" + _cells(metrics))
@@ -193,7 +197,7 @@ def format_sets_table(summaries: dict[str, dict]) -> str:
     """One plain-text table of several sets: per set a row overall (with its latency) and one per
     jurisdiction, then each set's survey cells under the table."""
     width = max([len("set")] + [len(name) for name in summaries]) + 2
-    lines = [f"{'set':<{width}}{'group':<24}" + "".join(f"{c:>11}" for c in TABLE_COLUMNS) + f"{'p50 ms':>9}{'p95 ms':>9}"]
+    lines = [f"{'set':<{width}}{'group':<24}" + _column_heads() + f"{'p50 ms':>9}{'p95 ms':>9}"]
     for name, summary in summaries.items():
         lat = summary.get("latency_ms", {})
         lines.append(f"{name:<{width}}{'overall':<24}" + _cells(summary) + f"{lat.get('p50', 0):>9}{lat.get('p95', 0):>9}")

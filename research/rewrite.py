@@ -1,9 +1,8 @@
 """Query rewriting: add the legal issue's vocabulary to a question told in plain facts.
 
 Deterministic and offline: a table of concepts (research/legal_terms.toml by default, or the file of
-the `issue_terms_file` setting), each with the plain
-phrases that signal it and the terms statutes use for it. Phrases are compared after the search
-analyser, so inflections match ("fired" / "firing").
+the `issue_terms_file` setting), each with the plain phrases that signal it and the terms statutes
+use for it. Phrases are compared after the search analyser, so inflections match ("fired" / "firing").
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from research.lexical import analyse
+
 
 class IssueTermsError(ValueError):
     """The issue-terms file is missing or malformed; the message names the file."""
