@@ -23,15 +23,11 @@ from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 
 CONFIGS = {
-    "chunk BM25 only": RetrievalConfig(heading_weight=0, anchor_weight=0, opinion_blend=0, opinion_length_penalty=0,
-                                       issue_terms=False),
-    "chunk BM25 + opinion length discount 0.03": RetrievalConfig(heading_weight=0, anchor_weight=0, opinion_blend=0,
-                                                                 issue_terms=False),
-    "session 3 default": RetrievalConfig(opinion_blend=0, opinion_length_penalty=0),
-    "session 3 default + opinion length discount 0.03": RetrievalConfig(opinion_blend=0),
-    "whole opinions blended 0.5": RetrievalConfig(opinion_length_penalty=0),
-    "+ opinion length discount 0.03 (default)": RetrievalConfig(),
-    "+ opinion length discount 0.06": RetrievalConfig(opinion_length_penalty=0.06),
+    "session 4 default (no passage re-scoring)": RetrievalConfig(rerank_depth=0),
+    "+ int8 MiniLM re-scores the first 10 statutes, w 1.0": RetrievalConfig(rerank_weight=1.0),
+    "+ int8 MiniLM re-scores the first 10 statutes, w 1.5 (default)": RetrievalConfig(),
+    "+ int8 MiniLM re-scores the first 10 statutes, w 2.0": RetrievalConfig(rerank_weight=2.0),
+    "+ int8 MiniLM re-scores the first 15 statutes, w 1.5": RetrievalConfig(rerank_depth=15),
 }
 
 

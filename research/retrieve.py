@@ -7,12 +7,15 @@ discounted by the log of its length against a typical opinion's. Fusion adds ran
 lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking and the
 citing-context ranking (research.anchors) to weighted cosine similarities of the dense tiers (chunk
 vectors from the index embedder; MiniLM vectors of statute headings). Measured against reciprocal
-rank fusion in evals/ablation.md: RRF let weak dense evidence displace BM25's first hit.
+rank fusion in evals/ablation.md: RRF let weak dense evidence displace BM25's first hit. Last, the
+statutes among the first few results are re-scored by MiniLM's similarity of the question to the
+passage each would show (`rerank_statutes`).
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -24,6 +27,7 @@ from research.domain import AuthorityHit, Chunk, SearchFilter
 from research.rewrite import IssueRewriter
 
 VECTOR_OVERFETCH = 8
+PASSAGE_VECTOR_CACHE = 20_000  # passages whose re-scoring vectors a retriever keeps (~30 MB)
 
 
 @dataclass
@@ -46,6 +50,8 @@ class RetrievalConfig:
     heading_adds_candidates: bool = False  # False: headings only re-score what lexical search found
     issue_terms: bool = True  # add legal-issue terms to questions told in plain facts (research.rewrite)
     issue_terms_for_headings: bool = True
+    rerank_depth: int = 10  # statutes among this many first results are re-scored by their passage (0: off)
+    rerank_weight: float = 2.0
 
 
 def roll_up(ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
@@ -105,6 +111,20 @@ def fuse(lexical: list[tuple[float, list[str]]], dense: list[tuple[float, dict[s
     return scores
 
 
+def rerank_statutes(order: list[str], scores: dict[str, float], similarities: dict[str, float],
+                    weight: float) -> dict[str, float]:
+    """The authorities of `order` with new scores, best first: each one with a similarity (the statutes)
+    gains weight x (its similarity - the mean of those similarities). Centred, so statutes move among
+    themselves and past opinions by how far their passage stands from the others', not because a
+    similarity is positive; authorities without one keep their score (ties keep their order).
+    Opinions are not re-scored: the passage search shows for an opinion does not stand for the case
+    a citing sentence describes, and re-scoring them lowered scotus_citeprec (evals/ablation.md)."""
+    mean = sum(similarities.values()) / len(similarities) if similarities else 0.0
+    adjusted = {a: scores.get(a, 0.0) + (weight * (similarities[a] - mean) if a in similarities else 0.0)
+                for a in order}
+    return dict(sorted(adjusted.items(), key=lambda row: -row[1]))
+
+
 class AuthorityDirectory:
     """Jurisdiction, kind and citation keys of every authority: for filters and citation lookup."""
 
@@ -161,6 +181,8 @@ class HybridRetriever:
     anchors: object | None = None  # LexicalIndex over citing contexts (research.anchors)
     rewrite: IssueRewriter | None = None  # adds legal-issue terms to questions (research.rewrite)
     opinions: object | None = None  # LexicalIndex over whole opinions
+    reranker: object | None = None  # VectorEmbedder of passages for re-scoring the first statutes (MiniLM)
+    _passage_vectors: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _mean_log_chunks: float | None = field(default=None, init=False, repr=False)
     _chunks_per_authority: dict[str, int] | None = field(default=None, init=False, repr=False)
 
@@ -218,23 +240,53 @@ class HybridRetriever:
                 if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id
                 methods.setdefault(a, []).append(method)
-        ranked = sorted(fused, key=lambda a: -fused[a])
-        top = (cited + [a for a in ranked if a not in cited])[:k]
+        ranked = [a for a in sorted(fused, key=lambda a: -fused[a]) if a not in cited]
+        reranking = self.reranker is not None and cfg.rerank_depth > 0 and cfg.rerank_weight > 0
+        top = (cited + ranked)[:max(k, cfg.rerank_depth) if reranking else k]
         # found without a passage of their own (by what cites them, or as a whole): show their best-matching chunk
         best_chunk.update(self.lexical.best_in_groups(
             expanded, {a for a in top if a not in best_chunk and a not in cited}, authority_of))
         chunk_map = self.chunks.chunks([best_chunk[a] for a in top if a in best_chunk])
-        hits: list[AuthorityHit] = []
+        passages: dict[str, Chunk] = {}
         for authority_id in top:
             chunk: Chunk | None = chunk_map.get(best_chunk.get(authority_id, ""))
             if chunk is None:
                 chunk = self.chunks.best_chunk(authority_id)
-            if chunk is None:
+            if chunk is not None:
+                passages[authority_id] = chunk
+        if reranking:
+            candidates = [a for a in top if a not in cited and a in passages][:cfg.rerank_depth]
+            statutes = [a for a in candidates if passages[a].kind == "statute"]
+            if len(statutes) < 2:  # centred on their mean, a lone statute would not move: nothing to embed
+                statutes = []
+            similarities = self._passage_similarities(query, [passages[a] for a in statutes])
+            reranked = rerank_statutes(candidates, fused, dict(zip(statutes, similarities)), cfg.rerank_weight)
+            fused.update(reranked)
+            top = cited + list(reranked) + [a for a in top if a not in cited and a not in reranked]
+        hits: list[AuthorityHit] = []
+        for authority_id in top[:k]:
+            if authority_id not in passages:
                 continue
             matched = (["citation"] if authority_id in cited else []) + sorted(methods.get(authority_id, []))
             score = fused.get(authority_id, 0.0) + (100.0 if authority_id in cited else 0.0)
-            hits.append(AuthorityHit(authority_id, score, chunk, matched))
+            hits.append(AuthorityHit(authority_id, score, passages[authority_id], matched))
         return hits
+
+    def _passage_similarities(self, query: str, chunks: list[Chunk]) -> list[float]:
+        """The reranker's cosine similarity of `query` to each chunk as indexed (recent passages' vectors kept)."""
+        if not chunks:
+            return []
+        cache = self._passage_vectors
+        missing = [c for c in dict.fromkeys(c.id for c in chunks) if c not in cache]
+        by_id = {c.id: c for c in chunks}
+        vectors = self.reranker.encode([query] + [by_id[c].indexed_text for c in missing])
+        for chunk_id, vector in zip(missing, vectors[1:]):
+            cache[chunk_id] = vector
+        for chunk in chunks:
+            cache.move_to_end(chunk.id)
+        while len(cache) > PASSAGE_VECTOR_CACHE:
+            cache.popitem(last=False)
+        return [float(vectors[0] @ cache[c.id]) for c in chunks]
 
     def _typical_log_chunks(self) -> float:
         """Mean log chunk count of the opinions in the lexical index (computed once)."""

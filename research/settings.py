@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     chroma_collection: str = "passages"
     chunk_max_tokens: int = 256
     heading_tier: bool = True
+    rerank: bool = True  # re-score the first statutes of a search with int8 MiniLM over their passages
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     # Plain phrases -> legal-issue terms added to questions before search (research/rewrite.py); a
     # firm may point this at its own copy with practice-area vocabulary. Empty string: no rewriting.
@@ -54,6 +55,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key_env: str = "RESEARCH_LLM_API_KEY"
     llm_timeout_s: float = 60.0
+    llm_max_tokens: int = 1024  # a draft is a few cited sentences; a longer reply is cut here
     database_url: str | None = None
 
     @field_validator("issue_terms_file", mode="before")
@@ -100,5 +102,5 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        """Cache of models derived offline (the distilled static embedder)."""
+        """Cache of models derived offline (the distilled static embedder, the int8 MiniLM)."""
         return self.data_dir / "models"

@@ -13,7 +13,8 @@ from research.extractive import ExtractiveAnswerer
 from research.generate import Generator, openai_chat_model
 from research.prompts import PromptTemplate
 from research.service import Researcher
-from research.embed import MiniLMEmbedder, StaticEmbedder, VectorEmbedder
+from research.embed import (MiniLMEmbedder, QuantizedMiniLMEmbedder, StaticEmbedder, VectorEmbedder,
+                            quantized_minilm_dir)
 from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
 from research.rewrite import IssueRewriter, load_concepts
@@ -91,6 +92,11 @@ class ResearchIndex:
         return self._once("heading_embedder", lambda: MiniLMEmbedder(max_seq_length=64, batch_size=128))
 
     @property
+    def reranker(self) -> VectorEmbedder:
+        """int8 MiniLM, for re-scoring the first statutes of a search by their passage."""
+        return self._once("reranker", lambda: QuantizedMiniLMEmbedder(self.settings.models_dir))
+
+    @property
     def lexical_dir(self):
         """Where the lexical indexes are stored."""
         return self.settings.index_dir / "lexical"
@@ -125,6 +131,8 @@ class ResearchIndex:
         """Ingest the named sources (all by default)."""
         reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self._tiers(),
                                  self.lexical_dir, self.settings.chunk_max_tokens, progress)
+        if self.settings.rerank:
+            quantized_minilm_dir(self.settings.models_dir)  # exported once (~30 s): here, not in the first search
         for key in ("retriever", "lexical", "sections", "opinions", "anchors", "directory", "researcher"):
             self._cache.pop(key, None)
         return reports
@@ -152,8 +160,9 @@ class ResearchIndex:
                     if self.settings.heading_tier else None)
         terms_file = self.settings.issue_terms_file
         rewrite = self._once("rewrite", lambda: IssueRewriter(load_concepts(terms_file)) if terms_file else None)
+        reranker = _LazyEmbedder(lambda: self.reranker) if self.settings.rerank else None
         return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors, rewrite,
-                               opinions)
+                               opinions, reranker)
 
 
     def researcher(self) -> Researcher:
@@ -165,7 +174,8 @@ class ResearchIndex:
         s = self.settings
         if not s.llm_configured:
             return None
-        chat_model = openai_chat_model(s.llm_base_url, s.llm_model, os.environ.get(s.llm_api_key_env), s.llm_timeout_s)
+        chat_model = openai_chat_model(s.llm_base_url, s.llm_model, os.environ.get(s.llm_api_key_env), s.llm_timeout_s,
+                                       s.llm_max_tokens)
         return Generator(chat_model, PromptTemplate.load(s.prompts_dir, "answer"), s.llm_model, s.model_log)
 
 

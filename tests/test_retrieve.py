@@ -7,7 +7,7 @@ import pytest
 from research.domain import SearchFilter
 from research.lexical import LexicalIndex
 from research.retrieve import (AuthorityDirectory, authority_of, blend_opinion_evidence, fuse, is_text_chunk,
-                               penalise_long_opinions, rank_score, roll_up)
+                               penalise_long_opinions, rank_score, rerank_statutes, roll_up)
 
 
 def test_roll_up_keeps_each_authority_at_its_best_chunk():
@@ -43,6 +43,19 @@ def test_opinion_lexical_evidence_blends_best_chunk_and_whole_opinion_on_the_sta
     evidence = blend_opinion_evidence(["statute", "op-a"], ["op-b", "op-a"], lambda a: a.startswith("op-"), blend)
     assert evidence == pytest.approx(expected)
     assert max(evidence.values()) <= rank_score(0)  # no opinion outranks the best statute by kind alone
+
+
+@pytest.mark.parametrize("similarities, weight, expected", [
+    ({}, 1.0, {"s1": 1.0, "op": 0.9, "s2": 0.8}),  # nothing to re-score: order and scores kept
+    ({"s1": 0.5, "s2": 0.5}, 2.0, {"s1": 1.0, "op": 0.9, "s2": 0.8}),  # equal similarities move nothing
+    ({"s1": 0.2, "s2": 0.6}, 1.0, {"s2": 1.0, "op": 0.9, "s1": 0.8}),  # s2 gains 0.2, s1 loses 0.2
+    ({"s1": 0.2, "s2": 0.6}, 0.0, {"s1": 1.0, "op": 0.9, "s2": 0.8}),
+    ({"s1": 0.9}, 5.0, {"s1": 1.0, "op": 0.9, "s2": 0.8}),  # one statute: its own mean, no bonus over opinions
+])
+def test_rerank_moves_statutes_by_their_passage_similarity_against_the_mean(similarities, weight, expected):
+    reranked = rerank_statutes(["s1", "op", "s2"], {"s1": 1.0, "op": 0.9, "s2": 0.8}, similarities, weight)
+    assert list(reranked) == list(expected)
+    assert reranked == pytest.approx(expected)
 
 
 def test_best_in_groups_names_each_groups_best_matching_document():
@@ -115,3 +128,59 @@ def test_headings_rescore_lexical_candidates_unless_allowed_to_add(tmp_path, has
     assert "us-dc:dc-code:97-3" not in ids(adds=False)
     assert set(ids(adds=False)) == {"us-dc:dc-code:97-1", "us-dc:dc-code:97-2"}
     assert "us-dc:dc-code:97-3" in ids(adds=True)
+
+
+class _FavouringEmbedder:
+    """Embeds the query and any text containing `favoured` as one vector, every other text orthogonally."""
+
+    def __init__(self, favoured: str):
+        self.favoured = favoured
+        self.texts: list[str] = []
+
+    def encode(self, texts):
+        import numpy as np
+
+        self.texts += texts[1:]
+        rows = [[1.0, 0.0]] + [[1.0, 0.0] if self.favoured in t else [0.0, 1.0] for t in texts[1:]]
+        return np.array(rows, dtype=np.float32)
+
+
+def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authorities_first(tmp_path):
+    from research.chunk import chunk_authority
+    from research.chunkstore import ChunkStore, SourceStatus, now
+    from research.domain import Authority
+    from research.retrieve import HybridRetriever, RetrievalConfig
+
+    def statute(n, text):
+        return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
+                         citation=f"D.C. Code § 97-{n}", heading=f"Lanterns {n}", text=text)
+
+    authorities = [statute(1, "Lantern lantern lantern permits are issued by the mayor."),
+                   statute(2, "Lantern permits lapse after a year unless renewed in writing."),
+                   statute(3, "A lantern permit holder shall keep goats away from the lantern.")]
+    chunks = [c for a in authorities for c in chunk_authority(a)]
+    store = ChunkStore(tmp_path / "c.sqlite")
+    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 3, {}, 3, len(chunks), "v", now()))
+    lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
+    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
+
+    def ids(query, reranker, **config):
+        retriever = HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(**config),
+                                    reranker=reranker)
+        return [h.authority_id for h in retriever.search(query, k=2)]
+
+    plain = ids("lantern permits", None)
+    assert plain[0] == "us-dc:dc-code:97-1"
+    favouring = _FavouringEmbedder("renewed")
+    assert ids("lantern permits", favouring)[0] == "us-dc:dc-code:97-2"  # re-scored from below the cut (k=2)
+    assert any("renewed" in t for t in favouring.texts)
+    assert ids("lantern permits", _FavouringEmbedder("renewed"), rerank_depth=0) == plain
+    # a cited section stays first whatever its passage scores
+    assert ids("D.C. Code § 97-3 lantern permits", _FavouringEmbedder("renewed"))[0] == "us-dc:dc-code:97-3"
+    # passages already embedded are not embedded again
+    cached = _FavouringEmbedder("renewed")
+    retriever = HybridRetriever(store, lexical, None, None, None, directory, reranker=cached)
+    retriever.search("lantern permits", k=2)
+    embedded = len(cached.texts)
+    retriever.search("lantern permits", k=2)
+    assert embedded > 0 and len(cached.texts) == embedded
