@@ -115,9 +115,10 @@ class Generator:
                 out.write(json.dumps(record) + "\n")
 
 
-def openai_chat_model(base_url: str, model: str, api_key: str | None, timeout_s: float):
-    """A LangChain chat model for an OpenAI-compatible endpoint, with no retries (failures fall back fast)."""
+def openai_chat_model(base_url: str, model: str, api_key: str | None, timeout_s: float, max_tokens: int):
+    """A LangChain chat model for an OpenAI-compatible endpoint, with no retries (failures fall back fast) and
+    replies cut at `max_tokens` (a model that runs on would otherwise hold the answer until the timeout)."""
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "not-needed", timeout=timeout_s,
-                      max_retries=0, temperature=0)
+                      max_retries=0, temperature=0, max_tokens=max_tokens)
