@@ -132,7 +132,7 @@ class ResearchIndex:
         reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self._tiers(),
                                  self.lexical_dir, self.settings.chunk_max_tokens, progress)
         if self.settings.rerank:
-            quantized_minilm_dir(self.settings.models_dir)  # exported once (~30 s): here, not in the first search
+            quantized_minilm_dir(self.settings.models_dir)  # exported once (~10 s): here, not in the first search
         for key in ("retriever", "lexical", "sections", "opinions", "anchors", "directory", "researcher"):
             self._cache.pop(key, None)
         return reports
