@@ -93,8 +93,9 @@ class ResearchIndex:
 
     @property
     def reranker(self) -> VectorEmbedder:
-        """int8 MiniLM, for re-scoring the first statutes of a search by their passage."""
-        return self._once("reranker", lambda: QuantizedMiniLMEmbedder(self.settings.models_dir))
+        """int8 MiniLM, for re-scoring the first statutes of a search by their passage: 96 word pieces rank
+        as well as 128 and take ~30% less time (evals/ablation.md)."""
+        return self._once("reranker", lambda: QuantizedMiniLMEmbedder(self.settings.models_dir, max_seq_length=96))
 
     @property
     def lexical_dir(self):
