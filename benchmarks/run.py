@@ -88,17 +88,20 @@ def main() -> None:
     queries = sample_queries(Settings().evals_dir, args.queries)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(queries, f)
-    out = subprocess.run([sys.executable, "-c", LATENCY_SCRIPT, f.name], env=env, check=True,
-                         capture_output=True, text=True, cwd=ROOT)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
     from research.evaluate import percentile
-    times = sorted(result["times"])
-    p95 = percentile(times, 0.95)
-    lines += ["## Hybrid search over the full index (one process, after one warm-up query)", "",
-              f"- {len(times)} real dev queries (questions, case notes, Supreme Court citing sentences), k=10, "
-              "each within its item's jurisdictions",
-              f"- latency: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms",
-              f"- peak resident memory of the search process: {result['max_rss_kb'] / 2**20:.2f} GiB", ""]
+    lines += ["## Hybrid search over the full index (one process each, after one warm-up query)", "",
+              f"{len(queries)} real dev queries (questions, case notes, Supreme Court citing sentences), k=10, "
+              "each within its item's jurisdictions, the same queries in both processes.", ""]
+    for name, setting in (("default", {}), ("without passage re-scoring (RESEARCH_RERANK=false)",
+                                            {"RESEARCH_RERANK": "false"})):
+        out = subprocess.run([sys.executable, "-c", LATENCY_SCRIPT, f.name], env={**env, **setting}, check=True,
+                             capture_output=True, text=True, cwd=ROOT)
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        times = sorted(result["times"])
+        lines += [f"- {name}: latency median {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
+                  f"max {times[-1]:.1f} ms; peak resident memory of the search process "
+                  f"{result['max_rss_kb'] / 2**20:.2f} GiB"]
+    lines.append("")
     target = ROOT / "benchmarks" / "results" / f"{date.today().isoformat()}.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines))
