@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from research.embed import (QUANTIZED_MODEL_DIR_NAME, STATIC_MODEL_DIR_NAME, MiniLMEmbedder, QuantizedMiniLMEmbedder,
+from research.embed import (ONNX_FILES, ONNX_MODEL_DIR_NAME, STATIC_MODEL_DIR_NAME, MiniLMEmbedder, OnnxMiniLMEmbedder,
                             StaticEmbedder)
 
 pytestmark = pytest.mark.integration
@@ -16,7 +16,8 @@ TEXTS = ["The landlord shall return the security deposit within fourteen days.",
 @pytest.mark.parametrize("make, dimension", [
     (lambda models: StaticEmbedder(models), 256),
     (lambda models: MiniLMEmbedder(), 384),
-    (lambda models: QuantizedMiniLMEmbedder(models), 384),
+    (lambda models: OnnxMiniLMEmbedder(models), 384),
+    (lambda models: OnnxMiniLMEmbedder(models, quantized=False), 384),
 ])
 def test_embedder_vectors_are_normalised_and_meaningful(make, dimension, static_models_dir):
     embedder = make(static_models_dir)
@@ -32,13 +33,15 @@ def test_static_model_is_cached_after_first_distillation(static_models_dir):
     assert (static_models_dir / STATIC_MODEL_DIR_NAME / "config.json").is_file()
 
 
-def test_int8_minilm_is_exported_once_and_stays_close_to_minilm(static_models_dir):
-    quantized = QuantizedMiniLMEmbedder(static_models_dir)
-    model_file = static_models_dir / QUANTIZED_MODEL_DIR_NAME / "model.onnx"
-    exported_at = model_file.stat().st_mtime_ns
-    QuantizedMiniLMEmbedder(static_models_dir)
-    assert model_file.stat().st_mtime_ns == exported_at
-    agreement = np.sum(quantized.encode(TEXTS) * MiniLMEmbedder(max_seq_length=128).encode(TEXTS), axis=1)
-    assert agreement.min() > 0.9
+def test_onnx_minilm_is_exported_once_fp32_matches_minilm_and_int8_stays_close(static_models_dir):
+    quantized = OnnxMiniLMEmbedder(static_models_dir)
+    model_files = [static_models_dir / ONNX_MODEL_DIR_NAME / name for name in ONNX_FILES]
+    exported_at = [f.stat().st_mtime_ns for f in model_files]
+    full = OnnxMiniLMEmbedder(static_models_dir, quantized=False)
+    assert [f.stat().st_mtime_ns for f in model_files] == exported_at
+    reference = MiniLMEmbedder(max_seq_length=128).encode(TEXTS)
+    assert np.sum(full.encode(TEXTS) * reference, axis=1).min() > 0.9999
+    agreement = np.sum(quantized.encode(TEXTS) * reference, axis=1)
+    assert 0.9 < agreement.min() < 0.9999
     # batched by length, returned in the order given
     assert np.allclose(quantized.encode(TEXTS[::-1])[::-1], quantized.encode(TEXTS), atol=1e-5)
