@@ -105,7 +105,7 @@ def ingest_sources(
 ) -> list[SourceReport]:
     """Bring the index up to date with the given sources; return one report per source.
 
-    `tiers` are the vector stores to fill: "passages" (one entry per chunk) and optionally
+    `tiers` are the vector stores to fill, each optional: "passages" (one entry per chunk) and
     "headings" (one entry per statute section).
     """
     chunker = chunker_id(max_tokens)
@@ -129,8 +129,10 @@ def ingest_sources(
             records_read=load_report.read, skipped=dict(load_report.skipped), authorities=len(authorities),
             chunks=len(chunks), version=manifest.version, updated_at=now(),
         )
+        stored_before = set(store.chunk_ids(manifest.name))
         store.replace_source(manifest.name, authorities, chunks, status)
-        written = removed = 0
+        # without a passage tier, the chunks written are those new to the catalogue
+        written, removed = len({c.id for c in chunks} - stored_before), len(stored_before - {c.id for c in chunks})
         for tier in tiers:
             if manifest.kind not in tier.kinds:
                 continue

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     chroma_collection: str = "passages"
     chunk_max_tokens: int = 256
     heading_tier: bool = True
+    # every chunk's vector by the index embedder, in Chroma: off by default, as the default ranking gives
+    # them no weight (evals/ablation.md) and they cost ~5 minutes of ingest on 2 cores
+    passage_vectors: bool = False
     rerank: bool = True  # re-score the first statutes of a search with int8 MiniLM over their passages
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     # Plain phrases -> legal-issue terms added to questions before search (research/rewrite.py); a

@@ -124,7 +124,8 @@ class ResearchIndex:
         return rows
 
     def _tiers(self) -> list[VectorTier]:
-        tiers = [VectorTier("passages", self.vectors, _LazyEmbedder(lambda: self.embedder))]
+        tiers = ([VectorTier("passages", self.vectors, _LazyEmbedder(lambda: self.embedder))]
+                 if self.settings.passage_vectors else [])
         if self.settings.heading_tier:
             tiers.append(VectorTier("headings", self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder),
                                     kinds=("statute",)))
@@ -158,7 +159,8 @@ class ResearchIndex:
         anchors_dir = self.lexical_dir / "anchors"
         anchors = self._once("anchors", lambda: LexicalIndex.load(anchors_dir) if anchors_dir.is_dir() else None)
         directory = self._once("directory", lambda: AuthorityDirectory(self.store.citation_index()))
-        passages = DenseTier(self.vectors, _LazyEmbedder(lambda: self.embedder))
+        passages = (DenseTier(self.vectors, _LazyEmbedder(lambda: self.embedder))
+                    if self.settings.passage_vectors else None)
         headings = (DenseTier(self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder))
                     if self.settings.heading_tier else None)
         terms_file = self.settings.issue_terms_file

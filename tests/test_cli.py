@@ -203,3 +203,18 @@ def test_grades_export_and_the_graded_eval_set_replays(configured, capsys, tmp_p
     text = report.read_text()
     assert "| answers delivered | 1 |" in text and "| reviewer pass rate | 1.0 |" in text
     assert "Latest automatic evaluation" in text
+
+
+@pytest.mark.parametrize("passage_vectors", [False, True])
+def test_chunk_vectors_are_stored_only_when_asked_and_search_works_either_way(configured, monkeypatch,
+                                                                              passage_vectors):
+    from research.wiring import default_index
+
+    monkeypatch.setenv("RESEARCH_PASSAGE_VECTORS", str(passage_vectors).lower())
+    default_index.cache_clear()
+    index = default_index()
+    reports = index.ingest(progress=False)
+    assert all(r.chunks_written == r.chunks_total > 0 for r in reports)
+    assert index.vectors.count() == (sum(r.chunks_total for r in reports) if passage_vectors else 0)
+    hits = index.retriever().search("how long does a lantern permit last")
+    assert hits[0].authority_id == "us-dc:dc-code:99-101"
