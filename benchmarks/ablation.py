@@ -23,11 +23,9 @@ from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 
 CONFIGS = {
-    "session 4 default (no passage re-scoring)": RetrievalConfig(rerank_depth=0),
-    "+ int8 MiniLM re-scores the first 10 statutes, w 1.0": RetrievalConfig(rerank_weight=1.0),
-    "+ int8 MiniLM re-scores the first 10 statutes, w 1.5 (default)": RetrievalConfig(),
-    "+ int8 MiniLM re-scores the first 10 statutes, w 2.0": RetrievalConfig(rerank_weight=2.0),
-    "+ int8 MiniLM re-scores the first 15 statutes, w 1.5": RetrievalConfig(rerank_depth=15),
+    "no passage re-scoring": RetrievalConfig(rerank_depth=0),
+    "int8 MiniLM re-scores the first 6 statutes, w 2.0 (default)": RetrievalConfig(),
+    "int8 MiniLM re-scores the first 10 statutes, w 2.0": RetrievalConfig(rerank_depth=10),
 }
 
 
