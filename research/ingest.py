@@ -129,10 +129,10 @@ def ingest_sources(
             records_read=load_report.read, skipped=dict(load_report.skipped), authorities=len(authorities),
             chunks=len(chunks), version=manifest.version, updated_at=now(),
         )
-        stored_before = set(store.chunk_ids(manifest.name))
+        stored_before, wanted = set(store.chunk_ids(manifest.name)), {c.id for c in chunks}
         store.replace_source(manifest.name, authorities, chunks, status)
         # without a passage tier, the chunks written are those new to the catalogue
-        written, removed = len({c.id for c in chunks} - stored_before), len(stored_before - {c.id for c in chunks})
+        written, removed = len(wanted - stored_before), len(stored_before - wanted)
         for tier in tiers:
             if manifest.kind not in tier.kinds:
                 continue

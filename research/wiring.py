@@ -86,7 +86,7 @@ class ResearchIndex:
     @property
     def heading_embedder(self) -> VectorEmbedder:
         """MiniLM, for the heading tier and answer sentences (short texts: fast enough for the whole corpus):
-        on ONNX Runtime in fp32, the same vectors as sentence-transformers, ~35% faster at ingest and about
+        on ONNX Runtime in fp32, the same vectors as sentence-transformers, ~35% faster on headings and about
         twice as fast on one query here (evals/ablation.md, session 6)."""
         if self.settings.embedder == "minilm":
             return self.embedder
