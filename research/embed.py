@@ -173,8 +173,8 @@ def onnx_minilm_dir(models_dir: Path) -> Path:
 class OnnxMiniLMEmbedder(VectorEmbedder):
     """MiniLM on ONNX Runtime (384 dimensions), exported from the packaged weights at first use and cached.
     fp32 gives sentence-transformers' vectors (cosine > 0.9999) at about twice its speed on one short
-    query; `quantized` (int8) is faster again on long passages (~100 of 128 tokens/s on a 2-core AVX-512
-    machine, ~60/s without AVX-512, against ~42 / ~25 for sentence-transformers) and stays at cosine ~0.95."""
+    query; `quantized` (int8) is faster again on long passages (~100 passages of 128 tokens/s on a 2-core
+    AVX-512 machine, ~60/s without AVX-512, against ~42 / ~25 for sentence-transformers) and stays at cosine ~0.95."""
 
     dimension = 384
 
