@@ -22,6 +22,7 @@ from typing import Callable
 import numpy as np
 
 from research.anchors import citing_authority
+from research.chapters import chapter_of
 from research.citations import authority_keys, find_citations
 from research.domain import AuthorityHit, Chunk, SearchFilter
 from research.rewrite import IssueRewriter
@@ -54,6 +55,9 @@ class RetrievalConfig:
     # within 150 ms at the median on a 2-core machine without AVX-512 (evals/ablation.md, session 6)
     rerank_depth: int = 6
     rerank_weight: float = 2.0
+    # weight of sqrt(P(chapter | query)) from research.chapters, in single-jurisdiction searches of a
+    # jurisdiction it covers (0: off); chosen with folds grouped by gold section (evals/ablation.md, session 7)
+    chapter_weight: float = 0.4
 
 
 def roll_up(ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
@@ -127,6 +131,12 @@ def rerank_statutes(order: list[str], scores: dict[str, float], similarities: di
     return dict(sorted(adjusted.items(), key=lambda row: -row[1]))
 
 
+def add_chapter_evidence(scores: dict[str, float], bonus: dict[str, float], weight: float,
+                         chapter_of: Callable[[str], str]) -> dict[str, float]:
+    """`scores` with weight x its chapter's bonus added to each authority whose chapter has one."""
+    return {a: s + weight * bonus.get(chapter_of(a), 0.0) for a, s in scores.items()}
+
+
 class AuthorityDirectory:
     """Jurisdiction, kind and citation keys of every authority: for filters and citation lookup."""
 
@@ -184,6 +194,7 @@ class HybridRetriever:
     rewrite: IssueRewriter | None = None  # adds legal-issue terms to questions (research.rewrite)
     opinions: object | None = None  # LexicalIndex over whole opinions
     reranker: object | None = None  # VectorEmbedder of passages for re-scoring the first statutes (MiniLM)
+    chapters: object | None = None  # ChapterClassifier (research.chapters): P(chapter | query) per jurisdiction
     _passage_vectors: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _mean_log_chunks: float | None = field(default=None, init=False, repr=False)
     _chunks_per_authority: dict[str, int] | None = field(default=None, init=False, repr=False)
@@ -234,6 +245,10 @@ class HybridRetriever:
              (cfg.vector_weight, {a: s for a, _, s in found.get("vector", [])}),
              (cfg.heading_weight, {a: s for a, _, s in found.get("heading", [])})],
         )
+        jurisdiction = search_filter.jurisdictions[0] if len(search_filter.jurisdictions) == 1 else ""
+        if self.chapters is not None and cfg.chapter_weight > 0 and self.chapters.covers(jurisdiction):
+            fused = add_chapter_evidence(fused, self.chapters.bonus(query, jurisdiction), cfg.chapter_weight,
+                                         chapter_of)
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
         # later methods' passages win

@@ -17,6 +17,7 @@ from research.embed import MiniLMEmbedder, OnnxMiniLMEmbedder, StaticEmbedder, V
 from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
 from research.rewrite import IssueRewriter, load_concepts
+from research.chapters import ChapterClassifier
 from research.retrieve import AuthorityDirectory, DenseTier, HybridRetriever, RetrievalConfig
 from research.settings import Settings
 from research.vectorstore import ChromaVectorStore
@@ -166,8 +167,10 @@ class ResearchIndex:
         terms_file = self.settings.issue_terms_file
         rewrite = self._once("rewrite", lambda: IssueRewriter(load_concepts(terms_file)) if terms_file else None)
         reranker = _LazyEmbedder(lambda: self.reranker) if self.settings.rerank else None
+        chapter_file = self.settings.chapter_model_file
+        chapters = self._once("chapters", lambda: ChapterClassifier.load(chapter_file) if chapter_file else None)
         return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors, rewrite,
-                               opinions, reranker)
+                               opinions, reranker, chapters)
 
 
     def researcher(self) -> Researcher:

@@ -1,0 +1,140 @@
+"""Which chapter of a code a legal proposition belongs to: a linear classifier learned from case notes.
+
+A case note states a court's holding in its own words ("a landlord who keeps a deposit in bad faith
+..."); the section it annotates often does not share those words, but the chapter's other sections'
+notes do. The classifier (multinomial logistic regression over tf-idf of the lexical index's stemmed
+terms) gives P(chapter | text) per jurisdiction; the retriever adds w x sqrt(P) to each statute of
+that chapter (a square root, not a log: an unsure classifier, as on an associate's question told in
+facts, then moves little). It is trained offline (evals/train_chapter_prior.py) on the dev case notes
+only, with chapters rather than sections as classes, so it can help for sections that no training
+note annotates (folds grouped by section in evals/ablation.md measure exactly that).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from research.lexical import analyse
+
+
+
+def chapter_of(authority_id: str) -> str:
+    """The chapter (Hawaii) or article (Colorado) of a section id: 'us-hi:hrs:663-1' -> '663',
+    'us-co:crs:5-12-102' -> '5-12'; '' for ids without a dashed section number."""
+    section = authority_id.rsplit(":", 1)[-1]
+    return section.rsplit("-", 1)[0] if "-" in section else ""
+
+
+@dataclass(frozen=True)
+class JurisdictionModel:
+    """One jurisdiction's classifier: vocabulary, idf, weights (chapters x terms) and intercepts."""
+
+    terms: tuple[str, ...]
+    idf: np.ndarray
+    weights: np.ndarray
+    intercepts: np.ndarray
+    chapters: tuple[str, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "_index", {t: i for i, t in enumerate(self.terms)})
+
+    def features(self, text: str) -> np.ndarray:
+        """The l2-normalised tf-idf vector of `text` (sublinear term frequency)."""
+        vector = np.zeros(len(self.terms), dtype=np.float32)
+        for term, count in Counter(analyse(text)).items():
+            i = self._index.get(term)
+            if i is not None:
+                vector[i] = (1.0 + math.log(count)) * self.idf[i]
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """P(chapter | text) for every chapter of the model."""
+        logits = self.weights @ self.features(text) + self.intercepts
+        logits = np.exp(logits - logits.max())
+        return dict(zip(self.chapters, (logits / logits.sum()).tolist()))
+
+
+class ChapterClassifier:
+    """Per-jurisdiction chapter classifiers, saved to and loaded from one .npz file."""
+
+    def __init__(self, models: dict[str, JurisdictionModel]):
+        self.models = models
+
+    def covers(self, jurisdiction: str) -> bool:
+        """Whether a model exists for the jurisdiction."""
+        return jurisdiction in self.models
+
+    def probabilities(self, text: str, jurisdiction: str) -> dict[str, float]:
+        """P(chapter | text) in the jurisdiction ({} when no model covers it)."""
+        model = self.models.get(jurisdiction)
+        return model.probabilities(text) if model is not None else {}
+
+    def bonus(self, text: str, jurisdiction: str) -> dict[str, float]:
+        """sqrt(P) per chapter: the evidence the retriever adds (weighted) to a chapter's sections."""
+        return {c: math.sqrt(p) for c, p in self.probabilities(text, jurisdiction).items()}
+
+    def save(self, path: Path) -> None:
+        """Write all models to one compressed .npz (weights as float16)."""
+        arrays = {}
+        for jurisdiction, m in self.models.items():
+            arrays[f"{jurisdiction}/terms"] = np.array(m.terms)
+            arrays[f"{jurisdiction}/idf"] = m.idf.astype(np.float32)
+            arrays[f"{jurisdiction}/weights"] = m.weights.astype(np.float16)
+            arrays[f"{jurisdiction}/intercepts"] = m.intercepts.astype(np.float32)
+            arrays[f"{jurisdiction}/chapters"] = np.array(m.chapters)
+        np.savez_compressed(path, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> ChapterClassifier:
+        """Read a file written by `save`; a clear error when it is missing or not such a file."""
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"chapter model {path} not found (evals/train_chapter_prior.py writes it)")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                jurisdictions = sorted({key.split("/", 1)[0] for key in data.files})
+                models = {j: JurisdictionModel(
+                    tuple(data[f"{j}/terms"].tolist()), data[f"{j}/idf"], data[f"{j}/weights"].astype(np.float32),
+                    data[f"{j}/intercepts"], tuple(data[f"{j}/chapters"].tolist())) for j in jurisdictions}
+        except (ValueError, KeyError, OSError) as error:
+            raise ValueError(f"chapter model {path} is not a valid model file: {error}") from error
+        return cls(models)
+
+
+def fit_chapter_classifier(notes: list[tuple[str, str, str]], c: float = 30.0, min_df: int = 2) -> ChapterClassifier:
+    """Train from (jurisdiction, text, chapter) triples: per jurisdiction, terms in >= min_df texts,
+    smoothed idf, logistic regression with inverse regularisation `c` (scikit-learn, imported here only)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    models = {}
+    for jurisdiction in sorted({j for j, _, _ in notes}):
+        rows = [(analyse(text), chapter) for j, text, chapter in notes if j == jurisdiction]
+        df = Counter(term for terms, _ in rows for term in set(terms))
+        terms = tuple(sorted(t for t, n in df.items() if n >= min_df))
+        index = {t: i for i, t in enumerate(terms)}
+        idf = np.array([math.log((1 + len(rows)) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32)
+        data, cols, indptr = [], [], [0]
+        for tokens, _ in rows:
+            counts = {index[t]: n for t, n in Counter(tokens).items() if t in index}
+            values = np.array([(1.0 + math.log(n)) * idf[i] for i, n in counts.items()], dtype=np.float32)
+            norm = float(np.linalg.norm(values)) if len(values) else 1.0
+            data.extend((values / norm).tolist())
+            cols.extend(counts)
+            indptr.append(len(data))
+        matrix = csr_matrix((data, cols, indptr), shape=(len(rows), len(terms)))
+        labels = [chapter for _, chapter in rows]
+        if len(set(labels)) < 2:
+            raise ValueError(f"{jurisdiction}: case notes of at least two chapters are needed")
+        regression = LogisticRegression(C=c, max_iter=300).fit(matrix, labels)
+        weights, intercepts = regression.coef_, regression.intercept_
+        if len(regression.classes_) == 2:  # one row for the second class: softmax over logits (0, w.x + b)
+            weights, intercepts = np.vstack([np.zeros_like(weights), weights]), np.concatenate([[0.0], intercepts])
+        models[jurisdiction] = JurisdictionModel(terms, idf, weights.astype(np.float32), intercepts.astype(np.float32),
+                                                 tuple(str(x) for x in regression.classes_))
+    return ChapterClassifier(models)

@@ -1,0 +1,129 @@
+"""The chapter classifier (research.chapters) and its use as evidence in the retriever."""
+
+import numpy as np
+import pytest
+
+from research.chapters import ChapterClassifier, chapter_of, fit_chapter_classifier
+from research.domain import SearchFilter
+from research.retrieve import add_chapter_evidence
+from research.settings import DEFAULT_CHAPTER_MODEL
+
+# invented case notes of an invented code: three chapters with their own vocabulary
+NOTES = [
+    ("US-HI", "landlord withheld the security deposit after the tenant moved out", "901"),
+    ("US-HI", "tenant entitled to return of deposit less unpaid rent", "901"),
+    ("US-HI", "landlord must account for deposit within fourteen days of the tenancy ending", "901"),
+    ("US-HI", "defendant sentenced to prison for burglary of a dwelling", "902"),
+    ("US-HI", "burglary conviction upheld where defendant entered the dwelling at night", "902"),
+    ("US-HI", "sentence for burglary enhanced because the dwelling was occupied", "902"),
+    ("US-CO", "water rights decree adjudicated the priority of the ditch", "7-1"),
+    ("US-CO", "priority of water appropriation dates from the first diversion", "7-1"),
+    ("US-CO", "child custody order modified for the best interests of the child", "7-2"),
+    ("US-CO", "custody of the child awarded to the parent after a hearing", "7-2"),
+]
+
+
+@pytest.mark.parametrize("authority_id, chapter", [
+    ("us-hi:hrs:663-1", "663"),
+    ("us-hi:hrs:302A-1101", "302A"),
+    ("us-hi:hrs:46-1.5", "46"),
+    ("us-co:crs:5-12-102", "5-12"),
+    ("us-co:crs:19-2.5-1101", "19-2.5"),
+    ("cl-cluster:107252", ""),
+])
+def test_chapter_of_a_section_id(authority_id, chapter):
+    assert chapter_of(authority_id) == chapter
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return fit_chapter_classifier(NOTES, c=10.0, min_df=1)
+
+
+def test_classifier_names_the_chapter_whose_notes_share_the_words(classifier):
+    hawaii = classifier.probabilities("a landlord kept the deposit", "US-HI")
+    assert set(hawaii) == {"901", "902"} and sum(hawaii.values()) == pytest.approx(1.0)
+    assert hawaii["901"] > 0.6
+    assert max(classifier.probabilities("burglary of an occupied dwelling", "US-HI").items(),
+               key=lambda kv: kv[1])[0] == "902"
+    assert max(classifier.probabilities("who gets custody of the child", "US-CO").items(),
+               key=lambda kv: kv[1])[0] == "7-2"
+    assert classifier.probabilities("a landlord kept the deposit", "US-DC") == {}
+    assert classifier.covers("US-CO") and not classifier.covers("US-DC")
+
+
+def test_text_without_known_words_gives_the_prior_and_bonus_grows_with_probability(classifier):
+    flat = classifier.probabilities("zzz qqq", "US-HI")
+    assert flat["901"] == pytest.approx(flat["902"], abs=0.2)
+    bonus = classifier.bonus("a landlord kept the deposit", "US-HI")
+    assert bonus["901"] > bonus["902"] > 0
+
+
+def test_saved_model_loads_with_the_same_probabilities(classifier, tmp_path):
+    path = tmp_path / "model.npz"
+    classifier.save(path)
+    loaded = ChapterClassifier.load(path)
+    for text, jurisdiction in [("deposit returned to tenant", "US-HI"), ("ditch priority", "US-CO")]:
+        expected = classifier.probabilities(text, jurisdiction)
+        got = loaded.probabilities(text, jurisdiction)
+        assert got.keys() == expected.keys()
+        assert np.allclose([got[c] for c in expected], list(expected.values()), atol=1e-3)  # float16 weights
+
+
+def test_load_names_a_missing_or_invalid_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nowhere.npz"):
+        ChapterClassifier.load(tmp_path / "nowhere.npz")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ValueError, match="bad.npz"):
+        ChapterClassifier.load(bad)
+
+
+def test_one_chapter_is_refused():
+    with pytest.raises(ValueError, match="two chapters"):
+        fit_chapter_classifier([("US-HI", "a deposit", "901"), ("US-HI", "the deposit", "901")], min_df=1)
+
+
+def test_chapter_evidence_is_added_by_chapter_and_weight():
+    scores = {"us-hi:hrs:901-1": 1.0, "us-hi:hrs:902-1": 1.0, "cl-cluster:5": 1.0}
+    added = add_chapter_evidence(scores, {"902": 2.0}, 0.1, chapter_of)
+    assert added == pytest.approx({"us-hi:hrs:901-1": 1.0, "us-hi:hrs:902-1": 1.2, "cl-cluster:5": 1.0})
+
+
+def test_retriever_lifts_sections_of_the_likely_chapter_in_a_one_jurisdiction_search(tmp_path, classifier):
+    from research.chunk import chunk_authority
+    from research.chunkstore import ChunkStore, SourceStatus, now
+    from research.domain import Authority
+    from research.lexical import LexicalIndex
+    from research.retrieve import AuthorityDirectory, HybridRetriever, RetrievalConfig
+
+    def statute(section, text):
+        return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",
+                         citation=f"Haw. Rev. Stat. § {section}", heading="Notice", text=text)
+
+    authorities = [statute("902-7", "Notice shall be given in writing to the person."),
+                   statute("901-7", "Notice shall be given in writing to the other person.")]
+    chunks = [c for a in authorities for c in chunk_authority(a)]
+    store = ChunkStore(tmp_path / "c.sqlite")
+    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 2, {}, 2, len(chunks), "v", now()))
+    lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
+    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
+
+    def first(query, search_filter, weight=1.5, chapters=classifier):  # enough to pass one rank here
+        retriever = HybridRetriever(store, lexical, None, None, None, directory,
+                                    RetrievalConfig(chapter_weight=weight), chapters=chapters)
+        return retriever.search(query, search_filter, k=2)[0].authority_id
+
+    query = "notice in writing from the landlord about the deposit"
+    hawaii = SearchFilter(jurisdictions=("US-HI",))
+    assert first(query, hawaii, chapters=None) == "us-hi:hrs:902-7"  # shorter section: lexical order
+    assert first(query, hawaii) == "us-hi:hrs:901-7"  # deposit notes belong to chapter 901
+    assert first(query, hawaii, weight=0.0) == "us-hi:hrs:902-7"
+    assert first(query, SearchFilter()) == "us-hi:hrs:902-7"  # no single jurisdiction: no chapter evidence
+    assert first(query, SearchFilter(jurisdictions=("US-HI", "US-CO"))) == "us-hi:hrs:902-7"
+
+
+def test_shipped_model_covers_hawaii_and_colorado():
+    model = ChapterClassifier.load(DEFAULT_CHAPTER_MODEL)
+    assert model.covers("US-HI") and model.covers("US-CO")
+    assert len(model.models["US-HI"].chapters) > 100 and len(model.models["US-CO"].chapters) > 100
