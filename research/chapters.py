@@ -22,12 +22,20 @@ import numpy as np
 from research.lexical import analyse
 
 
-
 def chapter_of(authority_id: str) -> str:
     """The chapter (Hawaii) or article (Colorado) of a section id: 'us-hi:hrs:663-1' -> '663',
     'us-co:crs:5-12-102' -> '5-12'; '' for ids without a dashed section number."""
     section = authority_id.rsplit(":", 1)[-1]
     return section.rsplit("-", 1)[0] if "-" in section else ""
+
+
+def tfidf(tokens: list[str], index: dict[str, int], idf: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Term indices and l2-normalised tf-idf weights (sublinear term frequency, float32) of the known terms
+    among `tokens`."""
+    counts = {index[t]: n for t, n in Counter(tokens).items() if t in index}
+    values = np.array([(1.0 + math.log(n)) * idf[i] for i, n in counts.items()], dtype=np.float32)
+    norm = np.linalg.norm(values) if len(values) else 1.0
+    return list(counts), values / norm
 
 
 @dataclass(frozen=True)
@@ -46,12 +54,9 @@ class JurisdictionModel:
     def features(self, text: str) -> np.ndarray:
         """The l2-normalised tf-idf vector of `text` (sublinear term frequency)."""
         vector = np.zeros(len(self.terms), dtype=np.float32)
-        for term, count in Counter(analyse(text)).items():
-            i = self._index.get(term)
-            if i is not None:
-                vector[i] = (1.0 + math.log(count)) * self.idf[i]
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
+        indices, values = tfidf(analyse(text), self._index, self.idf)
+        vector[indices] = values
+        return vector
 
     def probabilities(self, text: str) -> dict[str, float]:
         """P(chapter | text) for every chapter of the model."""
@@ -121,11 +126,9 @@ def fit_chapter_classifier(notes: list[tuple[str, str, str]], c: float = 30.0, m
         idf = np.array([math.log((1 + len(rows)) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32)
         data, cols, indptr = [], [], [0]
         for tokens, _ in rows:
-            counts = {index[t]: n for t, n in Counter(tokens).items() if t in index}
-            values = np.array([(1.0 + math.log(n)) * idf[i] for i, n in counts.items()], dtype=np.float32)
-            norm = float(np.linalg.norm(values)) if len(values) else 1.0
-            data.extend((values / norm).tolist())
-            cols.extend(counts)
+            indices, values = tfidf(tokens, index, idf)
+            data.extend(values.tolist())
+            cols.extend(indices)
             indptr.append(len(data))
         matrix = csr_matrix((data, cols, indptr), shape=(len(rows), len(terms)))
         labels = [chapter for _, chapter in rows]

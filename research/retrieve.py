@@ -131,8 +131,7 @@ def rerank_statutes(order: list[str], scores: dict[str, float], similarities: di
     return dict(sorted(adjusted.items(), key=lambda row: -row[1]))
 
 
-def add_chapter_evidence(scores: dict[str, float], bonus: dict[str, float], weight: float,
-                         chapter_of: Callable[[str], str]) -> dict[str, float]:
+def add_chapter_evidence(scores: dict[str, float], bonus: dict[str, float], weight: float) -> dict[str, float]:
     """`scores` with weight x its chapter's bonus added to each authority whose chapter has one."""
     return {a: s + weight * bonus.get(chapter_of(a), 0.0) for a, s in scores.items()}
 
@@ -247,8 +246,7 @@ class HybridRetriever:
         )
         jurisdiction = search_filter.jurisdictions[0] if len(search_filter.jurisdictions) == 1 else ""
         if self.chapters is not None and cfg.chapter_weight > 0 and self.chapters.covers(jurisdiction):
-            fused = add_chapter_evidence(fused, self.chapters.bonus(query, jurisdiction), cfg.chapter_weight,
-                                         chapter_of)
+            fused = add_chapter_evidence(fused, self.chapters.bonus(query, jurisdiction), cfg.chapter_weight)
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
         # later methods' passages win

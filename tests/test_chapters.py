@@ -86,7 +86,7 @@ def test_one_chapter_is_refused():
 
 def test_chapter_evidence_is_added_by_chapter_and_weight():
     scores = {"us-hi:hrs:901-1": 1.0, "us-hi:hrs:902-1": 1.0, "cl-cluster:5": 1.0}
-    added = add_chapter_evidence(scores, {"902": 2.0}, 0.1, chapter_of)
+    added = add_chapter_evidence(scores, {"902": 2.0}, 0.1)
     assert added == pytest.approx({"us-hi:hrs:901-1": 1.0, "us-hi:hrs:902-1": 1.2, "cl-cluster:5": 1.0})
 
 
