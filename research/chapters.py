@@ -5,21 +5,28 @@ A case note states a court's holding in its own words ("a landlord who keeps a d
 notes do. The classifier (multinomial logistic regression over tf-idf of the lexical index's stemmed
 terms) gives P(chapter | text) per jurisdiction; the retriever adds w x sqrt(P) to each statute of
 that chapter (a square root, not a log: an unsure classifier, as on an associate's question told in
-facts, then moves little). It is trained offline (evals/train_chapter_prior.py) on the dev case notes
-only, with chapters rather than sections as classes, so it can help for sections that no training
-note annotates (folds grouped by section in evals/ablation.md measure exactly that).
+facts, then moves little). `research ingest` trains it from the dev case notes of ../shared/evals
+(~40 s, `ensure_chapter_model`) into the data directory, with chapters rather than sections as
+classes, so it can help for sections that no training note annotates (folds grouped by section in
+evals/ablation.md measure exactly that).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
+from research.evaluate import EvalItem, read_eval_set
 from research.lexical import analyse
+
+CHAPTER_MODEL_FILE_NAME = "chapter_prior.npz"  # in the models directory, trained at ingest
 
 
 def chapter_of(authority_id: str) -> str:
@@ -99,7 +106,7 @@ class ChapterClassifier:
     def load(cls, path: Path) -> ChapterClassifier:
         """Read a file written by `save`; a clear error when it is missing or not such a file."""
         if not Path(path).is_file():
-            raise FileNotFoundError(f"chapter model {path} not found (evals/train_chapter_prior.py writes it)")
+            raise FileNotFoundError(f"chapter model {path} not found (`research ingest` trains it)")
         try:
             with np.load(path, allow_pickle=False) as data:
                 jurisdictions = sorted({key.split("/", 1)[0] for key in data.files})
@@ -111,14 +118,16 @@ class ChapterClassifier:
         return cls(models)
 
 
-def fit_chapter_classifier(notes: list[tuple[str, str, str]], c: float = 30.0, min_df: int = 2) -> ChapterClassifier:
+def fit_chapter_classifier(notes: list[tuple[str, str, str]], c: float = 30.0, min_df: int = 2,
+                           progress: bool = False) -> ChapterClassifier:
     """Train from (jurisdiction, text, chapter) triples: per jurisdiction, terms in >= min_df texts,
     smoothed idf, logistic regression with inverse regularisation `c` (scikit-learn, imported here only)."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     models = {}
-    for jurisdiction in sorted({j for j, _, _ in notes}):
+    for jurisdiction in tqdm(sorted({j for j, _, _ in notes}), desc="train chapter prior", unit="jurisdiction",
+                             disable=not progress):
         rows = [(analyse(text), chapter) for j, text, chapter in notes if j == jurisdiction]
         df = Counter(term for terms, _ in rows for term in set(terms))
         terms = tuple(sorted(t for t, n in df.items() if n >= min_df))
@@ -141,3 +150,39 @@ def fit_chapter_classifier(notes: list[tuple[str, str, str]], c: float = 30.0, m
         models[jurisdiction] = JurisdictionModel(terms, idf, weights.astype(np.float32), intercepts.astype(np.float32),
                                                  tuple(str(x) for x in regression.classes_))
     return ChapterClassifier(models)
+
+
+def training_notes(items: list[EvalItem]) -> list[tuple[str, str, str]]:
+    """(jurisdiction, note text, chapter) per gold section of each single-jurisdiction case note."""
+    return [(i.jurisdictions[0], i.query.replace("[SECTION]", " "), chapter)
+            for i in items if len(i.jurisdictions) == 1
+            for chapter in sorted({chapter_of(g) for g in i.gold} - {""})]
+
+
+def _stamp(model_file: Path) -> Path:
+    return model_file.with_suffix(".sha256")  # the sha256 of the notes the model was trained from
+
+
+def _digest(notes_file: Path) -> str:
+    return hashlib.sha256(Path(notes_file).read_bytes()).hexdigest()
+
+
+def trained_from(notes_file: Path, model_file: Path) -> bool:
+    """Whether `model_file` exists and was trained from notes of the same content as `notes_file`."""
+    stamp = _stamp(model_file)
+    return (Path(notes_file).is_file() and model_file.is_file() and stamp.is_file()
+            and stamp.read_text().strip() == _digest(notes_file))
+
+
+def ensure_chapter_model(notes_file: Path, model_file: Path, progress: bool = False) -> bool:
+    """Train `model_file` from a case-note set (the format of ../shared/evals) unless `trained_from` it
+    already; True when it trained. The model is written whole or not at all."""
+    if trained_from(notes_file, model_file):
+        return False
+    model = fit_chapter_classifier(training_notes(read_eval_set(Path(notes_file))), progress=progress)
+    model_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = model_file.with_name(model_file.stem + ".partial.npz")
+    model.save(partial)
+    os.replace(partial, model_file)
+    _stamp(model_file).write_text(_digest(notes_file) + "\n")
+    return True

@@ -28,7 +28,6 @@ def _settings_file() -> Path:
 
 
 DEFAULT_ISSUE_TERMS_FILE = Path(__file__).with_name("legal_terms.toml")  # shipped with the package
-DEFAULT_CHAPTER_MODEL = Path(__file__).with_name("chapter_prior.npz")  # shipped with the package
 
 
 class Settings(BaseSettings):
@@ -49,9 +48,10 @@ class Settings(BaseSettings):
     # them no weight (evals/ablation.md) and they cost ~5 minutes of ingest on 2 cores
     passage_vectors: bool = False
     rerank: bool = True  # re-score the first statutes of a search with int8 MiniLM over their passages
-    # P(chapter | question) learned from case notes (research/chapters.py), added to the sections of likely
-    # chapters in Hawaii and Colorado searches; a firm may point this at its own model. Empty string: none.
-    chapter_model_file: Path | None = DEFAULT_CHAPTER_MODEL
+    # Case notes that `research ingest` learns P(chapter | question) from (research/chapters.py), added to the
+    # sections of likely chapters in Hawaii and Colorado searches: the dev split only, whatever evals_dir says;
+    # a firm may point this at its own annotations in the same format. Empty string: no chapter prior.
+    chapter_notes_file: Path | None = PROJECT_ROOT.parent / "shared" / "evals" / "casenotes.dev.jsonl.gz"
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     # Plain phrases -> legal-issue terms added to questions before search (research/rewrite.py); a
     # firm may point this at its own copy with practice-area vocabulary. Empty string: no rewriting.
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 1024  # a draft is a few cited sentences; a longer reply is cut here
     database_url: str | None = None
 
-    @field_validator("issue_terms_file", "chapter_model_file", mode="before")
+    @field_validator("issue_terms_file", "chapter_notes_file", mode="before")
     @classmethod
     def _empty_means_none(cls, value):
         return None if value == "" else value

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from research.appdb import AppDatabase
 from research.chunkstore import ChunkStore
@@ -17,10 +19,12 @@ from research.embed import MiniLMEmbedder, OnnxMiniLMEmbedder, StaticEmbedder, V
 from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
 from research.rewrite import IssueRewriter, load_concepts
-from research.chapters import ChapterClassifier
+from research.chapters import CHAPTER_MODEL_FILE_NAME, ChapterClassifier, ensure_chapter_model, trained_from
 from research.retrieve import AuthorityDirectory, DenseTier, HybridRetriever, RetrievalConfig
 from research.settings import Settings
 from research.vectorstore import ChromaVectorStore
+
+log = logging.getLogger(__name__)
 
 
 class IndexMissingError(RuntimeError):
@@ -101,6 +105,11 @@ class ResearchIndex:
         return self._once("reranker", lambda: OnnxMiniLMEmbedder(self.settings.models_dir, max_seq_length=64))
 
     @property
+    def chapter_model_file(self) -> Path:
+        """Where ingest keeps the chapter classifier trained from `chapter_notes_file`."""
+        return self.settings.models_dir / CHAPTER_MODEL_FILE_NAME
+
+    @property
     def lexical_dir(self):
         """Where the lexical indexes are stored."""
         return self.settings.index_dir / "lexical"
@@ -138,7 +147,13 @@ class ResearchIndex:
                                  self.lexical_dir, self.settings.chunk_max_tokens, progress)
         if self.settings.rerank or self.settings.heading_tier:
             onnx_minilm_dir(self.settings.models_dir)  # exported once (~10 s): here, not in the first search
-        for key in ("retriever", "lexical", "sections", "opinions", "anchors", "directory", "researcher"):
+        notes = self.settings.chapter_notes_file
+        if notes is not None and notes.is_file():
+            ensure_chapter_model(notes, self.chapter_model_file, progress)  # ~40 s the first time
+        elif notes is not None:
+            log.warning("case notes for the chapter prior not found at %s: searches go without it "
+                        "(RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns the prior off)", notes)
+        for key in ("retriever", "lexical", "sections", "opinions", "anchors", "directory", "researcher", "chapters"):
             self._cache.pop(key, None)
         return reports
 
@@ -167,8 +182,9 @@ class ResearchIndex:
         terms_file = self.settings.issue_terms_file
         rewrite = self._once("rewrite", lambda: IssueRewriter(load_concepts(terms_file)) if terms_file else None)
         reranker = _LazyEmbedder(lambda: self.reranker) if self.settings.rerank else None
-        chapter_file = self.settings.chapter_model_file
-        chapters = self._once("chapters", lambda: ChapterClassifier.load(chapter_file) if chapter_file else None)
+        notes, model_file = self.settings.chapter_notes_file, self.chapter_model_file
+        chapters = self._once("chapters", lambda: ChapterClassifier.load(model_file) if (
+            notes is not None and trained_from(notes, model_file)) else None)
         return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors, rewrite,
                                opinions, reranker, chapters)
 

@@ -13,6 +13,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# no chapter prior trained from the real case notes at every test ingest (~40 s); tests that want one name a file
+os.environ.setdefault("RESEARCH_CHAPTER_NOTES_FILE", "")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 MIRROR = SHARED / "corpora"

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from research.chapters import ChapterClassifier, chapter_of, fit_chapter_classifier
+from research.chapters import ChapterClassifier, chapter_of, ensure_chapter_model, fit_chapter_classifier
 from research.domain import SearchFilter
 from research.retrieve import add_chapter_evidence
-from research.settings import DEFAULT_CHAPTER_MODEL
+from tests.conftest import write_jsonl_gz
 
 # invented case notes of an invented code: three chapters with their own vocabulary
 NOTES = [
@@ -123,7 +123,39 @@ def test_retriever_lifts_sections_of_the_likely_chapter_in_a_one_jurisdiction_se
     assert first(query, SearchFilter(jurisdictions=("US-HI", "US-CO"))) == "us-hi:hrs:902-7"
 
 
-def test_shipped_model_covers_hawaii_and_colorado():
-    model = ChapterClassifier.load(DEFAULT_CHAPTER_MODEL)
-    assert model.covers("US-HI") and model.covers("US-CO")
-    assert len(model.models["US-HI"].chapters) > 100 and len(model.models["US-CO"].chapters) > 100
+def write_notes(path, notes=NOTES):
+    """The invented notes as a case-note set in the format of ../shared/evals (gold ids of invented sections)."""
+    code = {"US-HI": "us-hi:hrs", "US-CO": "us-co:crs"}
+    return write_jsonl_gz(path, [{"id": f"n{n}", "query": f"{text} [SECTION]", "jurisdiction": jurisdiction,
+                                  "gold": [{"id": f"{code[jurisdiction]}:{chapter}-{n}"}]}
+                                 for n, (jurisdiction, text, chapter) in enumerate(notes)])
+
+
+def test_ensure_trains_once_per_notes_content_and_retrains_when_they_change(tmp_path):
+    notes = write_notes(tmp_path / "notes.jsonl.gz")
+    model_file = tmp_path / "models" / "chapter_prior.npz"
+    assert ensure_chapter_model(notes, model_file) is True
+    model = ChapterClassifier.load(model_file)
+    assert set(model.models) == {"US-HI", "US-CO"} and set(model.models["US-HI"].chapters) == {"901", "902"}
+    assert ensure_chapter_model(notes, model_file) is False  # same notes: nothing to do
+    write_notes(notes, NOTES + [("US-HI", "zoning variance for a setback", "903"),
+                                ("US-HI", "setback variance denied by the zoning board", "903")])
+    assert ensure_chapter_model(notes, model_file) is True
+    assert "903" in ChapterClassifier.load(model_file).models["US-HI"].chapters
+    assert not list(model_file.parent.glob("*.partial.npz"))
+
+
+def test_ingest_trains_the_configured_notes_and_search_uses_them(invented_index_env):
+    from research.settings import Settings
+    from research.wiring import ResearchIndex
+
+    notes = write_notes(invented_index_env / "notes.jsonl.gz")
+    index = ResearchIndex(Settings(chapter_notes_file=notes))
+    index.chapter_model_file.unlink(missing_ok=True)
+    index.ingest(progress=False)
+    assert index.chapter_model_file.is_file()
+    assert index.retriever().chapters.covers("US-HI")
+    assert ResearchIndex(Settings(chapter_notes_file="")).retriever().chapters is None
+    missing = ResearchIndex(Settings(chapter_notes_file=invented_index_env / "none.jsonl.gz"))
+    missing.ingest(progress=False)  # warns and goes on
+    assert missing.retriever().chapters is None
