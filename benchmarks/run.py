@@ -1,9 +1,10 @@
 """Benchmark: full-corpus ingest time and memory, search latency and memory, on this machine.
 
-Usage: python benchmarks/run.py [--skip-ingest] [--queries N]
+Usage: python benchmarks/run.py [--skip-ingest] [--queries N] [--output FILE]
 Ingests the whole mirror into a fresh data directory (unless --skip-ingest, which reuses
 RESEARCH_DATA_DIR), then runs `research search` in a child process over N real queries from the dev
-sets, with and without jurisdiction filters, and writes benchmarks/results/<date>.md.
+sets, with and without jurisdiction filters, and writes benchmarks/results/<date>.md (or FILE; an existing
+file is never overwritten).
 """
 
 from __future__ import annotations
@@ -67,7 +68,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--output", type=Path,
+                        default=ROOT / "benchmarks" / "results" / f"{date.today().isoformat()}.md")
     args = parser.parse_args()
+    if args.output.exists():
+        parser.error(f"{args.output} exists: name another file with --output")
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     lines = [f"# Benchmark {date.today().isoformat()}", "", f"Machine: {machine()}.", ""]
     if not args.skip_ingest:
@@ -102,7 +107,7 @@ def main() -> None:
                   f"max {times[-1]:.1f} ms; peak resident memory of the search process "
                   f"{result['max_rss_kb'] / 2**20:.2f} GiB"]
     lines.append("")
-    target = ROOT / "benchmarks" / "results" / f"{date.today().isoformat()}.md"
+    target = args.output
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines))
     print("\n".join(lines))
