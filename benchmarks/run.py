@@ -107,9 +107,8 @@ def main() -> None:
                   f"max {times[-1]:.1f} ms; peak resident memory of the search process "
                   f"{result['max_rss_kb'] / 2**20:.2f} GiB"]
     lines.append("")
-    target = args.output
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(lines))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text("\n".join(lines))
     print("\n".join(lines))
 
 
