@@ -133,7 +133,52 @@ def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
     return None
 
 
-def _authority(manifest: Manifest, record: dict) -> Authority:
+_SECTION_LINE = re.compile(r"^\[?§")
+_MAJOR_DIVISION = re.compile(r"^\[?\s*(part|article)\b", re.IGNORECASE)
+_DIVISION_LINE_MAX = 120
+
+
+def division_lines(text: str) -> list[str]:
+    """Headings of the divisions that open at this record: the short lines a code prints above a section's
+    own line ("[PART V.] WHISTLEBLOWERS' PROTECTION ACT", "B. Board of Education"), brackets dropped; a
+    record with no section line (a Part heading alone) is all heading."""
+    lines = []
+    for line in text.strip().splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        if _SECTION_LINE.match(line) or len(line) > _DIVISION_LINE_MAX or len(lines) == 3:
+            break
+        lines.append(" ".join(line.replace("[", "").replace("]", "").split()))
+    return lines
+
+
+@dataclass
+class DivisionTracker:
+    """The Part (or Article) and sub-division each section of a chapter falls under, read in code order.
+
+    Hawaii's records name only their chapter; a Part heading appears once, above the first section of
+    the Part. Carried into the heading path of every following section of the chapter, it lets each
+    chunk say which Part it belongs to ("Whistleblowers' Protection Act") as the code's reader sees it.
+    """
+
+    chapter: str | None = None
+    major: str = ""
+    minor: str = ""
+
+    def path_for(self, chapter: str, text: str) -> tuple[str, ...]:
+        """The division headings in force at a record of `chapter` with `text` (which may open one)."""
+        if chapter != self.chapter:
+            self.chapter, self.major, self.minor = chapter, "", ""
+        for line in division_lines(text):
+            if _MAJOR_DIVISION.match(line):
+                self.major, self.minor = line, ""
+            else:
+                self.minor = line
+        return tuple(part for part in (self.major, self.minor) if part)
+
+
+def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | None = None) -> Authority:
     f = manifest.fields
 
     def get(key: str, default=None):
@@ -151,8 +196,10 @@ def _authority(manifest: Manifest, record: dict) -> Authority:
             year=int(year) if year else None, court=get("court"), reporter_citations=citations,
         )
     path = get("hierarchy")
-    if path is None and get("chapter"):
+    if path is None and get("chapter"):  # Hawaii: records name their chapter; Part headings are in the text
         path = [f"Chapter {get('chapter')} {get('chapter_title') or ''}".strip()]
+        if divisions is not None:
+            path += divisions.path_for(str(get("chapter")), text)
     url = get("url")
     if url is None and manifest.official_url:
         url = manifest.official_url.format(section=record.get("section", ""), title=record.get("title", ""))
@@ -173,6 +220,7 @@ def load_source(manifest: Manifest, corpus_dir: Path, verify_checksum: bool = Tr
     report = LoadReport(source=manifest.name)
     authorities: list[Authority] = []
     seen: set[str] = set()
+    divisions = DivisionTracker()  # fed every record, skipped ones too: a Part heading may stand alone
     line_no = 0
     try:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
@@ -186,7 +234,7 @@ def load_source(manifest: Manifest, corpus_dir: Path, verify_checksum: bool = Tr
                 if not isinstance(record, dict) or not record.get("id"):
                     raise CorpusError(f"{path}: line {line_no}: record has no id")
                 report.read += 1
-                authority = _authority(manifest, record)
+                authority = _authority(manifest, record, divisions)
                 reason = skip_reason(record, authority.text.strip(), authority.heading, manifest.kind)
                 if reason is None and authority.id in seen:
                     reason = "duplicate id"

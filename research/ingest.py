@@ -24,7 +24,7 @@ from research.lexical import LexicalIndex
 from research.retrieve import AuthorityDirectory
 
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"  # bump when chunks change (3: the context is part of a chunk id; Hawaii Part headings)
 LEXICAL_VERSION = "4"  # bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25)
 EMBED_BATCH = 512
 # Whole opinions run to hundreds of pages: stronger length normalisation and term saturation than the

@@ -65,13 +65,18 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+HAWAII_STYLE_FIELDS = ('id = "id"\ncitation = "citation"\nsection = "section"\nheading = "heading"\n'
+                       'text = "text"\nchapter = "chapter"\nchapter_title = "chapter_title"\n')
+
+
 def write_manifest(directory: Path, name: str, file: str, sha: str, kind: str = "statute",
-                   jurisdiction: str = "US-DC", expected: int = 0) -> Path:
-    """Write a TOML manifest for an invented source."""
-    fields = ('id = "id"\ncase_name = "case_name"\ncitations = "citations"\nyear = "year"\n'
-              'court = "court_name"\ntext = "text"\nurl = "url"\n') if kind == "opinion" else (
-              'id = "id"\ncitation = "citation"\nsection = "section"\nheading = "heading"\n'
-              'text = "text"\nhierarchy = "hierarchy"\n')
+                   jurisdiction: str = "US-DC", expected: int = 0, fields: str | None = None) -> Path:
+    """Write a TOML manifest for an invented source (`fields`: its [fields] table, else by kind)."""
+    if fields is None:
+        fields = ('id = "id"\ncase_name = "case_name"\ncitations = "citations"\nyear = "year"\n'
+                  'court = "court_name"\ntext = "text"\nurl = "url"\n') if kind == "opinion" else (
+                  'id = "id"\ncitation = "citation"\nsection = "section"\nheading = "heading"\n'
+                  'text = "text"\nhierarchy = "hierarchy"\n')
     path = directory / f"{name}.toml"
     path.write_text(
         f'name = "{name}"\ntitle = "Invented {name}"\njurisdiction = "{jurisdiction}"\nkind = "{kind}"\n'

@@ -1,5 +1,7 @@
 """Chunking keeps pins and exact character spans."""
 
+from dataclasses import replace
+
 import pytest
 
 from research.chunk import chunk_opinion, chunk_statute, statute_spans
@@ -60,11 +62,13 @@ def test_short_section_is_one_chunk_without_pin():
     assert chunk.pin == "" and chunk.pin_citation == "D.C. Code § 99-1"
 
 
-def test_chunk_ids_are_deterministic_and_change_with_text():
+def test_chunk_ids_are_deterministic_and_change_with_text_or_context():
     a = chunk_statute(statute("Every bicycle shall carry a bell."))
     b = chunk_statute(statute("Every bicycle shall carry a bell."))
     c = chunk_statute(statute("Every bicycle shall carry a horn."))
+    d = chunk_statute(replace(statute("Every bicycle shall carry a bell."), heading_path=("Title 99", "Part II. Bells")))
     assert a[0].id == b[0].id != c[0].id
+    assert d[0].text == a[0].text and d[0].id != a[0].id  # embedded with its context: a new heading path, a new chunk
 
 
 def test_opinion_pins_follow_star_paging():

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from research.corpus import CorpusError, load_manifests, load_source, select_manifests, skip_reason
-from tests.conftest import INVENTED_SECTIONS, sha256_of, write_manifest
+from research.corpus import (CorpusError, division_lines, load_manifests, load_source, select_manifests,
+                             skip_reason)
+from tests.conftest import HAWAII_STYLE_FIELDS, INVENTED_SECTIONS, sha256_of, write_jsonl_gz, write_manifest
 
 
 def test_loads_invented_statutes_and_reports_skips(invented_corpus):
@@ -92,3 +93,42 @@ def test_real_manifests_are_complete():
     manifests = load_manifests(Path(__file__).resolve().parents[1] / "corpora")
     assert {m.jurisdiction for m in manifests} == {"US-DC", "US-HI", "US-CO", "US-federal"}
     assert all(len(m.sha256) == 64 and m.expected_records > 0 and m.upstream for m in manifests)
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("§7-1 Lanterns. Every lantern shall be lit.", []),
+    ("[§7-2] Wicks. A wick shall be trimmed.", []),
+    ("[PART II.] LANTERN KEEPERS\n\n§7-11 Duties. A keeper shall keep.", ["PART II. LANTERN KEEPERS"]),
+    ("PART III. PENALTIES", ["PART III. PENALTIES"]),  # a record that holds only the Part heading
+    ("PART I. GENERAL\n\n[B. Lamps]\n\n§7-3 Lamps. A lamp is a lantern.", ["PART I. GENERAL", "B. Lamps"]),
+    ("A lantern is a lamp in a case " * 6 + "\n§7-4 Cases.", []),  # body text, not a heading line
+])
+def test_division_lines_are_the_headings_above_a_sections_own_line(text, lines):
+    assert division_lines(text) == lines
+
+
+def test_part_headings_carry_to_the_following_sections_of_their_chapter(tmp_path):
+    def section(number, text, chapter="7"):
+        return {"id": f"us-hi:hrs:{number}", "citation": f"Haw. Rev. Stat. § {number}", "section": number,
+                "heading": "H.", "text": text, "chapter": chapter, "chapter_title": "LANTERNS"}
+    records = [
+        section("7-1", "PART I. GENERAL PROVISIONS"),  # a Part heading alone: skipped, yet it opens Part I
+        section("7-2", "§7-2 Wicks. A wick shall be trimmed daily by the keeper."),
+        section("7-3", "B. Lamps\n\n§7-3 Lamps. A lamp is a lantern kept indoors at night."),
+        section("7-11", "[PART II.] LANTERN KEEPERS\n\n§7-11 Duties. A keeper shall keep every lamp lit."),
+        section("7-12", "§7-12 Pay. A keeper shall be paid monthly by the county."),
+        section("8-1", "§8-1 Candles. A candle is not a lantern for this chapter.", chapter="8"),
+    ]
+    path = write_jsonl_gz(tmp_path / "hi.jsonl.gz", records)
+    write_manifest(tmp_path, "hi", path.name, sha256_of(path), jurisdiction="US-HI", fields=HAWAII_STYLE_FIELDS)
+    authorities, report = load_source(load_manifests(tmp_path)[0], tmp_path)
+    assert report.skipped["empty"] == 1
+    assert {a.id.rsplit(":", 1)[1]: a.heading_path[1:] for a in authorities} == {
+        "7-2": ("PART I. GENERAL PROVISIONS",),
+        "7-3": ("PART I. GENERAL PROVISIONS", "B. Lamps"),
+        "7-11": ("PART II. LANTERN KEEPERS",),
+        "7-12": ("PART II. LANTERN KEEPERS",),
+        "8-1": (),
+    }
+    assert authorities[0].heading_path[0] == "Chapter 7 LANTERNS"
+
