@@ -153,6 +153,26 @@ def division_lines(text: str) -> list[str]:
     return lines
 
 
+_ANNOTATION_TITLE = re.compile(
+    r"^(law journals and reviews|attorney general opinions|cross references|case notes|revision note|rules of court)\b",
+    re.IGNORECASE)
+_SECTION_NUMBER_PREFIX = re.compile(r"^\[§[^\]]*\]\s*")
+
+
+def mended_heading(heading: str, text: str, section: str) -> str:
+    """A heading as the section's own line prints it, where a crawl garbled it (Hawaii: ~180 records): an
+    annotation's title taken for the heading ("Law Journals and Reviews ..."), a bracketed heading run on
+    into the text ("Methods of financing.] The council ..."), or the section number left in ("[§28-181]
+    Definitions.")."""
+    heading = _SECTION_NUMBER_PREFIX.sub("", heading.strip())
+    if _ANNOTATION_TITLE.match(heading):
+        own_line = re.search(r"§\s*" + re.escape(section) + r"\]?\s+([A-Z\[].+?\.)(?=\s|$)", text[:1000]) if section else None
+        return own_line.group(1).replace("[", "").replace("]", "") if own_line else ""
+    if ".]" in heading:  # the heading's closing bracket, and the text run on after it
+        heading = heading.split(".]", 1)[0] + "."
+    return " ".join(heading.replace("[", "").replace("]", "").split())
+
+
 @dataclass
 class DivisionTracker:
     """The Part (or Article) and sub-division each section of a chapter falls under, read in code order.
@@ -196,16 +216,18 @@ def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | No
             year=int(year) if year else None, court=get("court"), reporter_citations=citations,
         )
     path = get("hierarchy")
-    if path is None and get("chapter"):  # Hawaii: records name their chapter; Part headings are in the text
+    heading = (get("heading") or "").strip()
+    if path is None and get("chapter"):  # Hawaii: records name their chapter; Part headings and the section line are in the text
         path = [f"Chapter {get('chapter')} {get('chapter_title') or ''}".strip()]
         if divisions is not None:
             path += divisions.path_for(str(get("chapter")), text)
+        heading = mended_heading(heading, text, str(get("section") or ""))
     url = get("url")
     if url is None and manifest.official_url:
         url = manifest.official_url.format(section=record.get("section", ""), title=record.get("title", ""))
     return Authority(
         id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction, kind="statute",
-        citation=get("citation") or record["id"], heading=(get("heading") or "").strip(), text=text,
+        citation=get("citation") or record["id"], heading=heading, text=text,
         heading_path=tuple(path or ()), url=url,
     )
 

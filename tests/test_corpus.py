@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from research.corpus import (CorpusError, division_lines, load_manifests, load_source, select_manifests,
+from research.corpus import (CorpusError, division_lines, load_manifests, load_source, mended_heading, select_manifests,
                              skip_reason)
 from tests.conftest import HAWAII_STYLE_FIELDS, INVENTED_SECTIONS, sha256_of, write_jsonl_gz, write_manifest
 
@@ -132,3 +132,13 @@ def test_part_headings_carry_to_the_following_sections_of_their_chapter(tmp_path
     }
     assert authorities[0].heading_path[0] == "Chapter 7 LANTERNS"
 
+@pytest.mark.parametrize("section, heading, text, mended", [
+    ("7-2", "Wicks.", "§7-2 Wicks. A wick shall be trimmed.", "Wicks."),
+    ("7-3", "Lamps.] A lamp is a lantern kept", "[§7-3 Lamps.] A lamp is a lantern kept indoors.", "Lamps."),
+    ("7-4", "[§7-4] Keepers.", "[§7-4] Keepers. A keeper keeps.", "Keepers."),
+    ("7-5", "[Complaint] in action on a lien.", "§7-5 [Complaint] in action on a lien. A keeper", "Complaint in action on a lien."),
+    ("7-6", "Law Journals and Reviews Lanterns in Paradise.", "§7-6 Definitions. As used in this part:", "Definitions."),
+    ("7-7", "Cross References Candles, see chapter 8.", "§§7-7 to 7-9 were renumbered.", ""),  # no heading of its own
+])
+def test_garbled_hawaii_style_headings_are_mended_from_the_section_line(section, heading, text, mended):
+    assert mended_heading(heading, text, section) == mended
