@@ -136,6 +136,13 @@ def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
 _SECTION_LINE = re.compile(r"^\[?§")
 _MAJOR_DIVISION = re.compile(r"^\[?\s*(part|article)\b", re.IGNORECASE)
 _DIVISION_LINE_MAX = 120
+_NUMBERED_DIVISION = re.compile(r"^\[?\s*(part|subpart|article)\s+[ivxlc\d]+[a-z]?\b\.?\]?", re.IGNORECASE)
+
+
+def is_division_heading(text: str) -> bool:
+    """Whether a line is a numbered division's heading ("[PART V.] WHISTLEBLOWERS' PROTECTION ACT",
+    "ARTICLE 2. FORMATION"), as codes print them inside a section's text."""
+    return bool(_NUMBERED_DIVISION.match(text.strip())) and len(text.strip()) <= _DIVISION_LINE_MAX
 
 
 def division_lines(text: str) -> list[str]:
@@ -166,7 +173,8 @@ def mended_heading(heading: str, text: str, section: str) -> str:
     Definitions.")."""
     heading = _SECTION_NUMBER_PREFIX.sub("", heading.strip())
     if _ANNOTATION_TITLE.match(heading):
-        own_line = re.search(r"§\s*" + re.escape(section) + r"\]?\s+([A-Z\[].+?\.)(?=\s|$)", text[:1000]) if section else None
+        own_line = re.search(r"§\s*" + re.escape(section) + r"\]?\s+([A-Z\[].+?\.)(?=\s|$)", text[:1000]) \
+            if section else None
         return own_line.group(1).replace("[", "").replace("]", "") if own_line else ""
     if ".]" in heading:  # the heading's closing bracket, and the text run on after it
         heading = heading.split(".]", 1)[0] + "."
@@ -217,7 +225,7 @@ def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | No
         )
     path = get("hierarchy")
     heading = (get("heading") or "").strip()
-    if path is None and get("chapter"):  # Hawaii: records name their chapter; Part headings and the section line are in the text
+    if path is None and get("chapter"):  # Hawaii: records name only their chapter; Parts and headings are in the text
         path = [f"Chapter {get('chapter')} {get('chapter_title') or ''}".strip()]
         if divisions is not None:
             path += divisions.path_for(str(get("chapter")), text)

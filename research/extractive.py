@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from research.chunk import statute_spans
+from research.corpus import is_division_heading
 from research.domain import Authority, AuthorityHit, Chunk
 from research.sentences import Sentence, split_sentences
 from research.textmatch import content_terms
@@ -99,10 +100,11 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
 
 
 def _quotable(text: str) -> bool:
-    """False for a section's own heading line ('[§521-66] Tenant's right ...'): a heading is not a rule.
+    """False for a section's own heading line ('[§521-66] Tenant's right ...') and a Part's heading printed
+    in the text ('[PART V.] WHISTLEBLOWERS' PROTECTION ACT'): a heading is not a rule.
     (Lead-ins of lists, '... until:', stay quotable: excluding them cost 3 points of gold recall.)"""
     stripped = text.lstrip()
-    return not stripped.startswith(("§", "[§"))
+    return not stripped.startswith(("§", "[§")) and not is_division_heading(stripped)
 
 
 class ExtractiveAnswerer:

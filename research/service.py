@@ -183,16 +183,21 @@ class Researcher:
         return self._versions[source]
 
 
+def _period(number: str, unit: str) -> str:
+    """'1 week', '2 years'."""
+    return f"{number} {unit}" + ("" if number == "1" else "s")
+
+
 def _premise_correction(answer: Answer) -> str:
     """A sentence correcting a period the question assumes that a quoted authority contradicts and no
     quoted authority confirms, or ''."""
     every_quote = " ".join(c.quote for c in answer.citations)
     for citation in answer.citations:
         for (assumed, unit), (stated, stated_unit) in contradicted_periods(answer.question, citation.quote):
-            if not contradicted_periods(f"{assumed} {unit}s", every_quote):
+            if not contradicted_periods(_period(assumed, unit), every_quote):
                 continue  # another quote states the assumed period
-            return (f"The question assumes {assumed} {unit}s, but {citation.citation} states {stated} "
-                    f"{stated_unit}s [{citation.number}]. ")
+            return (f"The question assumes {_period(assumed, unit)}, but {citation.citation} states "
+                    f"{_period(stated, stated_unit)} [{citation.number}]. ")
     return ""
 
 

@@ -7,6 +7,7 @@ scores every answer mode, so modes can be compared.
 
 from __future__ import annotations
 
+import math
 import re
 
 from research.lexical import analyse
@@ -91,11 +92,13 @@ def _days(number: str, unit: str) -> float:
 
 def contradicted_periods(question: str, quote: str) -> list[tuple[tuple[str, str], tuple[str, str]]]:
     """(assumed, stated) pairs: a period the question assumes where the quote states a different one
-    (and none equal to it, comparing lengths in days)."""
+    (and none equal to it, comparing lengths in days), nearest in scale first: of "fired one week after
+    reporting" and "the Act gives only 90 days to sue", set against "within two years", the 90 days is
+    the question's premise about the rule, the week a fact of the story."""
     stated = periods(quote)
     conflicts = []
     for assumed in sorted(periods(question)):
         if not stated or any(abs(_days(*assumed) - _days(*other)) < 0.5 for other in stated):
             continue
         conflicts.append((assumed, min(stated, key=lambda other: abs(_days(*other) - _days(*assumed)))))
-    return conflicts
+    return sorted(conflicts, key=lambda pair: abs(math.log(_days(*pair[0]) / _days(*pair[1]))))

@@ -70,6 +70,9 @@ def test_support_requires_the_claims_numbers_and_most_of_its_words():
     ("She was served eight days ago; what is the deadline?", "within 45 days after service", []),
     ("A 17-year-old wants to marry; may she?", "each party shall be at least 18 years of age", []),
     ("Must the deposit come back within 45 days?", "within forty-five days after termination", []),
+    # the story's week and the premise's 90 days both differ from the rule: the premise, nearer in scale, first
+    ("She was fired one week after reporting; since the Act gives only 90 days to sue, is it dead?",
+     "within two years", [(("90", "day"), ("2", "year")), (("1", "week"), ("2", "year"))]),
 ])
 def test_periods_assumed_by_a_question_are_compared_with_the_quote(question, quote, conflicts):
     from research.textmatch import contradicted_periods
