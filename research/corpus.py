@@ -142,7 +142,13 @@ _NUMBERED_DIVISION = re.compile(r"^\[?\s*(part|subpart|article)\s+[ivxlc\d]+[a-z
 def is_division_heading(text: str) -> bool:
     """Whether a line is a numbered division's heading ("[PART V.] WHISTLEBLOWERS' PROTECTION ACT",
     "ARTICLE 2. FORMATION"), as codes print them inside a section's text."""
-    return bool(_NUMBERED_DIVISION.match(text.strip())) and len(text.strip()) <= _DIVISION_LINE_MAX
+    line = text.strip()
+    return bool(_NUMBERED_DIVISION.match(line)) and len(line) <= _DIVISION_LINE_MAX
+
+
+def _unbracketed(text: str) -> str:
+    """`text` without the editors' square brackets, whitespace collapsed: "[PART V.] X" -> "PART V. X"."""
+    return " ".join(text.replace("[", "").replace("]", "").split())
 
 
 def division_lines(text: str) -> list[str]:
@@ -156,7 +162,7 @@ def division_lines(text: str) -> list[str]:
             continue
         if _SECTION_LINE.match(line) or len(line) > _DIVISION_LINE_MAX or len(lines) == 3:
             break
-        lines.append(" ".join(line.replace("[", "").replace("]", "").split()))
+        lines.append(_unbracketed(line))
     return lines
 
 
@@ -178,7 +184,7 @@ def mended_heading(heading: str, text: str, section: str) -> str:
         return own_line.group(1).replace("[", "").replace("]", "") if own_line else ""
     if ".]" in heading:  # the heading's closing bracket, and the text run on after it
         heading = heading.split(".]", 1)[0] + "."
-    return " ".join(heading.replace("[", "").replace("]", "").split())
+    return _unbracketed(heading)
 
 
 @dataclass

@@ -132,6 +132,7 @@ def test_part_headings_carry_to_the_following_sections_of_their_chapter(tmp_path
     }
     assert authorities[0].heading_path[0] == "Chapter 7 LANTERNS"
 
+
 @pytest.mark.parametrize("section, heading, text, mended", [
     ("7-2", "Wicks.", "§7-2 Wicks. A wick shall be trimmed.", "Wicks."),
     ("7-3", "Lamps.] A lamp is a lantern kept", "[§7-3 Lamps.] A lamp is a lantern kept indoors.", "Lamps."),
