@@ -108,6 +108,8 @@ def _print_answer(answer) -> None:
         print(f"(also searched for: {answer.added_terms})")
     print(answer.brief_answer)
     if answer.abstained:
+        for notice in answer.notices:
+            print(f"Notice: {notice}")
         return
     print()
     for sentence in answer.sentences:

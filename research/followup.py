@@ -10,12 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_JURISDICTION_NAMES = {
-    "US-DC": r"d\.\s?c\.|district of columbia|\bdc\b",
-    "US-HI": r"hawai['ʻ]?i|\bhrs\b|\bhaw\.",
-    "US-CO": r"colorado|\bc\.r\.s\.|\bcolo\.",
-    "US-federal": r"\bfederal\b|u\.s\.c\.|united states code|supreme court",
-}
+from research.scope import Scope, named_jurisdictions, question_scope
+
 _FOLLOW_UP_OPENERS = re.compile(
     r"^\s*(?:and|but|also|what about|how about|what if|and if|is there|are there|does (?:that|it|this)|"
     r"do (?:they|those)|can (?:it|they|that)|same|in (?:d\.c\.|hawai|colorado|federal)|under (?:that|it|the same))",
@@ -33,12 +29,6 @@ class Turn:
     jurisdictions: tuple[str, ...]
 
 
-def named_jurisdictions(text: str) -> tuple[str, ...]:
-    """Jurisdictions named in `text`, in the order of JURISDICTION names above."""
-    lowered = text.lower()
-    return tuple(j for j, pattern in _JURISDICTION_NAMES.items() if re.search(pattern, lowered))
-
-
 def is_follow_up(question: str) -> bool:
     """A question that cannot stand alone: it opens like a follow-up, or is short and refers back."""
     words = question.split()
@@ -46,19 +36,23 @@ def is_follow_up(question: str) -> bool:
         len(words) <= SHORT_QUESTION_WORDS and bool(_REFERS_BACK.search(question)))
 
 
-def resolve(question: str, jurisdictions: tuple[str, ...], history: list[Turn]) -> tuple[str, tuple[str, ...]]:
+def resolve(question: str, jurisdictions: tuple[str, ...], history: list[Turn]) -> tuple[str, Scope]:
     """The standalone question and the jurisdictions to search.
 
     Without history, or for a question that stands alone, the question is kept. A follow-up is
     appended to the previous standalone question; a jurisdiction it names replaces the selection.
+    Otherwise the search keeps to the selected jurisdictions the standalone question names
+    (research.scope).
     """
     question = question.strip()
     if not history or not is_follow_up(question):
-        return question, jurisdictions
+        return question, question_scope(question, jurisdictions)
     previous = history[-1]
+    standalone = f"{previous.standalone_question} {question}"
     named = named_jurisdictions(question)
-    scope = named or jurisdictions or previous.jurisdictions
-    return f"{previous.standalone_question} {question}", scope
+    if named:
+        return standalone, Scope(named)
+    return standalone, question_scope(standalone, jurisdictions or previous.jurisdictions)
 
 
 def replay(questions: list[str], jurisdictions: tuple[str, ...]) -> list[Turn]:
@@ -66,5 +60,5 @@ def replay(questions: list[str], jurisdictions: tuple[str, ...]) -> list[Turn]:
     turns: list[Turn] = []
     for question in questions:
         standalone, scope = resolve(question, jurisdictions, turns)
-        turns.append(Turn(question.strip(), standalone, scope))
+        turns.append(Turn(question.strip(), standalone, scope.jurisdictions))
     return turns

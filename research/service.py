@@ -23,6 +23,7 @@ from research.answer import (
 from research.domain import JURISDICTIONS, KINDS, Authority, SearchFilter
 from research.extractive import ExtractiveAnswerer, Passage, candidate_sentences, group_by_authority
 from research.followup import Turn, resolve
+from research.scope import Scope
 from research.generate import Generator, ModelUnavailable, passage_key
 from research.textmatch import contradicted_periods, coverage, supports
 
@@ -70,10 +71,17 @@ class Researcher:
 
     def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
             history: list[Turn] | None = None, mode: str = EXTRACTIVE) -> Answer:
-        """Answer a question (a follow-up is first made standalone from `history`)."""
-        started = time.perf_counter()
+        """Answer a question (a follow-up is first made standalone from `history`) within the selected
+        jurisdictions the question names (research.scope)."""
         question = check_question(question, tuple(jurisdictions), tuple(kinds), mode)
-        standalone, scope = resolve(question, tuple(jurisdictions), history or [])
+        standalone, where = resolve(question, tuple(jurisdictions), history or [])
+        return self.answer_in_scope(question, standalone, where, kinds, mode)
+
+    def answer_in_scope(self, question: str, standalone: str, where: Scope, kinds: tuple[str, ...] = (),
+                        mode: str = EXTRACTIVE) -> Answer:
+        """Answer `standalone` (asked as `question`) within `where`, adding its notice; no scoping."""
+        started = time.perf_counter()
+        scope = where.jurisdictions
         hits = self.retriever.search(standalone, SearchFilter(scope, tuple(kinds)), k=self.k)
         retrieved_at = time.perf_counter()
         passages = self._passages(hits)
@@ -81,6 +89,8 @@ class Researcher:
                         kinds=tuple(kinds), mode=EXTRACTIVE, brief_answer="", sentences=[], citations=[],
                         abstained=False, retrieved=tuple(h.authority_id for h in hits),
                         added_terms=self.retriever.added_terms(standalone))
+        if where.notice:
+            answer.notices.append(where.notice)
         if mode == GENERATED:
             self._generate(answer, passages)
         if not answer.sentences and not answer.abstained:
@@ -96,7 +106,9 @@ class Researcher:
         """The question answered separately in each jurisdiction, so none crowds out the others."""
         if len(jurisdictions) < 2:
             raise QuestionError("A survey needs at least two jurisdictions.")
-        return Survey(question.strip(), [SurveyRow(j, self.ask(question, (j,), kinds, mode=mode)) for j in jurisdictions])
+        question = check_question(question, tuple(jurisdictions), tuple(kinds), mode)
+        return Survey(question, [SurveyRow(j, self.answer_in_scope(question, question, Scope((j,)), kinds, mode))
+                                 for j in jurisdictions])
 
     def _passages(self, hits) -> list[Passage]:
         passages = []

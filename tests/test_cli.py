@@ -124,6 +124,10 @@ def test_ask_survey_and_follow_up_from_the_command_line(configured, capsys):
                      "--jurisdiction", "US-HI", "--json"]) == 0
     rows = last_json(capsys)["rows"]
     assert [(r["jurisdiction"], r["found"]) for r in rows] == [("US-DC", True), ("US-HI", False)]
+    assert cli.main(["ask", "How long does a lantern permit last in Honolulu?"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("No authority found in the selected jurisdictions for")
+    assert "Notice: Searched US-HI only, as the question names it; left out US-DC, US-CO, US-federal." in printed
     assert cli.main(["ask", "  "]) == cli.EXIT_FAILURE
     assert "empty" in capsys.readouterr().err
 

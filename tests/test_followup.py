@@ -2,7 +2,9 @@
 
 import pytest
 
-from research.followup import Turn, is_follow_up, named_jurisdictions, replay, resolve
+from research.followup import Turn, is_follow_up, replay, resolve
+from research.domain import JURISDICTIONS
+from research.scope import Scope
 
 FIRST = Turn("How long does a D.C. landlord have to return a security deposit?",
              "How long does a D.C. landlord have to return a security deposit?", ("US-DC",))
@@ -21,17 +23,22 @@ def test_follow_ups_are_recognised(question, follow_up):
 def test_a_follow_up_naming_a_jurisdiction_moves_the_search_there():
     standalone, scope = resolve("What about in Hawaii?", ("US-DC",), [FIRST])
     assert standalone.startswith(FIRST.standalone_question) and standalone.endswith("What about in Hawaii?")
-    assert scope == ("US-HI",)
+    assert scope.jurisdictions == ("US-HI",) and not scope.notice
 
 
 def test_a_follow_up_keeps_the_selected_jurisdictions_and_a_new_question_stands_alone():
-    assert resolve("Is there an exception for students?", ("US-DC",), [FIRST])[1] == ("US-DC",)
+    assert resolve("Is there an exception for students?", ("US-DC",), [FIRST])[1].jurisdictions == ("US-DC",)
     new = "What is the limitations period for medical malpractice claims in the District?"
-    assert resolve(new, ("US-DC",), [FIRST]) == (new, ("US-DC",))
-    assert resolve("What about in Hawaii?", (), []) == ("What about in Hawaii?", ())
+    assert resolve(new, ("US-DC",), [FIRST]) == (new, Scope(("US-DC",)))
+    assert resolve("What about in Hawaii?", (), [])[1].jurisdictions == ("US-HI",)
+
+
+def test_a_follow_up_naming_no_jurisdiction_keeps_to_the_one_its_conversation_names():
+    standalone, scope = resolve("Is there an exception for students?", JURISDICTIONS, [FIRST])
+    assert FIRST.question in standalone
+    assert scope.jurisdictions == ("US-DC",) and "Searched US-DC only" in scope.notice
 
 
 def test_replay_resolves_each_earlier_question_against_the_ones_before():
     turns = replay([FIRST.question, "What about in Colorado?"], ("US-DC",))
     assert turns[1].jurisdictions == ("US-CO",) and FIRST.question in turns[1].standalone_question
-    assert named_jurisdictions("Under HRS and C.R.S. and in the District of Columbia") == ("US-DC", "US-HI", "US-CO")

@@ -252,3 +252,19 @@ def test_answer_shows_the_issue_terms_search_added(world):
     assert "wrongful death" in answer.added_terms
     assert answer.standalone_question.startswith("My neighbor")  # the question itself is not rewritten
     assert Answer.from_dict(answer.to_dict()).added_terms == answer.added_terms
+
+
+def test_a_question_naming_one_jurisdiction_is_searched_there_and_says_so(world):
+    answer = researcher(world).ask("How long does a lantern licence from a Maui county last?")
+    assert answer.jurisdictions == ("US-HI",)
+    assert {c.jurisdiction for c in answer.citations} == {"US-HI"}
+    assert any(n.startswith("Searched US-HI only") for n in answer.notices)
+    everywhere = researcher(world).ask("How long does a lantern licence from the county last?")
+    assert everywhere.jurisdictions == () and not everywhere.notices
+
+
+def test_survey_rows_are_not_narrowed_by_the_jurisdictions_the_question_names(world):
+    survey = researcher(world).survey("How long does a lantern permit last in D.C. or a licence in Hawaii?",
+                                      ("US-DC", "US-HI"))
+    assert [row.answer.jurisdictions for row in survey.rows] == [("US-DC",), ("US-HI",)]
+    assert not any(row.answer.notices for row in survey.rows)

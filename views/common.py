@@ -68,6 +68,8 @@ def render_answer(answer: Answer, label: str) -> None:
         st.caption(f"Also searched for the issue: *{html.escape(answer.added_terms)}*")
     if answer.abstained:
         st.warning(answer.brief_answer, icon="🔎")
+        for notice in answer.notices:
+            st.info(notice)
         return
     st.markdown(f"**Brief answer.** {html.escape(answer.brief_answer)}")
     if answer.survey_rows:
