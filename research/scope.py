@@ -54,9 +54,7 @@ def question_scope(question: str, selected: tuple[str, ...]) -> Scope:
     outside = [j for j in named if j not in pool]
     unselected = (f" The question also names {', '.join(outside)}, which is not selected."
                   if outside else "")
-    if not inside:
-        return Scope(selected, unselected.strip())
-    if inside == pool:
+    if not inside or inside == pool:
         return Scope(selected, unselected.strip())
     left_out = [j for j in pool if j not in inside]
     return Scope(inside, f"Searched {', '.join(inside)} only, as the question names {'them' if len(inside) > 1 else 'it'}; "
