@@ -2,8 +2,8 @@
 
 An associate who leaves every jurisdiction selected and asks about "a Maui tenant" wants Hawaii law,
 not D.C.'s or Colorado's: searched everywhere, 41 of 58 answers to questions.dev cited another
-state's law (evals/scope_eval.py, evals/answers.md). A question that names jurisdictions is searched in those of the
-selection it names; one that names none keeps the selection. A case name ("Wolf v. Colorado") names
+state's law (evals/scope_eval.py, evals/answers.md). A question that names jurisdictions is searched
+in those of the selection it names; one that names none keeps the selection. A case name ("Wolf v. Colorado") names
 a party, not the law that governs, so it does not count.
 """
 
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from research.domain import JURISDICTIONS
 
 FEDERAL = "US-federal"
-_AMENDMENTS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|thirteenth|fourteenth|fifteenth"
+_AMENDMENTS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|thirteenth|"
+               "fourteenth|fifteenth")
 JURISDICTION_NAMES = {
     "US-DC": r"d\.\s?c\.|district of columbia|\bdc\b",
     "US-HI": r"hawai['ʻ]?i|\bhrs\b|\bhaw\.|honolulu|\bmaui\b|\boahu\b|\bkauai\b|\bkailua\b|\bkaneohe\b|\bhilo\b|"
@@ -57,5 +58,6 @@ def question_scope(question: str, selected: tuple[str, ...]) -> Scope:
     if not inside or inside == pool:
         return Scope(selected, unselected.strip())
     left_out = [j for j in pool if j not in inside]
-    return Scope(inside, f"Searched {', '.join(inside)} only, as the question names {'them' if len(inside) > 1 else 'it'}; "
-                         f"left out {', '.join(left_out)}. Name a jurisdiction in the question to search it too.{unselected}")
+    pronoun = "them" if len(inside) > 1 else "it"
+    return Scope(inside, f"Searched {', '.join(inside)} only, as the question names {pronoun}; left out "
+                         f"{', '.join(left_out)}. Name a jurisdiction in the question to search it too.{unselected}")

@@ -23,8 +23,8 @@ from research.answer import (
 from research.domain import JURISDICTIONS, KINDS, Authority, SearchFilter
 from research.extractive import ExtractiveAnswerer, Passage, candidate_sentences, group_by_authority
 from research.followup import Turn, resolve
-from research.scope import Scope
 from research.generate import Generator, ModelUnavailable, passage_key
+from research.scope import Scope
 from research.textmatch import contradicted_periods, coverage, supports
 
 MAX_QUESTION_CHARS = 2000
