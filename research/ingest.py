@@ -25,7 +25,8 @@ from research.retrieve import AuthorityDirectory
 
 
 CHUNKER_VERSION = "3"  # bump when chunks change (3: the context is part of a chunk id; Hawaii Part headings)
-LEXICAL_VERSION = "4"  # bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25)
+# bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25, 5: adjacent-term pairs)
+LEXICAL_VERSION = "5"
 EMBED_BATCH = 512
 # Whole opinions run to hundreds of pages: stronger length normalisation and term saturation than the
 # chunk index's (1.2, 0.75) ranked them better (evals/ablation.md).
@@ -150,8 +151,8 @@ def ingest_sources(
 
 
 def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: bool = True) -> bool:
-    """Rebuild the lexical indexes (chunks, whole statute sections, whole opinions, citing contexts) when the
-    ready sources changed.
+    """Rebuild the lexical indexes (chunks, whole statute sections, whole opinions, citing contexts, and the
+    adjacent-term pairs of chunks and of citing contexts) when the ready sources changed.
 
     All are written to a temporary directory that replaces the old one only when complete.
     """
@@ -173,12 +174,14 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     LexicalIndex.build(chunk_docs).save(tmp / "chunks")
+    LexicalIndex.build(chunk_docs, analyser="pairs").save(tmp / "chunk-pairs")
     if section_docs:
         LexicalIndex.build(section_docs).save(tmp / "sections")
     if opinion_docs:
         LexicalIndex.build(opinion_docs, k1=WHOLE_OPINION_K1, b=WHOLE_OPINION_B).save(tmp / "opinions")
     if anchor_docs:
         LexicalIndex.build(anchor_docs).save(tmp / "anchors")
+        LexicalIndex.build(anchor_docs, analyser="pairs").save(tmp / "anchor-pairs")
     (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))
     shutil.rmtree(lexical_dir, ignore_errors=True)
     tmp.rename(lexical_dir)

@@ -34,11 +34,25 @@ def analyse(text: str) -> list[str]:
     return [_stem(t) if t[0].isalpha() else t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
 
 
-class LexicalIndex:
-    """BM25 over documents (chunks), each with a jurisdiction and kind for filtering."""
+def adjacent_pairs(text: str) -> list[str]:
+    """Each pair of neighbouring terms of `analyse` as one token ('statut_limit' for "statute of
+    limitations"): phrase evidence that single terms do not carry."""
+    terms = analyse(text)
+    return [f"{first}_{second}" for first, second in zip(terms, terms[1:])]
 
-    def __init__(self, retriever: bm25s.BM25, doc_ids: list[str], jurisdictions: np.ndarray, kinds: np.ndarray):
+
+# how an index turns a text into tokens, by the name it is saved with
+ANALYSERS: dict[str, Callable[[str], list[str]]] = {"terms": analyse, "pairs": adjacent_pairs}
+
+
+class LexicalIndex:
+    """BM25 over documents (chunks), each with a jurisdiction and kind for filtering; tokens are single terms
+    or, with the analyser "pairs", pairs of adjacent terms."""
+
+    def __init__(self, retriever: bm25s.BM25, doc_ids: list[str], jurisdictions: np.ndarray, kinds: np.ndarray,
+                 analyser: str = "terms"):
         self._retriever = retriever
+        self.analyser = analyser
         self.doc_ids = doc_ids
         self._jurisdictions = jurisdictions
         self._kinds = kinds
@@ -47,11 +61,14 @@ class LexicalIndex:
         self._last_scores: tuple[str, np.ndarray | None] | None = None
 
     @classmethod
-    def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
-        """Index (doc id, jurisdiction, kind, text) tuples."""
+    def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75,
+              analyser: str = "terms") -> "LexicalIndex":
+        """Index (doc id, jurisdiction, kind, text) tuples, tokenised by the named analyser (`ANALYSERS`)."""
+        tokenise = ANALYSERS[analyser]
         retriever = bm25s.BM25(k1=k1, b=b)
-        retriever.index([analyse(text) or [""] for _, _, _, text in docs], show_progress=False)
-        return cls(retriever, [d[0] for d in docs], np.array([d[1] for d in docs]), np.array([d[2] for d in docs]))
+        retriever.index([tokenise(text) or [""] for _, _, _, text in docs], show_progress=False)
+        return cls(retriever, [d[0] for d in docs], np.array([d[1] for d in docs]), np.array([d[2] for d in docs]),
+                   analyser)
 
     def save(self, directory: Path) -> None:
         """Write the index into `directory` (created)."""
@@ -59,6 +76,7 @@ class LexicalIndex:
         self._retriever.save(str(directory / "bm25"))
         (directory / "docs.json").write_text(json.dumps({
             "ids": self.doc_ids, "jurisdictions": self._jurisdictions.tolist(), "kinds": self._kinds.tolist(),
+            "analyser": self.analyser,
         }))
 
     @classmethod
@@ -66,7 +84,8 @@ class LexicalIndex:
         """Load an index written by `save`."""
         retriever = bm25s.BM25.load(str(directory / "bm25"))
         docs = json.loads((directory / "docs.json").read_text())
-        return cls(retriever, docs["ids"], np.array(docs["jurisdictions"]), np.array(docs["kinds"]))
+        return cls(retriever, docs["ids"], np.array(docs["jurisdictions"]), np.array(docs["kinds"]),
+                   docs.get("analyser", "terms"))
 
     def _mask(self, search_filter: SearchFilter) -> np.ndarray | None:
         if search_filter not in self._masks:
@@ -86,7 +105,7 @@ class LexicalIndex:
         if last is not None and last[0] == query:
             return last[1]
         vocab = self._retriever.vocab_dict
-        tokens = [t for t in analyse(query) if t in vocab]
+        tokens = [t for t in ANALYSERS[self.analyser](query) if t in vocab]
         scores = self._retriever.get_scores(tokens) if tokens else None
         self._last_scores = (query, scores)
         return scores

@@ -4,8 +4,10 @@ A question told in plain facts first gains its legal issue's terms (research.rew
 rolled up from chunks to authorities (an authority counts with its best chunk) before fusion, so an
 authority with many matching chunks cannot crowd out the others; an opinion's chunk scores are first
 discounted by the log of its length against a typical opinion's. Fusion adds rank-discounted
-lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking and the
-citing-context ranking (research.anchors) to weighted cosine similarities of the dense tiers (chunk
+lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking, the
+citing-context ranking (research.anchors) and, for a statement rather than a question, the rankings of
+chunks and citing contexts by adjacent-term pairs (phrases such as "statute of limitations") to weighted
+cosine similarities of the dense tiers (chunk
 vectors from the index embedder; MiniLM vectors of statute headings). Measured against reciprocal
 rank fusion in evals/ablation.md: RRF let weak dense evidence displace BM25's first hit. Last, the
 statutes among the first few results are re-scored by MiniLM's similarity of the question to the
@@ -25,7 +27,7 @@ from research.anchors import citing_authority
 from research.chapters import chapter_of
 from research.citations import authority_keys, find_citations
 from research.domain import AuthorityHit, Chunk, SearchFilter
-from research.rewrite import IssueRewriter
+from research.rewrite import IssueRewriter, is_question
 
 VECTOR_OVERFETCH = 8
 PASSAGE_VECTOR_CACHE = 20_000  # passages whose re-scoring vectors a retriever keeps (~30 MB)
@@ -46,6 +48,12 @@ class RetrievalConfig:
     opinion_blend: float = 0.5  # share of an opinion's lexical evidence from the whole-opinion ranking
     opinion_length_penalty: float = 0.03  # discount of an opinion's chunk scores per log of its chunk count
     anchor_weight: float = 0.5
+    # rank scores of chunks and of citing contexts by adjacent-term pairs (research.lexical.adjacent_pairs), for
+    # statements only: a proposition in a court's or a brief's words shares the law's phrases, while the pairs of
+    # an associate's question told in facts are narrative and cost questions.dev items; chosen with case notes
+    # (folds grouped by section) and scotus_citeprec: evals/ablation.md, session 11
+    phrase_weight: float = 0.4
+    anchor_phrase_weight: float = 0.3
     vector_weight: float = 0.0
     heading_weight: float = 0.5
     heading_adds_candidates: bool = False  # False: headings only re-score what lexical search found
@@ -194,6 +202,8 @@ class HybridRetriever:
     opinions: object | None = None  # LexicalIndex over whole opinions
     reranker: object | None = None  # VectorEmbedder of passages for re-scoring the first statutes (MiniLM)
     chapters: object | None = None  # ChapterClassifier (research.chapters): P(chapter | query) per jurisdiction
+    phrases: object | None = None  # LexicalIndex of adjacent-term pairs over chunks
+    anchor_phrases: object | None = None  # LexicalIndex of adjacent-term pairs over citing contexts
     _passage_vectors: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _mean_log_chunks: float | None = field(default=None, init=False, repr=False)
     _chunks_per_authority: dict[str, int] | None = field(default=None, init=False, repr=False)
@@ -219,10 +229,16 @@ class HybridRetriever:
             found["vector"] = roll_up(self._nearest(self.passages, expanded, cfg.vector_depth, search_filter))
         if self.headings is not None and cfg.heading_weight > 0:
             found["heading"] = roll_up(self._nearest(self.headings, heading_query, cfg.heading_depth, search_filter))
-        if self.anchors is not None and cfg.anchor_weight > 0:
-            found["cited-by"] = roll_up([(entry, score) for entry, score in
-                                       self.anchors.search(expanded, cfg.anchor_depth, search_filter)
-                                       if citing_authority(entry) not in exclude])
+        statement = not is_question(query)
+        if self.phrases is not None and cfg.phrase_weight > 0 and statement:
+            found["phrase"] = roll_up(self.phrases.search(expanded, cfg.lexical_depth, search_filter))
+        for method, index, weight in (("cited-by", self.anchors, cfg.anchor_weight),
+                                      ("cited-by phrase", self.anchor_phrases,
+                                       cfg.anchor_phrase_weight if statement else 0.0)):
+            if index is not None and weight > 0:
+                found[method] = roll_up([(entry, score) for entry, score in
+                                         index.search(expanded, cfg.anchor_depth, search_filter)
+                                         if citing_authority(entry) not in exclude])
         if self.sections is not None and cfg.section_weight > 0:
             found["section"] = [(a, "", s) for a, s in self.sections.search(expanded, cfg.section_depth, search_filter)]
         if self.opinions is not None and cfg.opinion_blend > 0:
@@ -238,8 +254,9 @@ class HybridRetriever:
             self._is_opinion,
             cfg.opinion_blend if "whole opinion" in found else 0.0)
         fused = fuse(
-            [(cfg.section_weight, [a for a, _, _ in found.get("section", [])]),
-             (cfg.anchor_weight, [a for a, _, _ in found.get("cited-by", [])])],
+            [(weight, [a for a, _, _ in found.get(method, [])]) for method, weight in (
+                ("section", cfg.section_weight), ("cited-by", cfg.anchor_weight), ("phrase", cfg.phrase_weight),
+                ("cited-by phrase", cfg.anchor_phrase_weight))],
             [(cfg.lexical_weight, lexical),
              (cfg.vector_weight, {a: s for a, _, s in found.get("vector", [])}),
              (cfg.heading_weight, {a: s for a, _, s in found.get("heading", [])})],
@@ -250,7 +267,8 @@ class HybridRetriever:
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
         # later methods' passages win
-        for method in ("section", "whole opinion", "cited-by", "heading", "vector", "lexical"):
+        for method in ("section", "whole opinion", "cited-by", "cited-by phrase", "heading", "vector", "phrase",
+                       "lexical"):
             for a, chunk_id, _ in found.get(method, []):
                 if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id

@@ -153,7 +153,8 @@ class ResearchIndex:
         elif notes is not None:
             log.warning("case notes for the chapter prior not found at %s: searches go without it "
                         "(RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns the prior off)", notes)
-        for key in ("retriever", "lexical", "sections", "opinions", "anchors", "directory", "researcher", "chapters"):
+        for key in [k for k in self._cache if k.startswith("lexical:")] + [
+                "retriever", "directory", "researcher", "chapters"]:
             self._cache.pop(key, None)
         return reports
 
@@ -167,13 +168,7 @@ class ResearchIndex:
         if not (self.lexical_dir / "fingerprint.json").is_file():
             raise IndexMissingError(
                 f"no index in {self.settings.index_dir}; run `research ingest` first")
-        lexical = self._once("lexical", lambda: LexicalIndex.load(self.lexical_dir / "chunks"))
-        sections_dir = self.lexical_dir / "sections"
-        sections = self._once("sections", lambda: LexicalIndex.load(sections_dir) if sections_dir.is_dir() else None)
-        opinions_dir = self.lexical_dir / "opinions"
-        opinions = self._once("opinions", lambda: LexicalIndex.load(opinions_dir) if opinions_dir.is_dir() else None)
-        anchors_dir = self.lexical_dir / "anchors"
-        anchors = self._once("anchors", lambda: LexicalIndex.load(anchors_dir) if anchors_dir.is_dir() else None)
+        lexical = self._lexical_index("chunks")
         directory = self._once("directory", lambda: AuthorityDirectory(self.store.citation_index()))
         passages = (DenseTier(self.vectors, _LazyEmbedder(lambda: self.embedder))
                     if self.settings.passage_vectors else None)
@@ -185,8 +180,15 @@ class ResearchIndex:
         notes, model_file = self.settings.chapter_notes_file, self.chapter_model_file
         chapters = self._once("chapters", lambda: ChapterClassifier.load(model_file) if (
             notes is not None and trained_from(notes, model_file)) else None)
-        return HybridRetriever(self.store, lexical, sections, passages, headings, directory, config, anchors, rewrite,
-                               opinions, reranker, chapters)
+        return HybridRetriever(self.store, lexical, self._lexical_index("sections"), passages, headings, directory,
+                               config, self._lexical_index("anchors"), rewrite, self._lexical_index("opinions"),
+                               reranker, chapters, phrases=self._lexical_index("chunk-pairs"),
+                               anchor_phrases=self._lexical_index("anchor-pairs"))
+
+    def _lexical_index(self, name: str) -> LexicalIndex | None:
+        """The lexical index `name` of the data directory, loaded once; None when ingest wrote none."""
+        directory = self.lexical_dir / name
+        return self._once(f"lexical:{name}", lambda: LexicalIndex.load(directory) if directory.is_dir() else None)
 
 
     def researcher(self) -> Researcher:

@@ -137,8 +137,8 @@ def test_heading_tier_holds_one_entry_per_statute(invented_corpus, tmp_path, has
     assert not code.up_to_date and len(headings.ids_for_source("invented-code")) == 3
 
 
-def test_citing_contexts_and_whole_opinions_are_indexed_and_an_index_of_an_older_layout_is_rebuilt(invented_corpus, tmp_path,
-                                                                                                   hashing_embedder):
+def test_citing_contexts_whole_opinions_and_phrases_are_indexed_and_an_index_of_an_older_layout_is_rebuilt(
+        invented_corpus, tmp_path, hashing_embedder):
     corpus, manifests = invented_corpus
     citing = {"id": "cl-cluster:9999002", "case_name": "Quill v. Lantern Office", "citations": ["902 U.S. 5"],
               "year": 2032, "court_name": "Supreme Court of the United States", "url": "https://example.invalid/2",
@@ -155,6 +155,12 @@ def test_citing_contexts_and_whole_opinions_are_indexed_and_an_index_of_an_older
     whole_opinions = LexicalIndex.load(root / "lexical" / "opinions")
     assert sorted(whole_opinions.doc_ids) == ["cl-cluster:9999001", "cl-cluster:9999002"]  # opinions only, whole
     assert whole_opinions.search("Quill", 5)[0][0] == "cl-cluster:9999002"  # the case name is searchable too
+    anchor_pairs = LexicalIndex.load(root / "lexical" / "anchor-pairs")
+    (entry, _), = anchor_pairs.search("a revoked permit takes nothing", 5)
+    assert anchor_pairs.analyser == "pairs" and entry.startswith("cl-cluster:9999001#a:cl-cluster:9999002@")
+    chunk_pairs = LexicalIndex.load(root / "lexical" / "chunk-pairs")
+    assert chunk_pairs.analyser == "pairs" and sorted(chunk_pairs.doc_ids) == sorted(
+        LexicalIndex.load(root / "lexical" / "chunks").doc_ids)  # the same chunks, by their adjacent terms
 
     import shutil
     shutil.rmtree(root / "lexical" / "anchors")  # as an index written before citing contexts existed

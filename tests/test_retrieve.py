@@ -5,7 +5,7 @@ import math
 import pytest
 
 from research.domain import SearchFilter
-from research.lexical import LexicalIndex
+from research.lexical import LexicalIndex, adjacent_pairs
 from research.retrieve import (AuthorityDirectory, authority_of, blend_opinion_evidence, fuse, is_text_chunk,
                                penalise_long_opinions, rank_score, rerank_statutes, roll_up)
 
@@ -68,6 +68,27 @@ def test_best_in_groups_names_each_groups_best_matching_document():
     assert index.best_in_groups("unheard-of words", {"a"}, group) == {}
     assert index.best_in_groups("owls", set(), group) == {}
     assert [index.group_sizes(group).get(g, 0) for g in ("a", "b", "z")] == [2, 1, 0]
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("statute of limitations", ["statut_limit"]),  # stopwords fall out before pairing, terms are stemmed
+    ("The tenant shall pay rent under § 42-3505.01.", ["tenant_pay", "pay_rent", "rent_under", "under_42-3505.01"]),
+    ("Rent", []),
+    ("", []),
+])
+def test_adjacent_pairs_join_neighbouring_analysed_terms(text, pairs):
+    assert adjacent_pairs(text) == pairs
+
+
+def test_a_pairs_index_finds_the_phrase_not_the_same_words_apart_and_keeps_its_analyser(tmp_path):
+    docs = [("apart", "US-DC", "statute", "Limitations on grazing under this statute."),
+            ("phrase", "US-DC", "statute", "The statute of limitations runs two years.")]
+    assert {d for d, _ in LexicalIndex.build(docs).search("statute of limitations", 5)} == {"apart", "phrase"}
+    pairs = LexicalIndex.build(docs, analyser="pairs")
+    assert [d for d, _ in pairs.search("statute of limitations", 5)] == ["phrase"]
+    pairs.save(tmp_path / "pairs")
+    loaded = LexicalIndex.load(tmp_path / "pairs")
+    assert loaded.analyser == "pairs" and [d for d, _ in loaded.search("statute of limitations", 5)] == ["phrase"]
 
 
 def test_long_opinions_lose_and_short_ones_gain_against_a_typical_length_while_statutes_keep_their_scores():
@@ -184,3 +205,35 @@ def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authori
     embedded = len(cached.texts)
     retriever.search("lantern permits", k=2)
     assert embedded > 0 and len(cached.texts) == embedded
+
+
+def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(tmp_path):
+    from research.chunk import chunk_authority
+    from research.chunkstore import ChunkStore, SourceStatus, now
+    from research.domain import Authority
+    from research.retrieve import HybridRetriever, RetrievalConfig
+
+    def statute(n, text):
+        return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
+                         citation=f"D.C. Code § 97-{n}", heading=f"Goats {n}", text=text)
+
+    authorities = [statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations."),
+                   statute(2, "The statute of limitations for grazing runs two years from the day of harm.")]
+    chunks = [c for a in authorities for c in chunk_authority(a)]
+    store = ChunkStore(tmp_path / "c.sqlite")
+    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 2, {}, 2, len(chunks), "v", now()))
+    docs = [(c.id, c.jurisdiction, c.kind, c.text) for c in chunks]
+    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
+
+    def hits(query, **config):
+        retriever = HybridRetriever(store, LexicalIndex.build(docs), None, None, None, directory,
+                                    RetrievalConfig(**config), phrases=LexicalIndex.build(docs, analyser="pairs"))
+        return retriever.search(query, k=2)
+
+    statement = "The statute of limitations bars grazing."
+    assert [h.authority_id for h in hits(statement, phrase_weight=0)][0] == "us-dc:dc-code:97-1"  # more of the words
+    phrased = hits(statement)
+    assert phrased[0].authority_id == "us-dc:dc-code:97-2" and "phrase" in phrased[0].matched_by
+    question = "Does the statute of limitations bar grazing?"
+    asked = hits(question)
+    assert asked[0].authority_id == "us-dc:dc-code:97-1" and all("phrase" not in h.matched_by for h in asked)
