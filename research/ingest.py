@@ -25,8 +25,9 @@ from research.retrieve import AuthorityDirectory
 
 
 CHUNKER_VERSION = "3"  # bump when chunks change (3: the context is part of a chunk id; Hawaii Part headings)
-# bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25, 5: adjacent-term pairs)
-LEXICAL_VERSION = "5"
+# bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25, 5: adjacent-term pairs,
+# 6: pairs of one chunk only left out)
+LEXICAL_VERSION = "6"
 EMBED_BATCH = 512
 # Whole opinions run to hundreds of pages: stronger length normalisation and term saturation than the
 # chunk index's (1.2, 0.75) ranked them better (evals/ablation.md).
@@ -174,7 +175,9 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     LexicalIndex.build(chunk_docs).save(tmp / "chunks")
-    LexicalIndex.build(chunk_docs, analyser="pairs").save(tmp / "chunk-pairs")
+    # a pair found in one chunk only (58% of the 2.8 million) ranks nothing measurably (evals/ablation.md, session
+    # 11) but costs search ~0.4 GB of memory
+    LexicalIndex.build(chunk_docs, analyser="pairs", min_df=2).save(tmp / "chunk-pairs")
     if section_docs:
         LexicalIndex.build(section_docs).save(tmp / "sections")
     if opinion_docs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -62,11 +63,16 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75,
-              analyser: str = "terms") -> "LexicalIndex":
-        """Index (doc id, jurisdiction, kind, text) tuples, tokenised by the named analyser (`ANALYSERS`)."""
+              analyser: str = "terms", min_df: int = 1) -> "LexicalIndex":
+        """Index (doc id, jurisdiction, kind, text) tuples, tokenised by the named analyser (`ANALYSERS`), leaving
+        out tokens found in fewer than `min_df` documents."""
         tokenise = ANALYSERS[analyser]
+        tokens = [tokenise(text) for _, _, _, text in docs]
+        if min_df > 1:
+            df = Counter(token for doc in tokens for token in set(doc))
+            tokens = [[token for token in doc if df[token] >= min_df] for doc in tokens]
         retriever = bm25s.BM25(k1=k1, b=b)
-        retriever.index([tokenise(text) or [""] for _, _, _, text in docs], show_progress=False)
+        retriever.index([doc or [""] for doc in tokens], show_progress=False)
         return cls(retriever, [d[0] for d in docs], np.array([d[1] for d in docs]), np.array([d[2] for d in docs]),
                    analyser)
 

@@ -91,6 +91,13 @@ def test_a_pairs_index_finds_the_phrase_not_the_same_words_apart_and_keeps_its_a
     assert loaded.analyser == "pairs" and [d for d, _ in loaded.search("statute of limitations", 5)] == ["phrase"]
 
 
+def test_tokens_of_fewer_documents_than_min_df_are_left_out():
+    docs = [("a", "US-DC", "statute", "Goats graze near lanterns."), ("b", "US-DC", "statute", "Goats sleep.")]
+    assert [d for d, _ in LexicalIndex.build(docs).search("lanterns", 5)] == ["a"]
+    index = LexicalIndex.build(docs, min_df=2)
+    assert index.search("lanterns", 5) == [] and {d for d, _ in index.search("goats", 5)} == {"a", "b"}
+
+
 def test_long_opinions_lose_and_short_ones_gain_against_a_typical_length_while_statutes_keep_their_scores():
     chunk_counts = {"long": 100, "short": 2, "statute": 0}
     ranked = [("long#3:x", 10.0), ("statute#0:y", 9.9), ("short#0:z", 9.0)]
