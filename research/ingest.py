@@ -176,7 +176,7 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     shutil.rmtree(tmp, ignore_errors=True)
     LexicalIndex.build(chunk_docs).save(tmp / "chunks")
     # a pair found in one chunk only (58% of the 2.8 million) ranks nothing measurably (evals/ablation.md, session
-    # 11) but costs search ~0.4 GB of memory
+    # 11) but costs the search process ~0.34 GiB
     LexicalIndex.build(chunk_docs, analyser="pairs", min_df=2).save(tmp / "chunk-pairs")
     if section_docs:
         LexicalIndex.build(section_docs).save(tmp / "sections")

@@ -7,11 +7,10 @@ discounted by the log of its length against a typical opinion's. Fusion adds ran
 lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking, the
 citing-context ranking (research.anchors) and, for a statement rather than a question, the rankings of
 chunks and citing contexts by adjacent-term pairs (phrases such as "statute of limitations") to weighted
-cosine similarities of the dense tiers (chunk
-vectors from the index embedder; MiniLM vectors of statute headings). Measured against reciprocal
-rank fusion in evals/ablation.md: RRF let weak dense evidence displace BM25's first hit. Last, the
-statutes among the first few results are re-scored by MiniLM's similarity of the question to the
-passage each would show (`rerank_statutes`).
+cosine similarities of the dense tiers (chunk vectors from the index embedder; MiniLM vectors of statute
+headings). Measured against reciprocal rank fusion in evals/ablation.md: RRF let weak dense evidence
+displace BM25's first hit. Last, the statutes among the first few results are re-scored by MiniLM's
+similarity of the question to the passage each would show (`rerank_statutes`).
 """
 
 from __future__ import annotations
