@@ -174,17 +174,14 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     anchor_docs = _anchor_docs(store, ready)
     tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    LexicalIndex.build(chunk_docs).save(tmp / "chunks")
-    # a pair found in one chunk only (58% of the 2.8 million) ranks nothing measurably (evals/ablation.md, session
-    # 11) but costs the search process ~0.34 GiB
-    LexicalIndex.build(chunk_docs, analyser="pairs", min_df=2).save(tmp / "chunk-pairs")
-    if section_docs:
-        LexicalIndex.build(section_docs).save(tmp / "sections")
-    if opinion_docs:
-        LexicalIndex.build(opinion_docs, k1=WHOLE_OPINION_K1, b=WHOLE_OPINION_B).save(tmp / "opinions")
-    if anchor_docs:
-        LexicalIndex.build(anchor_docs).save(tmp / "anchors")
-        LexicalIndex.build(anchor_docs, analyser="pairs").save(tmp / "anchor-pairs")
+    # (name, documents, build options); a pair found in one chunk only (58% of the 2.8 million) ranks nothing
+    # measurably (evals/ablation.md, session 11) but costs the search process ~0.34 GiB
+    indexes = [("chunks", chunk_docs, {}), ("chunk-pairs", chunk_docs, {"analyser": "pairs", "min_df": 2}),
+               ("sections", section_docs, {}), ("opinions", opinion_docs, {"k1": WHOLE_OPINION_K1, "b": WHOLE_OPINION_B}),
+               ("anchors", anchor_docs, {}), ("anchor-pairs", anchor_docs, {"analyser": "pairs"})]
+    for name, docs, options in tqdm([row for row in indexes if row[1]], desc="build lexical indexes", unit="index",
+                                    disable=not progress):
+        LexicalIndex.build(docs, **options).save(tmp / name)
     (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))
     shutil.rmtree(lexical_dir, ignore_errors=True)
     tmp.rename(lexical_dir)
