@@ -124,29 +124,40 @@ def test_directory_filters_and_finds_cited_authorities():
     assert directory.cited("86 S. Ct. 1602", SearchFilter()) == ["cl-cluster:1"]
 
 
-def test_headings_rescore_lexical_candidates_unless_allowed_to_add(tmp_path, hashing_embedder):
-    from research.chunk import chunk_authority, heading_entry
-    from research.chunkstore import ChunkStore, SourceStatus, now
+def _statute(n, text, heading=None):
+    """An invented D.C. section 97-n (heading "Statute n" unless given)."""
     from research.domain import Authority
-    from research.lexical import LexicalIndex
+
+    return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
+                     citation=f"D.C. Code § 97-{n}", heading=heading or f"Statute {n}", text=text)
+
+
+def _catalogue(tmp_path, authorities):
+    """The authorities chunked into a ready catalogue: (store, chunks, authority directory)."""
+    from research.chunk import chunk_authority
+    from research.chunkstore import ChunkStore, SourceStatus, now
+
+    chunks = [c for a in authorities for c in chunk_authority(a)]
+    store = ChunkStore(tmp_path / "c.sqlite")
+    count = len(authorities)
+    store.replace_source("t", authorities, chunks,
+                         SourceStatus("t", "x", "v", "ready", count, {}, count, len(chunks), "v", now()))
+    return store, chunks, AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
+
+
+def test_headings_rescore_lexical_candidates_unless_allowed_to_add(tmp_path, hashing_embedder):
+    from research.chunk import heading_entry
     from research.retrieve import DenseTier, HybridRetriever, RetrievalConfig
     from research.vectorstore import InMemoryVectorStore
 
-    def statute(n, heading, text):
-        return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
-                         citation=f"D.C. Code § 97-{n}", heading=heading, text=text)
-
-    authorities = [statute(1, "Lantern permits", "A lantern permit is required to hang a lantern."),
-                   statute(2, "Goat grazing", "Goats graze in parks before noon with a lantern."),
-                   statute(3, "Lantern festival goats", "Bicycles carry bells.")]
-    chunks = [c for a in authorities for c in chunk_authority(a)]
-    store = ChunkStore(tmp_path / "c.sqlite")
-    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 3, {}, 3, len(chunks), "v", now()))
+    authorities = [_statute(1, "A lantern permit is required to hang a lantern.", "Lantern permits"),
+                   _statute(2, "Goats graze in parks before noon with a lantern.", "Goat grazing"),
+                   _statute(3, "Bicycles carry bells.", "Lantern festival goats")]
+    store, chunks, directory = _catalogue(tmp_path, authorities)
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])  # headings unseen
     headings = InMemoryVectorStore()
     entries = [heading_entry(a) for a in authorities]
     headings.add(entries, hashing_embedder.encode([e.indexed_text for e in entries]))
-    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
 
     def ids(adds):
         retriever = HybridRetriever(store, lexical, None, None, DenseTier(headings, hashing_embedder), directory,
@@ -174,23 +185,14 @@ class _FavouringEmbedder:
 
 
 def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authorities_first(tmp_path):
-    from research.chunk import chunk_authority
-    from research.chunkstore import ChunkStore, SourceStatus, now
-    from research.domain import Authority
     from research.retrieve import HybridRetriever, RetrievalConfig
 
-    def statute(n, text):
-        return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
-                         citation=f"D.C. Code § 97-{n}", heading=f"Lanterns {n}", text=text)
-
-    authorities = [statute(1, "Lantern lantern lantern permits are issued by the mayor."),
-                   statute(2, "Lantern permits lapse after a year unless renewed in writing."),
-                   statute(3, "A lantern permit holder shall keep goats away from the lantern.")]
-    chunks = [c for a in authorities for c in chunk_authority(a)]
-    store = ChunkStore(tmp_path / "c.sqlite")
-    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 3, {}, 3, len(chunks), "v", now()))
+    authorities = [_statute(n, text, f"Lanterns {n}") for n, text in (
+        (1, "Lantern lantern lantern permits are issued by the mayor."),
+        (2, "Lantern permits lapse after a year unless renewed in writing."),
+        (3, "A lantern permit holder shall keep goats away from the lantern."))]
+    store, chunks, directory = _catalogue(tmp_path, authorities)
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
-    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
 
     def ids(query, reranker, **config):
         retriever = HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(**config),
@@ -215,22 +217,12 @@ def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authori
 
 
 def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(tmp_path):
-    from research.chunk import chunk_authority
-    from research.chunkstore import ChunkStore, SourceStatus, now
-    from research.domain import Authority
     from research.retrieve import HybridRetriever, RetrievalConfig
 
-    def statute(n, text):
-        return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
-                         citation=f"D.C. Code § 97-{n}", heading=f"Goats {n}", text=text)
-
-    authorities = [statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations."),
-                   statute(2, "The statute of limitations for grazing runs two years from the day of harm.")]
-    chunks = [c for a in authorities for c in chunk_authority(a)]
-    store = ChunkStore(tmp_path / "c.sqlite")
-    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 2, {}, 2, len(chunks), "v", now()))
+    store, chunks, directory = _catalogue(tmp_path, [
+        _statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations.", "Goats 1"),
+        _statute(2, "The statute of limitations for grazing runs two years from the day of harm.", "Goats 2")])
     docs = [(c.id, c.jurisdiction, c.kind, c.text) for c in chunks]
-    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
 
     def hits(query, **config):
         retriever = HybridRetriever(store, LexicalIndex.build(docs), None, None, None, directory,
