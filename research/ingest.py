@@ -20,14 +20,14 @@ from research.anchors import all_anchors
 from research.chunk import chunk_authority, heading_entry
 from research.chunkstore import ChunkStore, SourceStatus, now
 from research.corpus import Manifest, load_source, verify_file
-from research.lexical import LexicalIndex
+from research.lexical import LexicalIndex, analyse
 from research.retrieve import AuthorityDirectory
 
 
 CHUNKER_VERSION = "3"  # bump when chunks change (3: the context is part of a chunk id; Hawaii Part headings)
 # bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25, 5: adjacent-term pairs,
-# 6: pairs of one chunk only left out)
-LEXICAL_VERSION = "6"
+# 6: pairs of one chunk only left out, 7: pairs of whole opinions)
+LEXICAL_VERSION = "7"
 EMBED_BATCH = 512
 # Whole opinions run to hundreds of pages: stronger length normalisation and term saturation than the
 # chunk index's (1.2, 0.75) ranked them better (evals/ablation.md).
@@ -153,7 +153,7 @@ def ingest_sources(
 
 def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: bool = True) -> bool:
     """Rebuild the lexical indexes (chunks, whole statute sections, whole opinions, citing contexts, and the
-    adjacent-term pairs of chunks and of citing contexts) when the ready sources changed.
+    adjacent-term pairs of chunks, of whole opinions and of citing contexts) when the ready sources changed.
 
     All are written to a temporary directory that replaces the old one only when complete.
     """
@@ -175,13 +175,19 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     # (name, documents, build options); a pair found in one chunk only (58% of the 2.8 million) ranks nothing
-    # measurably (evals/ablation.md, session 11) but costs the search process ~0.34 GiB
+    # measurably (evals/ablation.md, session 11) but costs the search process ~0.34 GiB; likewise a pair of one
+    # opinion only (69% of 1.6 million)
+    whole_opinion = {"k1": WHOLE_OPINION_K1, "b": WHOLE_OPINION_B}
     indexes = [("chunks", chunk_docs, {}), ("chunk-pairs", chunk_docs, {"analyser": "pairs", "min_df": 2}),
-               ("sections", section_docs, {}), ("opinions", opinion_docs, {"k1": WHOLE_OPINION_K1, "b": WHOLE_OPINION_B}),
+               ("sections", section_docs, {}), ("opinions", opinion_docs, whole_opinion),
+               ("opinion-pairs", opinion_docs, {**whole_opinion, "analyser": "pairs", "min_df": 2}),
                ("anchors", anchor_docs, {}), ("anchor-pairs", anchor_docs, {"analyser": "pairs"})]
+    analysed: tuple[list, list[list[str]]] = ([], [])  # the last documents' terms: the next index of them reuses them
     for name, docs, options in tqdm([row for row in indexes if row[1]], desc="build lexical indexes", unit="index",
                                     disable=not progress):
-        LexicalIndex.build(docs, **options).save(tmp / name)
+        if analysed[0] is not docs:
+            analysed = (docs, [analyse(text) for _, _, _, text in docs])
+        LexicalIndex.build(docs, **options, terms=analysed[1]).save(tmp / name)
     (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))
     shutil.rmtree(lexical_dir, ignore_errors=True)
     tmp.rename(lexical_dir)

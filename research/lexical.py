@@ -35,15 +35,14 @@ def analyse(text: str) -> list[str]:
     return [_stem(t) if t[0].isalpha() else t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
 
 
-def adjacent_pairs(text: str) -> list[str]:
-    """Each pair of neighbouring terms of `analyse` as one token ('statut_limit' for "statute of
-    limitations"): phrase evidence that single terms do not carry."""
-    terms = analyse(text)
+def pairs_of(terms: list[str]) -> list[str]:
+    """Each pair of neighbouring terms (of `analyse`) as one token ('statut_limit' for "statute of limitations"):
+    phrase evidence that single terms do not carry."""
     return [f"{first}_{second}" for first, second in zip(terms, terms[1:])]
 
 
-# how an index turns a text into tokens, by the name it is saved with
-ANALYSERS: dict[str, Callable[[str], list[str]]] = {"terms": analyse, "pairs": adjacent_pairs}
+# how an index turns a text's terms (`analyse`) into tokens, by the name it is saved with
+ANALYSERS: dict[str, Callable[[list[str]], list[str]]] = {"terms": list, "pairs": pairs_of}
 
 
 class LexicalIndex:
@@ -63,11 +62,14 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75,
-              analyser: str = "terms", min_df: int = 1) -> "LexicalIndex":
+              analyser: str = "terms", min_df: int = 1, terms: list[list[str]] | None = None) -> "LexicalIndex":
         """Index (doc id, jurisdiction, kind, text) tuples, tokenised by the named analyser (`ANALYSERS`), leaving
-        out tokens found in fewer than `min_df` documents."""
+        out tokens found in fewer than `min_df` documents. `terms`, when given, are the texts' `analyse` terms
+        already computed (one analysis serves the terms index and the pairs index of the same documents)."""
         tokenise = ANALYSERS[analyser]
-        tokens = [tokenise(text) for _, _, _, text in docs]
+        if terms is None:
+            terms = [analyse(text) for _, _, _, text in docs]
+        tokens = [tokenise(doc) for doc in terms]
         if min_df > 1:
             df = Counter(token for doc in tokens for token in set(doc))
             tokens = [[token for token in doc if df[token] >= min_df] for doc in tokens]
@@ -111,7 +113,7 @@ class LexicalIndex:
         if last is not None and last[0] == query:
             return last[1]
         vocab = self._retriever.vocab_dict
-        tokens = [t for t in ANALYSERS[self.analyser](query) if t in vocab]
+        tokens = [t for t in ANALYSERS[self.analyser](analyse(query)) if t in vocab]
         scores = self._retriever.get_scores(tokens) if tokens else None
         self._last_scores = (query, scores)
         return scores

@@ -6,7 +6,7 @@ authority with many matching chunks cannot crowd out the others; an opinion's ch
 discounted by the log of its length against a typical opinion's. Fusion adds rank-discounted
 lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking, the
 citing-context ranking (research.anchors) and, for a statement rather than a question, the rankings of
-chunks and citing contexts by adjacent-term pairs (phrases such as "statute of limitations") to weighted
+chunks, whole opinions and citing contexts by adjacent-term pairs (phrases such as "statute of limitations") to weighted
 cosine similarities of the dense tiers (chunk vectors from the index embedder; MiniLM vectors of statute
 headings). Measured against reciprocal rank fusion in evals/ablation.md: RRF let weak dense evidence
 displace BM25's first hit. Last, the statutes among the first few results are re-scored by MiniLM's
@@ -47,12 +47,14 @@ class RetrievalConfig:
     opinion_blend: float = 0.5  # share of an opinion's lexical evidence from the whole-opinion ranking
     opinion_length_penalty: float = 0.03  # discount of an opinion's chunk scores per log of its chunk count
     anchor_weight: float = 0.5
-    # rank scores of chunks and of citing contexts by adjacent-term pairs (research.lexical.adjacent_pairs), for
-    # statements only: a proposition in a court's or a brief's words shares the law's phrases, while the pairs of
-    # an associate's question told in facts are narrative and cost questions.dev items; chosen with case notes
-    # (folds grouped by section) and scotus_citeprec: evals/ablation.md, session 11
+    # rank scores of chunks, citing contexts and whole opinions by adjacent-term pairs (research.lexical.pairs_of),
+    # for statements only: a proposition in a court's or a brief's words shares the law's phrases, while the pairs
+    # of an associate's question told in facts are narrative and cost questions.dev items; chosen with case notes
+    # (folds grouped by section) and scotus_citeprec: evals/ablation.md, sessions 11 and 12 (whole opinions; the
+    # chunk pairs' ranking takes the opinion length discount too)
     phrase_weight: float = 0.4
     anchor_phrase_weight: float = 0.3
+    opinion_phrase_weight: float = 0.3
     vector_weight: float = 0.0
     heading_weight: float = 0.5
     heading_adds_candidates: bool = False  # False: headings only re-score what lexical search found
@@ -203,6 +205,7 @@ class HybridRetriever:
     chapters: object | None = None  # ChapterClassifier (research.chapters): P(chapter | query) per jurisdiction
     phrases: object | None = None  # LexicalIndex of adjacent-term pairs over chunks
     anchor_phrases: object | None = None  # LexicalIndex of adjacent-term pairs over citing contexts
+    opinion_phrases: object | None = None  # LexicalIndex of adjacent-term pairs over whole opinions
     _passage_vectors: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _mean_log_chunks: float | None = field(default=None, init=False, repr=False)
     _chunks_per_authority: dict[str, int] | None = field(default=None, init=False, repr=False)
@@ -230,7 +233,14 @@ class HybridRetriever:
             found["heading"] = roll_up(self._nearest(self.headings, heading_query, cfg.heading_depth, search_filter))
         statement = not is_question(query)
         if self.phrases is not None and cfg.phrase_weight > 0 and statement:
-            found["phrase"] = roll_up(self.phrases.search(expanded, cfg.lexical_depth, search_filter))
+            phrased = self.phrases.search(expanded, cfg.lexical_depth, search_filter)
+            if cfg.opinion_length_penalty > 0:
+                phrased = penalise_long_opinions(phrased, self._opinion_chunk_count, self._typical_log_chunks(),
+                                                 cfg.opinion_length_penalty)
+            found["phrase"] = roll_up(phrased)
+        if self.opinion_phrases is not None and cfg.opinion_phrase_weight > 0 and statement:
+            found["opinion phrase"] = [(a, "", s) for a, s in
+                                       self.opinion_phrases.search(expanded, cfg.opinion_depth, search_filter)]
         for method, index, weight in (("cited-by", self.anchors, cfg.anchor_weight),
                                       ("cited-by phrase", self.anchor_phrases,
                                        cfg.anchor_phrase_weight if statement else 0.0)):
@@ -255,7 +265,7 @@ class HybridRetriever:
         fused = fuse(
             [(weight, [a for a, _, _ in found.get(method, [])]) for method, weight in (
                 ("section", cfg.section_weight), ("cited-by", cfg.anchor_weight), ("phrase", cfg.phrase_weight),
-                ("cited-by phrase", cfg.anchor_phrase_weight))],
+                ("cited-by phrase", cfg.anchor_phrase_weight), ("opinion phrase", cfg.opinion_phrase_weight))],
             [(cfg.lexical_weight, lexical),
              (cfg.vector_weight, {a: s for a, _, s in found.get("vector", [])}),
              (cfg.heading_weight, {a: s for a, _, s in found.get("heading", [])})],
@@ -266,8 +276,8 @@ class HybridRetriever:
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
         # later methods' passages win
-        for method in ("section", "whole opinion", "cited-by", "cited-by phrase", "heading", "vector", "phrase",
-                       "lexical"):
+        for method in ("section", "whole opinion", "opinion phrase", "cited-by", "cited-by phrase", "heading", "vector",
+                       "phrase", "lexical"):
             for a, chunk_id, _ in found.get(method, []):
                 if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id

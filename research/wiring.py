@@ -183,7 +183,8 @@ class ResearchIndex:
         return HybridRetriever(self.store, lexical, self._lexical_index("sections"), passages, headings, directory,
                                config, self._lexical_index("anchors"), rewrite, self._lexical_index("opinions"),
                                reranker, chapters, phrases=self._lexical_index("chunk-pairs"),
-                               anchor_phrases=self._lexical_index("anchor-pairs"))
+                               anchor_phrases=self._lexical_index("anchor-pairs"),
+                               opinion_phrases=self._lexical_index("opinion-pairs"))
 
     def _lexical_index(self, name: str) -> LexicalIndex | None:
         """The lexical index `name` of the data directory, loaded once; None when ingest wrote none."""

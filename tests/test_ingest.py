@@ -161,6 +161,10 @@ def test_citing_contexts_whole_opinions_and_phrases_are_indexed_and_an_index_of_
     chunk_pairs = LexicalIndex.load(root / "lexical" / "chunk-pairs")
     assert chunk_pairs.analyser == "pairs" and sorted(chunk_pairs.doc_ids) == sorted(
         LexicalIndex.load(root / "lexical" / "chunks").doc_ids)  # the same chunks, by their adjacent terms
+    opinion_pairs = LexicalIndex.load(root / "lexical" / "opinion-pairs")
+    assert opinion_pairs.analyser == "pairs"
+    assert {d for d, _ in opinion_pairs.search("Lantern Office", 5)} == {"cl-cluster:9999001", "cl-cluster:9999002"}
+    assert opinion_pairs.search("a revoked permit", 5) == []  # a pair of one opinion only is left out
 
     import shutil
     shutil.rmtree(root / "lexical" / "anchors")  # as an index written before citing contexts existed

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from research.domain import SearchFilter
-from research.lexical import LexicalIndex, adjacent_pairs
+from research.lexical import LexicalIndex, analyse, pairs_of
 from research.retrieve import (AuthorityDirectory, authority_of, blend_opinion_evidence, fuse, is_text_chunk,
                                penalise_long_opinions, rank_score, rerank_statutes, roll_up)
 
@@ -76,8 +76,8 @@ def test_best_in_groups_names_each_groups_best_matching_document():
     ("Rent", []),
     ("", []),
 ])
-def test_adjacent_pairs_join_neighbouring_analysed_terms(text, pairs):
-    assert adjacent_pairs(text) == pairs
+def test_pairs_join_neighbouring_analysed_terms(text, pairs):
+    assert pairs_of(analyse(text)) == pairs
 
 
 def test_a_pairs_index_finds_the_phrase_not_the_same_words_apart_and_keeps_its_analyser(tmp_path):
@@ -130,6 +130,14 @@ def _statute(n, text, heading=None):
 
     return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
                      citation=f"D.C. Code § 97-{n}", heading=heading or f"Statute {n}", text=text)
+
+
+def _opinion(n, text, name):
+    """An invented Supreme Court opinion, 9n U.S. 1."""
+    from research.domain import Authority
+
+    return Authority(id=f"cl-cluster:99{n}", source="t", jurisdiction="US-federal", kind="opinion",
+                     citation=f"9{n} U.S. 1", heading=name, text=text)
 
 
 def _catalogue(tmp_path, authorities):
@@ -236,3 +244,28 @@ def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(tmp_p
     question = "Does the statute of limitations bar grazing?"
     asked = hits(question)
     assert asked[0].authority_id == "us-dc:dc-code:97-1" and all("phrase" not in h.matched_by for h in asked)
+
+
+def test_whole_opinion_phrase_evidence_orders_a_statement_but_not_an_associates_question(tmp_path):
+    from research.retrieve import HybridRetriever, RetrievalConfig
+
+    store, chunks, directory = _catalogue(tmp_path, [
+        _opinion(1, "The conviction's consequences were collateral to the sentence; it remains.", "Apart v. Words"),
+        _opinion(2, "The case is not moot.\n\nCollateral consequences keep it alive.", "Phrase v. Kept")])
+    docs = [(c.id, c.jurisdiction, c.kind, c.text) for c in chunks]
+    opinions = [(a, "US-federal", "opinion", text) for a, text in (
+        ("cl-cluster:991", " ".join(c.text for c in chunks if c.authority_id == "cl-cluster:991")),
+        ("cl-cluster:992", " ".join(c.text for c in chunks if c.authority_id == "cl-cluster:992")))]
+
+    def hits(query, **config):
+        retriever = HybridRetriever(store, LexicalIndex.build(docs), None, None, None, directory,
+                                    RetrievalConfig(**config),
+                                    opinion_phrases=LexicalIndex.build(opinions, analyser="pairs"))
+        return retriever.search(query, k=2)
+
+    statement = "Collateral consequences of the conviction remain."
+    assert [h.authority_id for h in hits(statement, opinion_phrase_weight=0)][0] == "cl-cluster:991"
+    phrased = hits(statement, opinion_phrase_weight=1.0)
+    assert phrased[0].authority_id == "cl-cluster:992" and "opinion phrase" in phrased[0].matched_by
+    asked = hits("Do collateral consequences of the conviction remain?", opinion_phrase_weight=1.0)
+    assert asked[0].authority_id == "cl-cluster:991" and all("opinion phrase" not in h.matched_by for h in asked)
