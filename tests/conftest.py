@@ -193,3 +193,21 @@ def dc_slice_index(dc_slice_settings):
     from research.wiring import ResearchIndex
 
     return ResearchIndex(Settings(**dc_slice_settings))
+
+
+@pytest.fixture
+def catalogue(tmp_path):
+    """A factory: authorities chunked into a ready catalogue, as (store, chunks, authority directory)."""
+    from research.chunk import chunk_authority
+    from research.chunkstore import ChunkStore, SourceStatus, now
+    from research.retrieve import AuthorityDirectory
+
+    def ready(authorities):
+        chunks = [c for a in authorities for c in chunk_authority(a)]
+        store = ChunkStore(tmp_path / "c.sqlite")
+        count = len(authorities)
+        store.replace_source("t", authorities, chunks,
+                             SourceStatus("t", "x", "v", "ready", count, {}, count, len(chunks), "v", now()))
+        return store, chunks, AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
+
+    return ready

@@ -90,12 +90,10 @@ def test_chapter_evidence_is_added_by_chapter_and_weight():
     assert added == pytest.approx({"us-hi:hrs:901-1": 1.0, "us-hi:hrs:902-1": 1.2, "cl-cluster:5": 1.0})
 
 
-def test_retriever_lifts_sections_of_the_likely_chapter_in_a_one_jurisdiction_search(tmp_path, classifier):
-    from research.chunk import chunk_authority
-    from research.chunkstore import ChunkStore, SourceStatus, now
+def test_retriever_lifts_sections_of_the_likely_chapter_in_a_one_jurisdiction_search(catalogue, classifier):
     from research.domain import Authority
     from research.lexical import LexicalIndex
-    from research.retrieve import AuthorityDirectory, HybridRetriever, RetrievalConfig
+    from research.retrieve import HybridRetriever, RetrievalConfig
 
     def statute(section, text):
         return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",
@@ -103,11 +101,8 @@ def test_retriever_lifts_sections_of_the_likely_chapter_in_a_one_jurisdiction_se
 
     authorities = [statute("902-7", "Notice shall be given in writing to the person."),
                    statute("901-7", "Notice shall be given in writing to the other person.")]
-    chunks = [c for a in authorities for c in chunk_authority(a)]
-    store = ChunkStore(tmp_path / "c.sqlite")
-    store.replace_source("t", authorities, chunks, SourceStatus("t", "x", "v", "ready", 2, {}, 2, len(chunks), "v", now()))
+    store, chunks, directory = catalogue(authorities)
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
-    directory = AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
 
     def first(query, search_filter, weight=1.5, chapters=classifier):  # enough to pass one rank here
         retriever = HybridRetriever(store, lexical, None, None, None, directory,

@@ -140,20 +140,7 @@ def _opinion(n, text, name):
                      citation=f"9{n} U.S. 1", heading=name, text=text)
 
 
-def _catalogue(tmp_path, authorities):
-    """The authorities chunked into a ready catalogue: (store, chunks, authority directory)."""
-    from research.chunk import chunk_authority
-    from research.chunkstore import ChunkStore, SourceStatus, now
-
-    chunks = [c for a in authorities for c in chunk_authority(a)]
-    store = ChunkStore(tmp_path / "c.sqlite")
-    count = len(authorities)
-    store.replace_source("t", authorities, chunks,
-                         SourceStatus("t", "x", "v", "ready", count, {}, count, len(chunks), "v", now()))
-    return store, chunks, AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
-
-
-def test_headings_rescore_lexical_candidates_unless_allowed_to_add(tmp_path, hashing_embedder):
+def test_headings_rescore_lexical_candidates_unless_allowed_to_add(catalogue, hashing_embedder):
     from research.chunk import heading_entry
     from research.retrieve import DenseTier, HybridRetriever, RetrievalConfig
     from research.vectorstore import InMemoryVectorStore
@@ -161,7 +148,7 @@ def test_headings_rescore_lexical_candidates_unless_allowed_to_add(tmp_path, has
     authorities = [_statute(1, "A lantern permit is required to hang a lantern.", "Lantern permits"),
                    _statute(2, "Goats graze in parks before noon with a lantern.", "Goat grazing"),
                    _statute(3, "Bicycles carry bells.", "Lantern festival goats")]
-    store, chunks, directory = _catalogue(tmp_path, authorities)
+    store, chunks, directory = catalogue(authorities)
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])  # headings unseen
     headings = InMemoryVectorStore()
     entries = [heading_entry(a) for a in authorities]
@@ -192,14 +179,14 @@ class _FavouringEmbedder:
         return np.array(rows, dtype=np.float32)
 
 
-def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authorities_first(tmp_path):
+def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authorities_first(catalogue):
     from research.retrieve import HybridRetriever, RetrievalConfig
 
     authorities = [_statute(n, text, f"Lanterns {n}") for n, text in (
         (1, "Lantern lantern lantern permits are issued by the mayor."),
         (2, "Lantern permits lapse after a year unless renewed in writing."),
         (3, "A lantern permit holder shall keep goats away from the lantern."))]
-    store, chunks, directory = _catalogue(tmp_path, authorities)
+    store, chunks, directory = catalogue(authorities)
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
 
     def ids(query, reranker, **config):
@@ -224,10 +211,10 @@ def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authori
     assert embedded > 0 and len(cached.texts) == embedded
 
 
-def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(tmp_path):
+def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catalogue):
     from research.retrieve import HybridRetriever, RetrievalConfig
 
-    store, chunks, directory = _catalogue(tmp_path, [
+    store, chunks, directory = catalogue([
         _statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations.", "Goats 1"),
         _statute(2, "The statute of limitations for grazing runs two years from the day of harm.", "Goats 2")])
     docs = [(c.id, c.jurisdiction, c.kind, c.text) for c in chunks]
@@ -246,10 +233,10 @@ def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(tmp_p
     assert asked[0].authority_id == "us-dc:dc-code:97-1" and all("phrase" not in h.matched_by for h in asked)
 
 
-def test_whole_opinion_phrase_evidence_orders_a_statement_but_not_an_associates_question(tmp_path):
+def test_whole_opinion_phrase_evidence_orders_a_statement_but_not_an_associates_question(catalogue):
     from research.retrieve import HybridRetriever, RetrievalConfig
 
-    store, chunks, directory = _catalogue(tmp_path, [
+    store, chunks, directory = catalogue([
         _opinion(1, "The conviction's consequences were collateral to the sentence; it remains.", "Apart v. Words"),
         _opinion(2, "The case is not moot.\n\nCollateral consequences keep it alive.", "Phrase v. Kept")])
     docs = [(c.id, c.jurisdiction, c.kind, c.text) for c in chunks]
