@@ -6,9 +6,9 @@ authority with many matching chunks cannot crowd out the others; an opinion's ch
 discounted by the log of its length against a typical opinion's. Fusion adds rank-discounted
 lexical scores, w / log2(2 + rank), of the chunk ranking, the whole-opinion ranking, the
 citing-context ranking (research.anchors) and, for a statement rather than a question, the rankings of
-chunks, whole opinions and citing contexts by adjacent-term pairs (phrases such as "statute of limitations") to weighted
-cosine similarities of the dense tiers (chunk vectors from the index embedder; MiniLM vectors of statute
-headings). Measured against reciprocal rank fusion in evals/ablation.md: RRF let weak dense evidence
+chunks, whole opinions and citing contexts by adjacent-term pairs (phrases such as "statute of limitations")
+to weighted cosine similarities of the dense tiers (chunk vectors from the index embedder; MiniLM vectors of
+statute headings). Measured against reciprocal rank fusion in evals/ablation.md: RRF let weak dense evidence
 displace BM25's first hit. Last, the statutes among the first few results are re-scored by MiniLM's
 similarity of the question to the passage each would show (`rerank_statutes`).
 """
@@ -222,22 +222,16 @@ class HybridRetriever:
         heading_query = expanded if cfg.issue_terms_for_headings else query
         found: dict[str, list[tuple[str, str, float]]] = {}
         if cfg.lexical_weight > 0:
-            chunks = self.lexical.search(expanded, cfg.lexical_depth, search_filter)
-            if cfg.opinion_length_penalty > 0:
-                chunks = penalise_long_opinions(chunks, self._opinion_chunk_count, self._typical_log_chunks(),
-                                                cfg.opinion_length_penalty)
-            found["lexical"] = roll_up(chunks)
+            found["lexical"] = roll_up(self._discount_long_opinions(
+                self.lexical.search(expanded, cfg.lexical_depth, search_filter)))
         if self.passages is not None and cfg.vector_weight > 0:
             found["vector"] = roll_up(self._nearest(self.passages, expanded, cfg.vector_depth, search_filter))
         if self.headings is not None and cfg.heading_weight > 0:
             found["heading"] = roll_up(self._nearest(self.headings, heading_query, cfg.heading_depth, search_filter))
         statement = not is_question(query)
         if self.phrases is not None and cfg.phrase_weight > 0 and statement:
-            phrased = self.phrases.search(expanded, cfg.lexical_depth, search_filter)
-            if cfg.opinion_length_penalty > 0:
-                phrased = penalise_long_opinions(phrased, self._opinion_chunk_count, self._typical_log_chunks(),
-                                                 cfg.opinion_length_penalty)
-            found["phrase"] = roll_up(phrased)
+            found["phrase"] = roll_up(self._discount_long_opinions(
+                self.phrases.search(expanded, cfg.lexical_depth, search_filter)))
         if self.opinion_phrases is not None and cfg.opinion_phrase_weight > 0 and statement:
             found["opinion phrase"] = [(a, "", s) for a, s in
                                        self.opinion_phrases.search(expanded, cfg.opinion_depth, search_filter)]
@@ -329,6 +323,13 @@ class HybridRetriever:
         while len(cache) > PASSAGE_VECTOR_CACHE:
             cache.popitem(last=False)
         return [float(vectors[0] @ cache[c.id]) for c in chunks]
+
+    def _discount_long_opinions(self, ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """A chunk ranking with the configured opinion length discount (`penalise_long_opinions`) applied."""
+        penalty = self.config.opinion_length_penalty
+        if penalty <= 0:
+            return ranked_chunks
+        return penalise_long_opinions(ranked_chunks, self._opinion_chunk_count, self._typical_log_chunks(), penalty)
 
     def _typical_log_chunks(self) -> float:
         """Mean log chunk count of the opinions in the lexical index (computed once)."""
