@@ -41,8 +41,9 @@ def pairs_of(terms: list[str]) -> list[str]:
     return [f"{first}_{second}" for first, second in zip(terms, terms[1:])]
 
 
-# how an index turns a text's terms (`analyse`) into tokens, by the name it is saved with
-ANALYSERS: dict[str, Callable[[list[str]], list[str]]] = {"terms": list, "pairs": pairs_of}
+# how an index turns a text's terms (`analyse`) into tokens, by the name it is saved with (terms as they are: no
+# copy of every document's list)
+ANALYSERS: dict[str, Callable[[list[str]], list[str]]] = {"terms": lambda terms: terms, "pairs": pairs_of}
 
 
 class LexicalIndex:
