@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -46,6 +45,37 @@ def pairs_of(terms: list[str]) -> list[str]:
 ANALYSERS: dict[str, Callable[[list[str]], list[str]]] = {"terms": lambda terms: terms, "pairs": pairs_of}
 
 
+def encode_tokens(terms: list[list[str]], analyser: str, min_df: int = 1) -> tuple[list[np.ndarray], dict[str, int]]:
+    """Each document's tokens (its terms, or with "pairs" its pairs of adjacent terms, as `pairs_of` names them)
+    as an array of token ids, and the vocabulary of token -> id, tokens of fewer than `min_df` documents left out.
+    A pair is coded as one integer (first term id x vocabulary size + second), not as a string, so the millions
+    of pairs of the full catalogue cost 8 bytes each while counted, not a string object each; only the pairs
+    kept get their names. A document left without tokens holds the empty token, which bm25s scores as nothing."""
+    term_ids: dict[str, int] = {}
+    codes = [np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in doc), dtype=np.int64, count=len(doc))
+             for doc in terms]
+    size = len(term_ids)
+    if analyser == "pairs":
+        codes = [doc[:-1] * size + doc[1:] for doc in codes]
+    distinct = [np.unique(doc) for doc in codes]
+    kept, counts = np.unique(np.concatenate(distinct) if distinct else np.zeros(0, np.int64), return_counts=True)
+    kept = kept[counts >= min_df]
+    empty = len(kept)
+    token_ids = []
+    for doc in codes:
+        positions = np.searchsorted(kept, doc)
+        found = positions < empty
+        found[found] = kept[positions[found]] == doc[found]
+        token_ids.append(positions[found].astype(np.int32) if found.any() else np.array([empty], dtype=np.int32))
+    names = list(term_ids)
+    if analyser == "pairs":
+        vocab = {f"{names[code // size]}_{names[code % size]}": i for i, code in enumerate(kept.tolist())}
+    else:
+        vocab = {names[code]: i for i, code in enumerate(kept.tolist())}
+    vocab[""] = empty
+    return token_ids, vocab
+
+
 class LexicalIndex:
     """BM25 over documents (chunks), each with a jurisdiction and kind for filtering; tokens are single terms
     or, with the analyser "pairs", pairs of adjacent terms."""
@@ -67,15 +97,13 @@ class LexicalIndex:
         """Index (doc id, jurisdiction, kind, text) tuples, tokenised by the named analyser (`ANALYSERS`), leaving
         out tokens found in fewer than `min_df` documents. `terms`, when given, are the texts' `analyse` terms
         already computed (one analysis serves the terms index and the pairs index of the same documents)."""
-        tokenise = ANALYSERS[analyser]
+        if analyser not in ANALYSERS:
+            raise ValueError(f"unknown analyser {analyser!r}; known: {', '.join(ANALYSERS)}")
         if terms is None:
             terms = [analyse(text) for _, _, _, text in docs]
-        tokens = [tokenise(doc) for doc in terms]
-        if min_df > 1:
-            df = Counter(token for doc in tokens for token in set(doc))
-            tokens = [[token for token in doc if df[token] >= min_df] for doc in tokens]
+        token_ids, vocab = encode_tokens(terms, analyser, min_df)
         retriever = bm25s.BM25(k1=k1, b=b)
-        retriever.index([doc or [""] for doc in tokens], show_progress=False)
+        retriever.index(bm25s.tokenization.Tokenized(ids=token_ids, vocab=vocab), show_progress=False)
         return cls(retriever, [d[0] for d in docs], np.array([d[1] for d in docs]), np.array([d[2] for d in docs]),
                    analyser)
 

@@ -2,6 +2,8 @@
 
 import math
 
+import bm25s
+import numpy as np
 import pytest
 
 from research.domain import SearchFilter
@@ -89,6 +91,34 @@ def test_a_pairs_index_finds_the_phrase_not_the_same_words_apart_and_keeps_its_a
     pairs.save(tmp_path / "pairs")
     loaded = LexicalIndex.load(tmp_path / "pairs")
     assert loaded.analyser == "pairs" and [d for d, _ in loaded.search("statute of limitations", 5)] == ["phrase"]
+
+
+ENCODED_DOCS = [("a", "US-DC", "statute", "The statute of limitations for goats runs two years under § 42-3505.01."),
+                ("b", "US-DC", "statute", "Goats graze; the statute of limitations is tolled for minors."),
+                ("c", "US-HI", "statute", "Lanterns on boats at night."), ("d", "US-HI", "statute", ""),
+                ("e", "US-CO", "statute", "Goats.")]
+
+
+@pytest.mark.parametrize("analyser, min_df", [("terms", 1), ("terms", 2), ("pairs", 1), ("pairs", 2)])
+@pytest.mark.parametrize("query", ["statute of limitations for goats", "goats graze at night", "lanterns", "unheard"])
+def test_token_ids_score_as_bm25s_scores_the_token_strings(analyser, min_df, query):
+    """The index codes tokens (and pairs) as integers; its scores must be bm25s's over the very strings."""
+    tokenise = {"terms": lambda terms: terms, "pairs": pairs_of}[analyser]
+    tokens = [tokenise(analyse(text)) for *_, text in ENCODED_DOCS]
+    df = {t: sum(t in doc for doc in tokens) for doc in tokens for t in doc}
+    tokens = [[t for t in doc if df[t] >= min_df] or [""] for doc in tokens]
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index(tokens, show_progress=False)
+    wanted = [t for t in tokenise(analyse(query)) if t in reference.vocab_dict and t]
+    expected = reference.get_scores(wanted) if wanted else np.zeros(len(ENCODED_DOCS))
+    index = LexicalIndex.build(ENCODED_DOCS, analyser=analyser, min_df=min_df)
+    scores = dict(index.search(query, len(ENCODED_DOCS)))
+    assert [scores.get(doc_id, 0.0) for doc_id, *_ in ENCODED_DOCS] == pytest.approx(expected.tolist(), abs=1e-6)
+
+
+def test_an_unknown_analyser_is_refused():
+    with pytest.raises(ValueError, match="unknown analyser 'triples'"):
+        LexicalIndex.build(ENCODED_DOCS, analyser="triples")
 
 
 def test_tokens_of_fewer_documents_than_min_df_are_left_out():
