@@ -9,8 +9,10 @@ citing-context ranking (research.anchors) and, for a statement rather than a que
 chunks, whole opinions and citing contexts by adjacent-term pairs (phrases such as "statute of limitations")
 to weighted cosine similarities of the dense tiers (chunk vectors from the index embedder; MiniLM vectors of
 statute headings). Measured against reciprocal rank fusion in evals/ablation.md: RRF let weak dense evidence
-displace BM25's first hit. Last, the statutes among the first few results are re-scored by MiniLM's
-similarity of the question to the passage each would show (`rerank_statutes`).
+displace BM25's first hit. A search of Hawaii or Colorado alone adds two priors learned from case notes: the
+likely chapter (research.chapters) and how much a section reads like those notes annotate (research.section_prior).
+Last, the statutes among the first few results are re-scored by MiniLM's similarity of the question to the passage
+each would show (`rerank_statutes`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ class RetrievalConfig:
     # weight of sqrt(P(chapter | query)) from research.chapters, in single-jurisdiction searches of a
     # jurisdiction it covers (0: off); chosen with folds grouped by gold section (evals/ablation.md, session 7)
     chapter_weight: float = 0.4
+    # weight of log(P / mean P) that a section reads like those case notes annotate (research.section_prior), in
+    # single-jurisdiction searches of a jurisdiction it covers (0: off); folds grouped by gold section, session 13
+    section_prior_weight: float = 0.05
 
 
 def roll_up(ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
@@ -140,6 +145,11 @@ def rerank_statutes(order: list[str], scores: dict[str, float], similarities: di
     return dict(sorted(adjusted.items(), key=lambda row: -row[1]))
 
 
+def add_section_prior(scores: dict[str, float], log_ratios: dict[str, float], weight: float) -> dict[str, float]:
+    """`scores` with weight x its log ratio added to each authority the prior knows (others keep theirs)."""
+    return {a: s + weight * log_ratios.get(a, 0.0) for a, s in scores.items()}
+
+
 def add_chapter_evidence(scores: dict[str, float], bonus: dict[str, float], weight: float) -> dict[str, float]:
     """`scores` with weight x its chapter's bonus added to each authority whose chapter has one."""
     return {a: s + weight * bonus.get(chapter_of(a), 0.0) for a, s in scores.items()}
@@ -206,6 +216,7 @@ class HybridRetriever:
     phrases: object | None = None  # LexicalIndex of adjacent-term pairs over chunks
     anchor_phrases: object | None = None  # LexicalIndex of adjacent-term pairs over citing contexts
     opinion_phrases: object | None = None  # LexicalIndex of adjacent-term pairs over whole opinions
+    section_prior: object | None = None  # SectionPrior (research.section_prior): how annotatable each section reads
     _passage_vectors: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _mean_log_chunks: float | None = field(default=None, init=False, repr=False)
     _chunks_per_authority: dict[str, int] | None = field(default=None, init=False, repr=False)
@@ -267,6 +278,8 @@ class HybridRetriever:
         jurisdiction = search_filter.jurisdictions[0] if len(search_filter.jurisdictions) == 1 else ""
         if self.chapters is not None and cfg.chapter_weight > 0 and self.chapters.covers(jurisdiction):
             fused = add_chapter_evidence(fused, self.chapters.bonus(query, jurisdiction), cfg.chapter_weight)
+        if self.section_prior is not None and cfg.section_prior_weight > 0 and self.section_prior.covers(jurisdiction):
+            fused = add_section_prior(fused, self.section_prior.bonus(jurisdiction), cfg.section_prior_weight)
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
         # later methods' passages win

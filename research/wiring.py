@@ -20,6 +20,8 @@ from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
 from research.rewrite import IssueRewriter, load_concepts
 from research.chapters import CHAPTER_MODEL_FILE_NAME, ChapterClassifier, ensure_chapter_model, trained_from
+from research.section_prior import SECTION_PRIOR_FILE_NAME, SectionPrior, StatuteSection, ensure_section_prior
+from research.section_prior import trained_from as section_prior_trained_from
 from research.retrieve import AuthorityDirectory, DenseTier, HybridRetriever, RetrievalConfig
 from research.settings import Settings
 from research.vectorstore import ChromaVectorStore
@@ -110,6 +112,11 @@ class ResearchIndex:
         return self.settings.models_dir / CHAPTER_MODEL_FILE_NAME
 
     @property
+    def section_prior_file(self) -> Path:
+        """Where ingest keeps the section prior (research.section_prior) of this index's statutes."""
+        return self.settings.index_dir / SECTION_PRIOR_FILE_NAME
+
+    @property
     def lexical_dir(self):
         """Where the lexical indexes are stored."""
         return self.settings.index_dir / "lexical"
@@ -150,11 +157,13 @@ class ResearchIndex:
         notes = self.settings.chapter_notes_file
         if notes is not None and notes.is_file():
             ensure_chapter_model(notes, self.chapter_model_file, progress)  # ~40 s the first time
+            ensure_section_prior(notes, self.store.fingerprint(), self._statute_sections(), self.section_prior_file,
+                                 progress)  # ~15 s when the notes or the catalogue changed
         elif notes is not None:
-            log.warning("case notes for the chapter prior not found at %s: searches go without it "
-                        "(RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns the prior off)", notes)
+            log.warning("case notes for the chapter and section priors not found at %s: searches go without them "
+                        "(RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns the priors off)", notes)
         for key in [k for k in self._cache if k.startswith("lexical:")] + [
-                "retriever", "directory", "researcher", "chapters"]:
+                "retriever", "directory", "researcher", "chapters", "section prior"]:
             self._cache.pop(key, None)
         return reports
 
@@ -180,11 +189,19 @@ class ResearchIndex:
         notes, model_file = self.settings.chapter_notes_file, self.chapter_model_file
         chapters = self._once("chapters", lambda: ChapterClassifier.load(model_file) if (
             notes is not None and trained_from(notes, model_file)) else None)
+        catalogue = self.store.fingerprint
+        prior_file = self.section_prior_file
+        section_prior = self._once("section prior", lambda: SectionPrior.load(prior_file) if (
+            notes is not None and section_prior_trained_from(notes, catalogue(), prior_file)) else None)
         return HybridRetriever(self.store, lexical, self._lexical_index("sections"), passages, headings, directory,
                                config, self._lexical_index("anchors"), rewrite, self._lexical_index("opinions"),
                                reranker, chapters, phrases=self._lexical_index("chunk-pairs"),
                                anchor_phrases=self._lexical_index("anchor-pairs"),
-                               opinion_phrases=self._lexical_index("opinion-pairs"))
+                               opinion_phrases=self._lexical_index("opinion-pairs"), section_prior=section_prior)
+
+    def _statute_sections(self):
+        """The statute sections of the catalogue, as the section prior reads them (a generator)."""
+        return (StatuteSection(a.id, a.jurisdiction, a.heading, a.text) for a in self.store.iter_authorities("statute"))
 
     def _lexical_index(self, name: str) -> LexicalIndex | None:
         """The lexical index `name` of the data directory, loaded once; None when ingest wrote none."""
