@@ -26,7 +26,7 @@ from research.chapters import fit_chapter_classifier, training_notes  # noqa: E4
 from research.domain import SearchFilter  # noqa: E402
 from research.evaluate import EvalItem, item_metrics, read_eval_set  # noqa: E402
 from research.retrieve import RetrievalConfig  # noqa: E402
-from research.section_prior import StatuteSection, annotated_sections, fit_section_prior  # noqa: E402
+from research.section_prior import annotated_sections, fit_section_prior, sections_of  # noqa: E402
 from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 
@@ -43,7 +43,7 @@ def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[f
     """Markdown rows: recall@10 and MRR@10 per jurisdiction and pair of weights (chapter prior, section prior),
     folds grouped by gold section."""
     index = ResearchIndex(Settings(chapter_notes_file=None))  # each fold brings its own models
-    sections = [StatuteSection(a.id, a.jurisdiction, a.heading, a.text) for a in index.store.iter_authorities("statute")]
+    sections = list(sections_of(index.store.iter_authorities("statute")))
     items = [i for i in items if len(i.jurisdictions) == 1 and i.gold]
     jurisdictions = sorted({i.jurisdictions[0] for i in items})
     rng = random.Random(1)

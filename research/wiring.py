@@ -20,7 +20,7 @@ from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
 from research.rewrite import IssueRewriter, load_concepts
 from research.chapters import CHAPTER_MODEL_FILE_NAME, ChapterClassifier, ensure_chapter_model, trained_from
-from research.section_prior import SECTION_PRIOR_FILE_NAME, SectionPrior, StatuteSection, ensure_section_prior
+from research.section_prior import SECTION_PRIOR_FILE_NAME, SectionPrior, ensure_section_prior, sections_of
 from research.section_prior import trained_from as section_prior_trained_from
 from research.retrieve import AuthorityDirectory, DenseTier, HybridRetriever, RetrievalConfig
 from research.settings import Settings
@@ -157,8 +157,8 @@ class ResearchIndex:
         notes = self.settings.chapter_notes_file
         if notes is not None and notes.is_file():
             ensure_chapter_model(notes, self.chapter_model_file, progress)  # ~40 s the first time
-            ensure_section_prior(notes, self.store.fingerprint(), self._statute_sections(), self.section_prior_file,
-                                 progress)  # ~15 s when the notes or the catalogue changed
+            ensure_section_prior(notes, self.store.fingerprint(), sections_of(self.store.iter_authorities("statute")),
+                                 self.section_prior_file, progress)  # ~5 s when the notes or the catalogue changed
         elif notes is not None:
             log.warning("case notes for the chapter and section priors not found at %s: searches go without them "
                         "(RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns the priors off)", notes)
@@ -198,10 +198,6 @@ class ResearchIndex:
                                reranker, chapters, phrases=self._lexical_index("chunk-pairs"),
                                anchor_phrases=self._lexical_index("anchor-pairs"),
                                opinion_phrases=self._lexical_index("opinion-pairs"), section_prior=section_prior)
-
-    def _statute_sections(self):
-        """The statute sections of the catalogue, as the section prior reads them (a generator)."""
-        return (StatuteSection(a.id, a.jurisdiction, a.heading, a.text) for a in self.store.iter_authorities("statute"))
 
     def _lexical_index(self, name: str) -> LexicalIndex | None:
         """The lexical index `name` of the data directory, loaded once; None when ingest wrote none."""

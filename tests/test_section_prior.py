@@ -5,7 +5,7 @@ import pytest
 from research.domain import Authority, SearchFilter
 from research.retrieve import add_section_prior
 from research.section_prior import (SectionPrior, StatuteSection, annotated_sections, ensure_section_prior,
-                                    fit_section_prior)
+                                    fit_section_prior, sections_of)
 from research.evaluate import EvalItem
 from tests.conftest import write_jsonl_gz
 
@@ -80,6 +80,15 @@ def test_annotated_sections_are_the_gold_of_single_jurisdiction_notes():
              EvalItem("b", "q", frozenset({"us-hi:hrs:1-2", "us-hi:hrs:1-3"}), ("US-HI",), frozenset()),
              EvalItem("c", "q", frozenset({"us-hi:hrs:9-9"}), ("US-HI", "US-CO"), frozenset())]
     assert annotated_sections(items) == {"us-hi:hrs:1-1", "us-hi:hrs:1-2", "us-hi:hrs:1-3"}
+
+
+def test_the_prior_reads_statutes_only():
+    statute = Authority(id="us-hi:hrs:1-1", source="t", jurisdiction="US-HI", kind="statute",
+                        citation="Haw. Rev. Stat. § 1-1", heading="Liability", text="The owner is liable.")
+    opinion = Authority(id="cl-cluster:1", source="o", jurisdiction="US-federal", kind="opinion",
+                        citation="1 U.S. 1", heading="A v. B", text="Affirmed.")
+    assert list(sections_of([statute, opinion])) == [
+        StatuteSection("us-hi:hrs:1-1", "US-HI", "Liability", "The owner is liable.")]
 
 
 def write_notes(path, gold_ids, jurisdiction="US-HI"):
