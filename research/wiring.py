@@ -189,10 +189,9 @@ class ResearchIndex:
         notes, model_file = self.settings.chapter_notes_file, self.chapter_model_file
         chapters = self._once("chapters", lambda: ChapterClassifier.load(model_file) if (
             notes is not None and trained_from(notes, model_file)) else None)
-        catalogue = self.store.fingerprint
         prior_file = self.section_prior_file
         section_prior = self._once("section prior", lambda: SectionPrior.load(prior_file) if (
-            notes is not None and section_prior_trained_from(notes, catalogue(), prior_file)) else None)
+            notes is not None and section_prior_trained_from(notes, self.store.fingerprint(), prior_file)) else None)
         return HybridRetriever(self.store, lexical, self._lexical_index("sections"), passages, headings, directory,
                                config, self._lexical_index("anchors"), rewrite, self._lexical_index("opinions"),
                                reranker, chapters, phrases=self._lexical_index("chunk-pairs"),
