@@ -43,9 +43,21 @@ print(json.dumps({"times": times, "max_rss_kb": resource.getrusage(resource.RUSA
 
 
 def machine() -> str:
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "cpu")
+    """This machine as results must describe it: cores, CPU model with its family / model numbers and widest vector
+    instructions (the ONNX Runtime embedders' speed turns on them), memory, system, Python, and the code's commit."""
+    info: dict[str, str] = {}
+    for line in open("/proc/cpuinfo"):
+        key, _, value = line.partition(":")
+        info.setdefault(key.strip(), value.strip())
+    flags = set(info.get("flags", "").split())
+    vector = next((name for flag, name in (("avx512_vnni", "AVX-512 VNNI"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
+                   if flag in flags), "no AVX2")
+    cpu = f"{info.get('model name', 'cpu')}, family {info.get('cpu family', '?')} model {info.get('model', '?')}, {vector}"
     mem_kb = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal"))
-    return f"{os.cpu_count()} cores ({cpu}), {mem_kb / 2**20:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 2**20:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}; code of {commit}")
 
 
 def sample_queries(evals_dir: Path, n: int) -> list[tuple[str, list[str]]]:
