@@ -54,8 +54,11 @@ def machine() -> str:
                    if flag in flags), "no AVX2")
     cpu = f"{info.get('model name', 'cpu')}, family {info.get('cpu family', '?')} model {info.get('model', '?')}, {vector}"
     mem_kb = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal"))
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip() or "unknown"
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip() or "unknown"
+    except OSError:  # no git on this machine
+        commit = "unknown"
     return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 2**20:.0f} GiB RAM, {platform.system()} {platform.release()}, "
             f"Python {platform.python_version()}; code of {commit}")
 
