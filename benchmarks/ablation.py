@@ -9,7 +9,6 @@ scotus_citeprec (N random), questions.dev (all answerable items). Writes a Markd
 from __future__ import annotations
 
 import argparse
-import platform
 import random
 import sys
 import time
@@ -21,6 +20,7 @@ from research.evaluate import EvalItem, evaluate_retrieval, read_eval_set  # noq
 from research.retrieve import RetrievalConfig  # noqa: E402
 from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
+from run import machine  # noqa: E402  (benchmarks/run.py, beside this script)
 
 CONFIGS = {
     "no passage re-scoring": RetrievalConfig(rerank_depth=0),
@@ -53,7 +53,7 @@ def main() -> None:
     sets = samples(settings.evals_dir, args.per_set)
     lines = [
         "# Retrieval ablation (dev samples)", "",
-        f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
+        f"Machine: {machine()}; "
         f"embedder `{settings.embedder}`; samples: " + ", ".join(f"{k} n={len(v)}" for k, v in sets.items()) + ".",
         "Latency is the median / p95 of the whole hybrid search per query, in ms, measured in this run.", "",
         "| configuration | set | recall@1 | recall@10 | recall@100 | MRR@10 | hit@3 | hit@10 | p50 ms | p95 ms |",
