@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from research.evaluate import EvalItem, read_eval_set
 from research.lexical import analyse
+from research.npzfile import load_by_jurisdiction, save_by_jurisdiction
 
 CHAPTER_MODEL_FILE_NAME = "chapter_prior.npz"  # in the models directory, trained at ingest
 
@@ -93,29 +94,17 @@ class ChapterClassifier:
 
     def save(self, path: Path) -> None:
         """Write all models to one compressed .npz (weights as float16)."""
-        arrays = {}
-        for jurisdiction, m in self.models.items():
-            arrays[f"{jurisdiction}/terms"] = np.array(m.terms)
-            arrays[f"{jurisdiction}/idf"] = m.idf.astype(np.float32)
-            arrays[f"{jurisdiction}/weights"] = m.weights.astype(np.float16)
-            arrays[f"{jurisdiction}/intercepts"] = m.intercepts.astype(np.float32)
-            arrays[f"{jurisdiction}/chapters"] = np.array(m.chapters)
-        np.savez_compressed(path, **arrays)
+        save_by_jurisdiction(path, {jurisdiction: {
+            "terms": np.array(m.terms), "idf": m.idf.astype(np.float32), "weights": m.weights.astype(np.float16),
+            "intercepts": m.intercepts.astype(np.float32), "chapters": np.array(m.chapters)}
+            for jurisdiction, m in self.models.items()})
 
     @classmethod
     def load(cls, path: Path) -> ChapterClassifier:
         """Read a file written by `save`; a clear error when it is missing or not such a file."""
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"chapter model {path} not found (`research ingest` trains it)")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                jurisdictions = sorted({key.split("/", 1)[0] for key in data.files})
-                models = {j: JurisdictionModel(
-                    tuple(data[f"{j}/terms"].tolist()), data[f"{j}/idf"], data[f"{j}/weights"].astype(np.float32),
-                    data[f"{j}/intercepts"], tuple(data[f"{j}/chapters"].tolist())) for j in jurisdictions}
-        except (ValueError, KeyError, OSError) as error:
-            raise ValueError(f"chapter model {path} is not a valid model file: {error}") from error
-        return cls(models)
+        arrays = load_by_jurisdiction(path, "chapter model", ("terms", "idf", "weights", "intercepts", "chapters"))
+        return cls({j: JurisdictionModel(tuple(a["terms"].tolist()), a["idf"], a["weights"].astype(np.float32),
+                                         a["intercepts"], tuple(a["chapters"].tolist())) for j, a in arrays.items()})
 
 
 def fit_chapter_classifier(notes: list[tuple[str, str, str]], c: float = 30.0, min_df: int = 2,

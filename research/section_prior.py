@@ -21,6 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from research.evaluate import EvalItem, read_eval_set
+from research.npzfile import load_by_jurisdiction, save_by_jurisdiction
 
 SECTION_PRIOR_FILE_NAME = "section_prior.npz"  # in the index directory (it scores its sections), trained at ingest
 OPENING_CHARS = 1500  # of a section's text, read for its words
@@ -58,24 +59,15 @@ class SectionPrior:
 
     def save(self, path: Path) -> None:
         """Write the prior to one compressed .npz (ids and float16 log ratios per jurisdiction)."""
-        arrays = {}
-        for jurisdiction, ratios in self.log_ratios.items():
-            arrays[f"{jurisdiction}/ids"] = np.array(list(ratios))
-            arrays[f"{jurisdiction}/log_ratios"] = np.array(list(ratios.values()), dtype=np.float16)
-        np.savez_compressed(path, **arrays)
+        save_by_jurisdiction(path, {jurisdiction: {
+            "ids": np.array(list(ratios)), "log_ratios": np.array(list(ratios.values()), dtype=np.float16)}
+            for jurisdiction, ratios in self.log_ratios.items()})
 
     @classmethod
     def load(cls, path: Path) -> SectionPrior:
         """Read a file written by `save`; a clear error when it is missing or not such a file."""
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"section prior {path} not found (`research ingest` trains it)")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                jurisdictions = sorted({key.split("/", 1)[0] for key in data.files})
-                return cls({j: dict(zip(data[f"{j}/ids"].tolist(), data[f"{j}/log_ratios"].astype(float).tolist()))
-                            for j in jurisdictions})
-        except (ValueError, KeyError, OSError) as error:
-            raise ValueError(f"section prior {path} is not a valid prior file: {error}") from error
+        arrays = load_by_jurisdiction(path, "section prior", ("ids", "log_ratios"))
+        return cls({j: dict(zip(a["ids"].tolist(), a["log_ratios"].astype(float).tolist())) for j, a in arrays.items()})
 
 
 def fit_section_prior(annotated: set[str], sections: list[StatuteSection], c: float = 1.0,

@@ -1,0 +1,28 @@
+"""Arrays per jurisdiction in one compressed .npz file (keys `<jurisdiction>/<name>`): the layout of the models
+`research ingest` trains from case notes (research.chapters, research.section_prior)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def save_by_jurisdiction(path: Path, arrays: dict[str, dict[str, np.ndarray]]) -> None:
+    """Write `arrays` ({jurisdiction: {name: array}}) to one compressed .npz at `path`."""
+    np.savez_compressed(path, **{f"{jurisdiction}/{name}": array
+                                 for jurisdiction, named in arrays.items() for name, array in named.items()})
+
+
+def load_by_jurisdiction(path: Path, what: str, names: tuple[str, ...]) -> dict[str, dict[str, np.ndarray]]:
+    """The arrays `names` of every jurisdiction in a file written by `save_by_jurisdiction`, read whole. `what`
+    names the file in errors ("chapter model"): FileNotFoundError when it is missing, ValueError when it is not
+    such a file or lacks an array."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{what} {path} not found (`research ingest` trains it)")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            jurisdictions = sorted({key.split("/", 1)[0] for key in data.files})
+            return {j: {name: data[f"{j}/{name}"] for name in names} for j in jurisdictions}
+    except (ValueError, KeyError, OSError) as error:
+        raise ValueError(f"{what} {path} is not a valid {what.split()[-1]} file: {error}") from error
