@@ -73,3 +73,14 @@ def test_the_terms_file_is_a_setting_and_empty_turns_rewriting_off(invented_inde
     monkeypatch.setenv("RESEARCH_ISSUE_TERMS_FILE", "")
     default_index.cache_clear()
     assert default_index().retriever().added_terms("May I hang a paper light?") == ""
+
+
+def test_retaliation_questions_search_both_forms_statutes_use():
+    """The stemmer keeps "retaliation" and "retaliatory" apart; codes head their sections with either ("Retaliation.",
+    D.C. Code § 42-3505.02 "Retaliatory action."), so the retaliation concepts name both."""
+    concepts = load_concepts(DEFAULT_ISSUE_TERMS_FILE)
+    assert set(analyse("retaliation")) != set(analyse("retaliatory"))
+    for question in ("The landlord refused to renew her lease after she called the housing inspectors. What now?",
+                     "He was fired a week after he reported his employer to OSHA. Is that legal?"):
+        added = set(analyse(" ".join(issue_terms(question, concepts))))
+        assert set(analyse("retaliation retaliatory")) <= added, question
