@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from tqdm import tqdm
 
 from research.evaluate import EvalItem, read_eval_set
 from research.lexical import analyse
-from research.npzfile import load_by_jurisdiction, save_by_jurisdiction
+from research.npzfile import is_current, load_by_jurisdiction, save_by_jurisdiction, save_stamped
 
 CHAPTER_MODEL_FILE_NAME = "chapter_prior.npz"  # in the models directory, trained at ingest
 
@@ -148,19 +147,14 @@ def training_notes(items: list[EvalItem]) -> list[tuple[str, str, str]]:
             for chapter in sorted({chapter_of(g) for g in i.gold} - {""})]
 
 
-def _stamp(model_file: Path) -> Path:
-    return model_file.with_suffix(".sha256")  # the sha256 of the notes the model was trained from
-
-
-def _digest(notes_file: Path) -> str:
+def notes_digest(notes_file: Path) -> str:
+    """The sha256 of a case-note file: what the models built from it are stamped with."""
     return hashlib.sha256(Path(notes_file).read_bytes()).hexdigest()
 
 
 def trained_from(notes_file: Path, model_file: Path) -> bool:
-    """Whether `model_file` exists and was trained from notes of the same content as `notes_file`."""
-    stamp = _stamp(model_file)
-    return (Path(notes_file).is_file() and model_file.is_file() and stamp.is_file()
-            and stamp.read_text().strip() == _digest(notes_file))
+    """Whether `model_file` exists and was trained (or built) from notes of the same content as `notes_file`."""
+    return Path(notes_file).is_file() and is_current(model_file, notes_digest(notes_file))
 
 
 def ensure_chapter_model(notes_file: Path, model_file: Path, progress: bool = False) -> bool:
@@ -169,9 +163,5 @@ def ensure_chapter_model(notes_file: Path, model_file: Path, progress: bool = Fa
     if trained_from(notes_file, model_file):
         return False
     model = fit_chapter_classifier(training_notes(read_eval_set(Path(notes_file))), progress=progress)
-    model_file.parent.mkdir(parents=True, exist_ok=True)
-    partial = model_file.with_name(model_file.stem + ".partial.npz")
-    model.save(partial)
-    os.replace(partial, model_file)
-    _stamp(model_file).write_text(_digest(notes_file) + "\n")
+    save_stamped(model, model_file, notes_digest(notes_file))
     return True

@@ -1,8 +1,10 @@
 """Arrays per jurisdiction in one compressed .npz file (keys `<jurisdiction>/<name>`): the layout of the models
-`research ingest` trains from case notes (research.chapters, research.section_prior)."""
+`research ingest` trains from case notes (research.chapters, research.section_prior), each
+written whole or not at all and stamped with a digest of what it was built from."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -26,3 +28,24 @@ def load_by_jurisdiction(path: Path, what: str, names: tuple[str, ...]) -> dict[
             return {j: {name: data[f"{j}/{name}"] for name in names} for j in jurisdictions}
     except (ValueError, KeyError, OSError) as error:
         raise ValueError(f"{what} {path} is not a valid {what.split()[-1]} file: {error}") from error
+
+
+def _stamp(path: Path) -> Path:
+    return Path(path).with_suffix(".sha256")  # what the file was built from, as a digest
+
+
+def is_current(path: Path, digest: str) -> bool:
+    """Whether `path` exists and its stamp (written by `save_stamped`) names `digest`."""
+    stamp = _stamp(path)
+    return Path(path).is_file() and stamp.is_file() and stamp.read_text().strip() == digest
+
+
+def save_stamped(model, path: Path, digest: str) -> None:
+    """Write `model` (anything with a `save(path)` writing an .npz) to `path` whole or not at all, then stamp it
+    with `digest` (of what it was built from) for `is_current`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".partial.npz")
+    model.save(partial)
+    os.replace(partial, path)
+    _stamp(path).write_text(digest + "\n")

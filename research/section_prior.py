@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from research.evaluate import EvalItem, read_eval_set
-from research.npzfile import load_by_jurisdiction, save_by_jurisdiction
+from research.npzfile import is_current, load_by_jurisdiction, save_by_jurisdiction, save_stamped
 
 SECTION_PRIOR_FILE_NAME = "section_prior.npz"  # in the index directory (it scores its sections), trained at ingest
 OPENING_CHARS = 1500  # of a section's text, read for its words
@@ -113,10 +112,6 @@ def annotated_sections(items: list[EvalItem]) -> set[str]:
     return {g for i in items if len(i.jurisdictions) == 1 for g in i.gold}
 
 
-def _stamp(prior_file: Path) -> Path:
-    return prior_file.with_suffix(".sha256")  # of the notes and the sections the prior was trained from
-
-
 def _digest(notes_file: Path, catalogue: str) -> str:
     return hashlib.sha256(Path(notes_file).read_bytes() + catalogue.encode()).hexdigest()
 
@@ -124,9 +119,7 @@ def _digest(notes_file: Path, catalogue: str) -> str:
 def trained_from(notes_file: Path, catalogue: str, prior_file: Path) -> bool:
     """Whether `prior_file` exists and was trained from notes of the same content as `notes_file` over the
     catalogue named by `catalogue` (the chunk store's fingerprint)."""
-    stamp = _stamp(prior_file)
-    return (Path(notes_file).is_file() and prior_file.is_file() and stamp.is_file()
-            and stamp.read_text().strip() == _digest(notes_file, catalogue))
+    return Path(notes_file).is_file() and is_current(prior_file, _digest(notes_file, catalogue))
 
 
 def ensure_section_prior(notes_file: Path, catalogue: str, sections, prior_file: Path,
@@ -137,9 +130,5 @@ def ensure_section_prior(notes_file: Path, catalogue: str, sections, prior_file:
     if trained_from(notes_file, catalogue, prior_file):
         return False
     prior = fit_section_prior(annotated_sections(read_eval_set(Path(notes_file))), list(sections), progress=progress)
-    prior_file.parent.mkdir(parents=True, exist_ok=True)
-    partial = prior_file.with_name(prior_file.stem + ".partial.npz")
-    prior.save(partial)
-    os.replace(partial, prior_file)
-    _stamp(prior_file).write_text(_digest(notes_file, catalogue) + "\n")
+    save_stamped(prior, prior_file, _digest(notes_file, catalogue))
     return True
