@@ -47,7 +47,7 @@ class EvalItem:
     query: str
     gold: frozenset[str]
     jurisdictions: tuple[str, ...]
-    exclude: frozenset[str]
+    exclude: frozenset[str]  # ids of authorities and case notes the search must not use as evidence
     kind: str = ""  # questions sets: single, multi, survey, unanswerable, false_premise
 
     @property
@@ -92,9 +92,11 @@ def read_eval_set(path: Path) -> list[EvalItem]:
             raise EvalSetError(f"{path}: line {line_no}: item has no query or question")
         jurisdictions = jurisdictions_of(record.get("jurisdiction"))
         gold = frozenset(g["id"] if isinstance(g, dict) else str(g) for g in record.get("gold") or ())
-        exclude = frozenset([record["source_opinion_id"]]) if record.get("source_opinion_id") else frozenset()
-        items.append(EvalItem(str(record.get("id", line_no)), query, gold, jurisdictions, exclude,
-                              str(record.get("kind") or "")))
+        item_id = str(record.get("id", line_no))
+        # never evidence for itself: the opinion a citing sentence comes from, the item itself (a case note is one
+        # of the notes research.note_neighbours searches when the set is the one ingest read them from)
+        exclude = frozenset([item_id] + ([record["source_opinion_id"]] if record.get("source_opinion_id") else []))
+        items.append(EvalItem(item_id, query, gold, jurisdictions, exclude, str(record.get("kind") or "")))
     return items
 
 

@@ -1,5 +1,5 @@
 """Arrays per jurisdiction in one compressed .npz file (keys `<jurisdiction>/<name>`): the layout of the models
-`research ingest` trains from case notes (research.chapters, research.section_prior), each
+`research ingest` trains from case notes (research.chapters, research.section_prior, research.note_neighbours), each
 written whole or not at all and stamped with a digest of what it was built from."""
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ citing-context ranking (research.anchors) and, for a statement rather than a que
 chunks, whole opinions and citing contexts by adjacent-term pairs (phrases such as "statute of limitations")
 to weighted cosine similarities of the dense tiers (chunk vectors from the index embedder; MiniLM vectors of
 statute headings). Measured against reciprocal rank fusion in evals/ablation.md: RRF let weak dense evidence
-displace BM25's first hit. A search of Hawaii or Colorado alone adds two priors learned from case notes: the
-likely chapter (research.chapters) and how much a section reads like those notes annotate (research.section_prior).
+displace BM25's first hit. A search of Hawaii or Colorado alone adds the sections that the case notes most like
+the query annotate (research.note_neighbours) and two priors learned from those notes: the likely chapter
+(research.chapters) and how much a section reads like those notes annotate (research.section_prior).
 Last, the statutes among the first few results are re-scored by MiniLM's similarity of the question to the passage
 each would show (`rerank_statutes`).
 """
@@ -72,6 +73,11 @@ class RetrievalConfig:
     # weight of log(P / mean P) that a section reads like those case notes annotate (research.section_prior), in
     # single-jurisdiction searches of a jurisdiction it covers (0: off); folds grouped by gold section, session 13
     section_prior_weight: float = 0.05
+    # weight of the share of the nearest case notes that annotate a section (research.note_neighbours), in
+    # single-jurisdiction searches of a jurisdiction with notes, for statements only (as phrase evidence: on
+    # questions told in facts it cost questions.dev items); sections voted for become candidates (evals/ablation.md,
+    # session 15)
+    note_weight: float = 1.0
 
 
 def roll_up(ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
@@ -150,6 +156,14 @@ def add_section_prior(scores: dict[str, float], log_ratios: dict[str, float], we
     return {a: s + weight * log_ratios.get(a, 0.0) for a, s in scores.items()}
 
 
+def add_note_votes(scores: dict[str, float], shares: dict[str, float], weight: float) -> dict[str, float]:
+    """`scores` with weight x its share of the nearest case notes added to each section voted for (a section
+    without a score of its own enters with that alone)."""
+    voted = {a: s + weight * shares.get(a, 0.0) for a, s in scores.items()}
+    voted.update({a: weight * share for a, share in shares.items() if a not in scores})
+    return voted
+
+
 def add_chapter_evidence(scores: dict[str, float], bonus: dict[str, float], weight: float) -> dict[str, float]:
     """`scores` with weight x its chapter's bonus added to each authority whose chapter has one."""
     return {a: s + weight * bonus.get(chapter_of(a), 0.0) for a, s in scores.items()}
@@ -217,6 +231,7 @@ class HybridRetriever:
     anchor_phrases: object | None = None  # LexicalIndex of adjacent-term pairs over citing contexts
     opinion_phrases: object | None = None  # LexicalIndex of adjacent-term pairs over whole opinions
     section_prior: object | None = None  # SectionPrior (research.section_prior): how annotatable each section reads
+    note_neighbours: object | None = None  # NoteNeighbours (research.note_neighbours): sections of the nearest notes
     _passage_vectors: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _mean_log_chunks: float | None = field(default=None, init=False, repr=False)
     _chunks_per_authority: dict[str, int] | None = field(default=None, init=False, repr=False)
@@ -276,6 +291,12 @@ class HybridRetriever:
              (cfg.heading_weight, {a: s for a, _, s in found.get("heading", [])})],
         )
         jurisdiction = search_filter.jurisdictions[0] if len(search_filter.jurisdictions) == 1 else ""
+        if (self.note_neighbours is not None and cfg.note_weight > 0 and statement
+                and self.note_neighbours.covers(jurisdiction)):
+            found["case notes"] = [(a, "", share) for a, share in
+                                   self.note_neighbours.vote(query, jurisdiction, exclude).items()
+                                   if a not in exclude and self.directory.admits(a, search_filter)]
+            fused = add_note_votes(fused, {a: share for a, _, share in found["case notes"]}, cfg.note_weight)
         if self.chapters is not None and cfg.chapter_weight > 0 and self.chapters.covers(jurisdiction):
             fused = add_chapter_evidence(fused, self.chapters.bonus(query, jurisdiction), cfg.chapter_weight)
         if self.section_prior is not None and cfg.section_prior_weight > 0 and self.section_prior.covers(jurisdiction):
@@ -283,7 +304,7 @@ class HybridRetriever:
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
         # later methods' passages win
-        for method in ("section", "whole opinion", "opinion phrase", "cited-by", "cited-by phrase", "heading", "vector",
+        for method in ("case notes", "section", "whole opinion", "opinion phrase", "cited-by", "cited-by phrase", "heading", "vector",
                        "phrase", "lexical"):
             for a, chunk_id, _ in found.get(method, []):
                 if chunk_id and is_text_chunk(chunk_id):

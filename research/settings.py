@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     # Case notes that `research ingest` learns P(chapter | question) from (research/chapters.py), added to the
     # sections of likely chapters in Hawaii and Colorado searches: the dev split only, whatever evals_dir says;
     # a firm may point this at its own annotations in the same format. The section prior (research/section_prior.py)
-    # learns from the same notes which sections read like annotated ones. Empty string: neither prior.
+    # learns from the same notes which sections read like annotated ones, and research/note_neighbours.py votes
+    # with the notes most like a statement for the sections they annotate. Empty string: none of the three.
     chapter_notes_file: Path | None = PROJECT_ROOT.parent / "shared" / "evals" / "casenotes.dev.jsonl.gz"
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     # Plain phrases -> legal-issue terms added to questions before search (research/rewrite.py); a

@@ -20,6 +20,7 @@ from research.ingest import SourceReport, VectorTier, ingest_sources
 from research.lexical import LexicalIndex
 from research.rewrite import IssueRewriter, load_concepts
 from research.chapters import CHAPTER_MODEL_FILE_NAME, ChapterClassifier, ensure_chapter_model, trained_from
+from research.note_neighbours import NOTE_NEIGHBOURS_FILE_NAME, NoteNeighbours, ensure_note_neighbours
 from research.section_prior import SECTION_PRIOR_FILE_NAME, SectionPrior, ensure_section_prior, sections_of
 from research.section_prior import trained_from as section_prior_trained_from
 from research.retrieve import AuthorityDirectory, DenseTier, HybridRetriever, RetrievalConfig
@@ -112,6 +113,11 @@ class ResearchIndex:
         return self.settings.models_dir / CHAPTER_MODEL_FILE_NAME
 
     @property
+    def note_neighbours_file(self) -> Path:
+        """Where ingest keeps the case notes of `chapter_notes_file` for the nearest-notes vote."""
+        return self.settings.models_dir / NOTE_NEIGHBOURS_FILE_NAME
+
+    @property
     def section_prior_file(self) -> Path:
         """Where ingest keeps the section prior (research.section_prior) of this index's statutes."""
         return self.settings.index_dir / SECTION_PRIOR_FILE_NAME
@@ -157,13 +163,15 @@ class ResearchIndex:
         notes = self.settings.chapter_notes_file
         if notes is not None and notes.is_file():
             ensure_chapter_model(notes, self.chapter_model_file, progress)  # ~40 s the first time
+            ensure_note_neighbours(notes, self.note_neighbours_file)  # a few seconds
             ensure_section_prior(notes, self.store.fingerprint(), sections_of(self.store.iter_authorities("statute")),
                                  self.section_prior_file, progress)  # ~5 s when the notes or the catalogue changed
         elif notes is not None:
-            log.warning("case notes for the chapter and section priors not found at %s: searches go without them "
-                        "(RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns the priors off)", notes)
+            log.warning("case notes for the chapter and section priors and the nearest-notes vote not found at %s: "
+                        "searches go without them (RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns them "
+                        "off)", notes)
         for key in [k for k in self._cache if k.startswith("lexical:")] + [
-                "retriever", "directory", "researcher", "chapters", "section prior"]:
+                "retriever", "directory", "researcher", "chapters", "section prior", "note neighbours"]:
             self._cache.pop(key, None)
         return reports
 
@@ -189,6 +197,9 @@ class ResearchIndex:
         notes, model_file = self.settings.chapter_notes_file, self.chapter_model_file
         chapters = self._once("chapters", lambda: ChapterClassifier.load(model_file) if (
             notes is not None and trained_from(notes, model_file)) else None)
+        neighbours_file = self.note_neighbours_file
+        neighbours = self._once("note neighbours", lambda: NoteNeighbours.load(neighbours_file) if (
+            notes is not None and trained_from(notes, neighbours_file)) else None)
         prior_file = self.section_prior_file
         section_prior = self._once("section prior", lambda: SectionPrior.load(prior_file) if (
             notes is not None and section_prior_trained_from(notes, self.store.fingerprint(), prior_file)) else None)
@@ -196,7 +207,8 @@ class ResearchIndex:
                                config, self._lexical_index("anchors"), rewrite, self._lexical_index("opinions"),
                                reranker, chapters, phrases=self._lexical_index("chunk-pairs"),
                                anchor_phrases=self._lexical_index("anchor-pairs"),
-                               opinion_phrases=self._lexical_index("opinion-pairs"), section_prior=section_prior)
+                               opinion_phrases=self._lexical_index("opinion-pairs"), section_prior=section_prior,
+                               note_neighbours=neighbours)
 
     def _lexical_index(self, name: str) -> LexicalIndex | None:
         """The lexical index `name` of the data directory, loaded once; None when ingest wrote none."""

@@ -50,3 +50,14 @@ def test_survey_items_are_also_scored_per_jurisdiction_top_5():
     summary = evaluate_retrieval([survey], fake_search(calls))
     assert summary["survey_cells"] == 2 and summary["survey_hit@5"] == 0.5
     assert [(j, d) for _, j, d in calls[1:]] == [(("US-DC",), 5), (("US-HI",), 5)]
+
+
+def test_an_item_never_counts_as_evidence_for_itself(tmp_path):
+    from research.evaluate import read_eval_set
+    from tests.conftest import write_jsonl_gz
+
+    items = read_eval_set(write_jsonl_gz(tmp_path / "set.jsonl.gz", [
+        {"id": "hi-cn-1", "query": "a note [SECTION]", "jurisdiction": "US-HI", "gold": [{"id": "us-hi:hrs:1-1"}]},
+        {"id": "sc-cp-1", "query": "See [CASE].", "gold": [{"id": "cl-cluster:1"}], "source_opinion_id": "cl-cluster:2"},
+    ]))
+    assert [i.exclude for i in items] == [frozenset({"hi-cn-1"}), frozenset({"sc-cp-1", "cl-cluster:2"})]
