@@ -9,9 +9,9 @@ citing-context ranking (research.anchors) and, for a statement rather than a que
 chunks, whole opinions and citing contexts by adjacent-term pairs (phrases such as "statute of limitations")
 to weighted cosine similarities of the dense tiers (chunk vectors from the index embedder; MiniLM vectors of
 statute headings). Measured against reciprocal rank fusion in evals/ablation.md: RRF let weak dense evidence
-displace BM25's first hit. A search of Hawaii or Colorado alone adds the sections that the case notes most like
-the query annotate (research.note_neighbours) and two priors learned from those notes: the likely chapter
-(research.chapters) and how much a section reads like those notes annotate (research.section_prior).
+displace BM25's first hit. A search of Hawaii or Colorado alone adds two priors learned from case notes: the
+likely chapter (research.chapters) and how much a section reads like those notes annotate (research.section_prior);
+for a statement, also the sections that the notes most like it annotate (research.note_neighbours).
 Last, the statutes among the first few results are re-scored by MiniLM's similarity of the question to the passage
 each would show (`rerank_statutes`).
 """
