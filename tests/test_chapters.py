@@ -70,15 +70,6 @@ def test_saved_model_loads_with_the_same_probabilities(classifier, tmp_path):
         assert np.allclose([got[c] for c in expected], list(expected.values()), atol=1e-3)  # float16 weights
 
 
-def test_load_names_a_missing_or_invalid_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nowhere.npz"):
-        ChapterClassifier.load(tmp_path / "nowhere.npz")
-    bad = tmp_path / "bad.npz"
-    bad.write_bytes(b"not a model")
-    with pytest.raises(ValueError, match="bad.npz"):
-        ChapterClassifier.load(bad)
-
-
 def test_one_chapter_is_refused():
     with pytest.raises(ValueError, match="two chapters"):
         fit_chapter_classifier([("US-HI", "a deposit", "901"), ("US-HI", "the deposit", "901")], min_df=1)

@@ -61,15 +61,6 @@ def test_saved_notes_load_with_the_same_votes(neighbours, tmp_path):
         assert loaded.vote(text, "US-HI") == pytest.approx(neighbours.vote(text, "US-HI"), abs=1e-3)
 
 
-def test_load_names_a_missing_or_invalid_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="case-note neighbours .* not found"):
-        NoteNeighbours.load(tmp_path / "none.npz")
-    bad = tmp_path / "bad.npz"
-    bad.write_bytes(b"not a zip file")
-    with pytest.raises(ValueError, match="not a valid"):
-        NoteNeighbours.load(bad)
-
-
 def test_votes_add_weighted_shares_and_bring_in_sections_without_a_score():
     added = add_note_votes({"us-hi:hrs:901-1": 1.0, "us-hi:hrs:901-2": 0.5}, {"us-hi:hrs:901-2": 0.75,
                                                                              "us-hi:hrs:902-5": 0.25}, 2.0)

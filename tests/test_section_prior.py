@@ -67,14 +67,6 @@ def test_saved_prior_loads_with_the_same_ratios(prior, tmp_path):
         assert loaded.bonus("US-HI")[section] == pytest.approx(ratio, abs=0.01)  # float16 on disk
 
 
-def test_load_names_a_missing_or_invalid_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="research ingest"):
-        SectionPrior.load(tmp_path / "none.npz")
-    (tmp_path / "bad.npz").write_text("not an npz")
-    with pytest.raises(ValueError, match="not a valid prior file"):
-        SectionPrior.load(tmp_path / "bad.npz")
-
-
 def test_annotated_sections_are_the_gold_of_single_jurisdiction_notes():
     items = [EvalItem("a", "q", frozenset({"us-hi:hrs:1-1"}), ("US-HI",), frozenset()),
              EvalItem("b", "q", frozenset({"us-hi:hrs:1-2", "us-hi:hrs:1-3"}), ("US-HI",), frozenset()),
