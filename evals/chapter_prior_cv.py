@@ -83,7 +83,8 @@ def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[f
                     row[1] += metrics["mrr@10"]
                     row[2] += 1
         print(f"fold {fold + 1} of {FOLDS} done", flush=True)
-    lines = ["| chapter prior weight | section prior weight | nearest notes weight | jurisdiction | n | recall@10 | MRR@10 |",
+    lines = ["| chapter prior weight | section prior weight | nearest notes weight | jurisdiction | n | recall@10 "
+             "| MRR@10 |",
              "|---|---|---|---|---|---|---|"]
     for (j, w, s, note_weight), (recall, mrr, n) in totals.items():
         lines.append(f"| {w:g} | {s:g} | {note_weight:g} | {j} | {n} | {recall / n:.3f} | {mrr / n:.3f} |")

@@ -304,8 +304,8 @@ class HybridRetriever:
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
         # later methods' passages win
-        for method in ("case notes", "section", "whole opinion", "opinion phrase", "cited-by", "cited-by phrase", "heading", "vector",
-                       "phrase", "lexical"):
+        for method in ("case notes", "section", "whole opinion", "opinion phrase", "cited-by", "cited-by phrase",
+                       "heading", "vector", "phrase", "lexical"):
             for a, chunk_id, _ in found.get(method, []):
                 if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id

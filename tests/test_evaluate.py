@@ -58,6 +58,7 @@ def test_an_item_never_counts_as_evidence_for_itself(tmp_path):
 
     items = read_eval_set(write_jsonl_gz(tmp_path / "set.jsonl.gz", [
         {"id": "hi-cn-1", "query": "a note [SECTION]", "jurisdiction": "US-HI", "gold": [{"id": "us-hi:hrs:1-1"}]},
-        {"id": "sc-cp-1", "query": "See [CASE].", "gold": [{"id": "cl-cluster:1"}], "source_opinion_id": "cl-cluster:2"},
+        {"id": "sc-cp-1", "query": "See [CASE].", "gold": [{"id": "cl-cluster:1"}],
+         "source_opinion_id": "cl-cluster:2"},
     ]))
     assert [i.exclude for i in items] == [frozenset({"hi-cn-1"}), frozenset({"sc-cp-1", "cl-cluster:2"})]
