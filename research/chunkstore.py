@@ -169,6 +169,17 @@ class ChunkStore:
         row = self._db.execute("SELECT * FROM authorities WHERE id = ?", (authority_id,)).fetchone()
         return _authority(row) if row else None
 
+    def authorities(self, ids: Iterable[str]) -> dict[str, Authority]:
+        """Authorities with their full texts, by id (missing ids are left out)."""
+        ids = list(ids)
+        found: dict[str, Authority] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._db.execute(f"SELECT * FROM authorities WHERE id IN ({marks})", part):
+                found[row[0]] = _authority(row)
+        return found
+
     def iter_authorities(self, kind: str | None = None) -> Iterator[Authority]:
         """Every authority (of one kind), in id order."""
         query, params = "SELECT * FROM authorities", ()

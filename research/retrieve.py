@@ -12,8 +12,9 @@ statute headings). Measured against reciprocal rank fusion in evals/ablation.md:
 displace BM25's first hit. A search of Hawaii or Colorado alone adds two priors learned from case notes: the
 likely chapter (research.chapters) and how much a section reads like those notes annotate (research.section_prior);
 for a statement, also the sections that the notes most like it annotate (research.note_neighbours).
-Last, the statutes among the first few results are re-scored by MiniLM's similarity of the question to the passage
-each would show (`rerank_statutes`).
+Statutes near the top that hold words the query quotes, or have the subsections it names, gain for it
+(research.text_cues). Last, the statutes among the first few results are re-scored by MiniLM's similarity of the
+question to the passage each would show (`rerank_statutes`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from research.chapters import chapter_of
 from research.citations import authority_keys, find_citations
 from research.domain import AuthorityHit, Chunk, SearchFilter
 from research.rewrite import IssueRewriter, is_question
+from research.text_cues import normalised, part_labels, text_cues
 
 VECTOR_OVERFETCH = 8
 PASSAGE_VECTOR_CACHE = 20_000  # passages whose re-scoring vectors a retriever keeps (~30 MB)
@@ -78,6 +80,12 @@ class RetrievalConfig:
     # questions told in facts it cost questions.dev items); sections voted for become candidates (evals/ablation.md,
     # session 15)
     note_weight: float = 1.0
+    # statutes among this many first results gain quote_weight x the share of the query's quoted phrases their text
+    # holds verbatim, and part_weight when they have every subsection the query names (research.text_cues); chosen
+    # with case notes of sections no training note annotates (evals/ablation.md, session 16)
+    cue_depth: int = 50
+    quote_weight: float = 0.4
+    part_weight: float = 0.4
 
 
 def roll_up(ranked_chunks: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
@@ -301,11 +309,15 @@ class HybridRetriever:
             fused = add_chapter_evidence(fused, self.chapters.bonus(query, jurisdiction), cfg.chapter_weight)
         if self.section_prior is not None and cfg.section_prior_weight > 0 and self.section_prior.covers(jurisdiction):
             fused = add_section_prior(fused, self.section_prior.bonus(jurisdiction), cfg.section_prior_weight)
+        found.update(self._text_cue_evidence(query, fused))
+        for method, weight in (("quoted words", cfg.quote_weight), ("named subsection", cfg.part_weight)):
+            for a, _, share in found.get(method, []):
+                fused[a] += weight * share
         best_chunk: dict[str, str] = {}
         methods: dict[str, list[str]] = {}
         # later methods' passages win
-        for method in ("case notes", "section", "whole opinion", "opinion phrase", "cited-by", "cited-by phrase",
-                       "heading", "vector", "phrase", "lexical"):
+        for method in ("quoted words", "named subsection", "case notes", "section", "whole opinion", "opinion phrase",
+                       "cited-by", "cited-by phrase", "heading", "vector", "phrase", "lexical"):
             for a, chunk_id, _ in found.get(method, []):
                 if chunk_id and is_text_chunk(chunk_id):
                     best_chunk[a] = chunk_id
@@ -341,6 +353,24 @@ class HybridRetriever:
             score = fused.get(authority_id, 0.0) + (100.0 if authority_id in cited else 0.0)
             hits.append(AuthorityHit(authority_id, score, passages[authority_id], matched))
         return hits
+
+    def _text_cue_evidence(self, query: str, fused: dict[str, float]) -> dict[str, list[tuple[str, str, float]]]:
+        """Statutes among the first `cue_depth` of `fused` that hold the query's quoted phrases (with the share
+        found) and that have every subsection it names (research.text_cues); {} when the query has no cue."""
+        cfg = self.config
+        cues = text_cues(query)
+        if not cues or cfg.cue_depth <= 0 or (cfg.quote_weight <= 0 and cfg.part_weight <= 0):
+            return {}
+        first = [a for a in sorted(fused, key=lambda a: -fused[a])[:cfg.cue_depth] if not self._is_opinion(a)]
+        quoted, named = [], []
+        for authority_id, authority in self.chunks.authorities(first).items():
+            text = normalised(f"{authority.heading} {authority.text}")
+            share = cues.quoted_share(text) if cfg.quote_weight > 0 else 0.0
+            if share > 0:
+                quoted.append((authority_id, "", share))
+            if cfg.part_weight > 0 and cues.has_named_parts(part_labels(authority.text)):
+                named.append((authority_id, "", 1.0))
+        return {method: rows for method, rows in (("quoted words", quoted), ("named subsection", named)) if rows}
 
     def _passage_similarities(self, query: str, chunks: list[Chunk]) -> list[float]:
         """The reranker's cosine similarity of `query` to each chunk as indexed (recent passages' vectors kept)."""
