@@ -140,16 +140,18 @@ class ChunkStore:
         while rows := cursor.fetchmany(batch):
             yield [_chunk(r) for r in rows]
 
-    def chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
-        """Chunks by id (missing ids are left out)."""
+    def _rows_with_ids(self, select: str, ids: Iterable[str]) -> Iterator[tuple]:
+        """The rows of `select` (a query ending in 'WHERE id IN') for `ids`, 500 ids to a query (SQLite's limit on
+        variables)."""
         ids = list(ids)
-        found: dict[str, Chunk] = {}
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
-            marks = ",".join("?" * len(part))
-            for row in self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", part):
-                found[row[0]] = _chunk(row)
-        return found
+            yield from self._db.execute(f"{select} ({','.join('?' * len(part))})", part)
+
+    def chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        """Chunks by id (missing ids are left out)."""
+        select = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN"
+        return {row[0]: _chunk(row) for row in self._rows_with_ids(select, ids)}
 
     def best_chunk(self, authority_id: str) -> Chunk | None:
         """The first chunk of an authority (used when it is found by citation)."""
@@ -171,14 +173,7 @@ class ChunkStore:
 
     def authorities(self, ids: Iterable[str]) -> dict[str, Authority]:
         """Authorities with their full texts, by id (missing ids are left out)."""
-        ids = list(ids)
-        found: dict[str, Authority] = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            marks = ",".join("?" * len(part))
-            for row in self._db.execute(f"SELECT * FROM authorities WHERE id IN ({marks})", part):
-                found[row[0]] = _authority(row)
-        return found
+        return {row[0]: _authority(row) for row in self._rows_with_ids("SELECT * FROM authorities WHERE id IN", ids)}
 
     def iter_authorities(self, kind: str | None = None) -> Iterator[Authority]:
         """Every authority (of one kind), in id order."""
