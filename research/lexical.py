@@ -29,9 +29,10 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-def analyse(text: str) -> list[str]:
-    """Lowercased, stopword-free, stemmed tokens; section numbers kept whole."""
-    return [_stem(t) if t[0].isalpha() else t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
+def analyse(text: str, keep: frozenset[str] = frozenset()) -> list[str]:
+    """Lowercased, stemmed tokens without stopwords (but those in `keep`); section numbers kept whole."""
+    return [_stem(t) if t[0].isalpha() else t for t in _TOKEN.findall(text.lower())
+            if t not in _STOPWORDS or t in keep]
 
 
 def pairs_of(terms: list[str]) -> list[str]:

@@ -2,7 +2,9 @@
 
 Deterministic and offline: a table of concepts (research/legal_terms.toml by default, or the file of
 the `issue_terms_file` setting), each with the plain phrases that signal it and the terms statutes
-use for it. Phrases are compared after the search analyser, so inflections match ("fired" / "firing").
+use for it. Phrases are compared after the search analyser, so inflections match ("fired" / "firing"),
+except that "not" and "no" are kept: the analyser drops them as stopwords, and "not registered" would
+otherwise signal copyright registration in every question that says "register".
 """
 
 from __future__ import annotations
@@ -12,6 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from research.lexical import analyse
+
+NEGATIONS = frozenset({"not", "no"})  # stopwords of the search analyser that a phrase of the table keeps
+
+
+def phrase_tokens(text: str) -> tuple[str, ...]:
+    """The tokens phrases and questions are compared by: the search analyser's, negations kept."""
+    return tuple(analyse(text, keep=NEGATIONS))
 
 
 class IssueTermsError(ValueError):
@@ -41,7 +50,7 @@ def load_concepts(path: Path) -> list[Concept]:
             raise IssueTermsError(f"{path}: concept {number}: needs `terms` (text) and `when` (a list of phrases)")
         phrases = []
         for phrase in entry["when"]:
-            tokens = tuple(analyse(str(phrase)))
+            tokens = phrase_tokens(str(phrase))
             if not tokens:
                 raise IssueTermsError(f"{path}: concept {number}: phrase {phrase!r} has no searchable word")
             phrases.append(tokens)
@@ -49,14 +58,14 @@ def load_concepts(path: Path) -> list[Concept]:
     return concepts
 
 
-def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(tokens[i:i + n]) == phrase for i in range(len(tokens) - n + 1))
 
 
 def issue_terms(question: str, concepts: list[Concept]) -> list[str]:
     """The terms of every concept one of whose phrases occurs in the question, in table order."""
-    tokens = analyse(question)
+    tokens = phrase_tokens(question)
     return [c.terms for c in concepts if any(_contains(tokens, p) for p in c.phrases)]
 
 

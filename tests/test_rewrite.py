@@ -2,18 +2,19 @@
 
 import pytest
 
-from research.rewrite import Concept, IssueRewriter, issue_terms, load_concepts
+from research.rewrite import Concept, IssueRewriter, issue_terms, load_concepts, phrase_tokens
 from research.settings import DEFAULT_ISSUE_TERMS_FILE
 from research.lexical import analyse
 
 
 def concept(terms, *phrases):
-    return Concept(terms, tuple(tuple(analyse(p)) for p in phrases))
+    return Concept(terms, tuple(phrase_tokens(p) for p in phrases))
 
 
 CONCEPTS = [concept("wrongful death", "killed", "survived by"),
             concept("discharge retaliation", "fired"),
-            concept("unordered merchandise", "never ordered")]
+            concept("unordered merchandise", "never ordered"),
+            concept("copyright registration", "not registered")]
 
 
 @pytest.mark.parametrize("question, terms", [
@@ -23,6 +24,9 @@ CONCEPTS = [concept("wrongful death", "killed", "survived by"),
     ("I never ordered these vitamins, and he was killed?", ["wrongful death", "unordered merchandise"]),
     ("Can a landlord keep a deposit?", []),
     ("She ordered it, never mind?", []),  # the words of a phrase must be adjacent and in order
+    ("His photo was not registered; was it copied?", ["copyright registration"]),
+    ("Must a sex offender register with the police?", []),  # "not" is a stopword of search, not of phrases
+    ("Was the lease not renewed, or no longer registered?", []),
 ])
 def test_issue_terms_of_a_question(question, terms):
     assert issue_terms(question, CONCEPTS) == terms
@@ -41,6 +45,7 @@ def test_shipped_table_loads_and_every_phrase_is_searchable():
     assert len(concepts) >= 50
     assert all(c.terms and c.phrases and all(c.phrases) for c in concepts)
     assert "wrongful death" in " ".join(issue_terms("My husband was killed by a drunk driver; what can I do?", concepts))
+    assert issue_terms("Must a sex offender who moved here register, and when?", concepts) == []  # not copyright's
 
 
 @pytest.mark.parametrize("content, message", [
