@@ -364,8 +364,8 @@ class HybridRetriever:
         first = [a for a in sorted(fused, key=lambda a: -fused[a])[:cfg.cue_depth] if not self._is_opinion(a)]
         quoted, named = [], []
         for authority_id, authority in self.chunks.authorities(first).items():
-            text = normalised(f"{authority.heading} {authority.text}")
-            share = cues.quoted_share(text) if cfg.quote_weight > 0 else 0.0
+            quoting = cues.phrases and cfg.quote_weight > 0
+            share = cues.quoted_share(normalised(f"{authority.heading} {authority.text}")) if quoting else 0.0
             if share > 0:
                 quoted.append((authority_id, "", share))
             if cfg.part_weight > 0 and cues.has_named_parts(part_labels(authority.text)):

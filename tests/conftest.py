@@ -53,6 +53,14 @@ INVENTED_OPINION = {
 }
 
 
+def invented_statute(n, text, heading=None):
+    """An invented D.C. section 97-n (heading "Statute n" unless given)."""
+    from research.domain import Authority
+
+    return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
+                     citation=f"D.C. Code § 97-{n}", heading=heading or f"Statute {n}", text=text)
+
+
 def write_jsonl_gz(path: Path, records: list[dict]) -> Path:
     """Write records as a gzipped JSON-lines file."""
     with gzip.open(path, "wt", encoding="utf-8") as f:

@@ -10,6 +10,7 @@ from research.domain import SearchFilter
 from research.lexical import LexicalIndex, analyse, pairs_of
 from research.retrieve import (AuthorityDirectory, authority_of, blend_opinion_evidence, fuse, is_text_chunk,
                                penalise_long_opinions, rank_score, rerank_statutes, roll_up)
+from tests.conftest import invented_statute
 
 
 def test_roll_up_keeps_each_authority_at_its_best_chunk():
@@ -154,14 +155,6 @@ def test_directory_filters_and_finds_cited_authorities():
     assert directory.cited("86 S. Ct. 1602", SearchFilter()) == ["cl-cluster:1"]
 
 
-def _statute(n, text, heading=None):
-    """An invented D.C. section 97-n (heading "Statute n" unless given)."""
-    from research.domain import Authority
-
-    return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
-                     citation=f"D.C. Code § 97-{n}", heading=heading or f"Statute {n}", text=text)
-
-
 def _opinion(n, text, name):
     """An invented Supreme Court opinion, 9n U.S. 1."""
     from research.domain import Authority
@@ -175,9 +168,9 @@ def test_headings_rescore_lexical_candidates_unless_allowed_to_add(catalogue, ha
     from research.retrieve import DenseTier, HybridRetriever, RetrievalConfig
     from research.vectorstore import InMemoryVectorStore
 
-    authorities = [_statute(1, "A lantern permit is required to hang a lantern.", "Lantern permits"),
-                   _statute(2, "Goats graze in parks before noon with a lantern.", "Goat grazing"),
-                   _statute(3, "Bicycles carry bells.", "Lantern festival goats")]
+    authorities = [invented_statute(1, "A lantern permit is required to hang a lantern.", "Lantern permits"),
+                   invented_statute(2, "Goats graze in parks before noon with a lantern.", "Goat grazing"),
+                   invented_statute(3, "Bicycles carry bells.", "Lantern festival goats")]
     store, chunks, directory = catalogue(authorities)
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])  # headings unseen
     headings = InMemoryVectorStore()
@@ -212,7 +205,7 @@ class _FavouringEmbedder:
 def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authorities_first(catalogue):
     from research.retrieve import HybridRetriever, RetrievalConfig
 
-    authorities = [_statute(n, text, f"Lanterns {n}") for n, text in (
+    authorities = [invented_statute(n, text, f"Lanterns {n}") for n, text in (
         (1, "Lantern lantern lantern permits are issued by the mayor."),
         (2, "Lantern permits lapse after a year unless renewed in writing."),
         (3, "A lantern permit holder shall keep goats away from the lantern."))]
@@ -245,8 +238,9 @@ def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catal
     from research.retrieve import HybridRetriever, RetrievalConfig
 
     store, chunks, directory = catalogue([
-        _statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations.", "Goats 1"),
-        _statute(2, "The statute of limitations for grazing runs two years from the day of harm.", "Goats 2")])
+        invented_statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations.",
+                         "Goats 1"),
+        invented_statute(2, "The statute of limitations for grazing runs two years from the day of harm.", "Goats 2")])
     docs = [(c.id, c.jurisdiction, c.kind, c.text) for c in chunks]
 
     def hits(query, **config):

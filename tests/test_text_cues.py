@@ -4,6 +4,7 @@ retriever weighs them."""
 import pytest
 
 from research.text_cues import TextCues, normalised, part_labels, text_cues
+from tests.conftest import invented_statute
 
 
 @pytest.mark.parametrize("query, phrases, labels", [
@@ -39,22 +40,16 @@ def test_normalised_text_keeps_letters_and_digits_in_single_spaced_lowercase_wor
     assert normalised("  Sex-Offenders’ \n registry, § 846E-1(a)!") == "sex offenders registry 846e 1 a"
 
 
-def _statute(n, text, heading):
-    from research.domain import Authority
-
-    return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
-                     citation=f"D.C. Code § 97-{n}", heading=heading, text=text)
-
-
 def test_statutes_holding_the_quoted_words_or_the_named_subsection_rise_and_say_why(catalogue):
     from research.lexical import LexicalIndex
     from research.retrieve import HybridRetriever, RetrievalConfig
 
     store, chunks, directory = catalogue([
-        _statute(1, "A lantern keeper keeps lanterns lit; a lantern keeper keeps lantern oil.", "Lantern keepers"),
-        _statute(2, "(a) Every lantern keeper shall register.\n(b) A registered keeper of lanterns may sell oil.",
-                 "Registration of keepers"),
-        _statute(3, "The keeper of a lighthouse lantern is a public officer.", "Lighthouse keepers")])
+        invented_statute(1, "A lantern keeper keeps lanterns lit; a lantern keeper keeps lantern oil.",
+                         "Lantern keepers"),
+        invented_statute(2, "(a) Every lantern keeper shall register.\n(b) A registered keeper of lanterns may "
+                            "sell oil.", "Registration of keepers"),
+        invented_statute(3, "The keeper of a lighthouse lantern is a public officer.", "Lighthouse keepers")])
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
     fetched = store.authorities(["us-dc:dc-code:97-2", "us-dc:dc-code:97-9"])  # the texts the cues are sought in
     assert list(fetched) == ["us-dc:dc-code:97-2"] and fetched["us-dc:dc-code:97-2"].text.startswith("(a) Every")
