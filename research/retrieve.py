@@ -359,16 +359,16 @@ class HybridRetriever:
         found) and that have every subsection it names (research.text_cues); {} when the query has no cue."""
         cfg = self.config
         cues = text_cues(query)
-        if not cues or cfg.cue_depth <= 0 or (cfg.quote_weight <= 0 and cfg.part_weight <= 0):
+        quoting, naming = bool(cues.phrases) and cfg.quote_weight > 0, bool(cues.labels) and cfg.part_weight > 0
+        if not (quoting or naming) or cfg.cue_depth <= 0:
             return {}
         first = [a for a in sorted(fused, key=lambda a: -fused[a])[:cfg.cue_depth] if not self._is_opinion(a)]
         quoted, named = [], []
         for authority_id, authority in self.chunks.authorities(first).items():
-            quoting = cues.phrases and cfg.quote_weight > 0
             share = cues.quoted_share(normalised(f"{authority.heading} {authority.text}")) if quoting else 0.0
             if share > 0:
                 quoted.append((authority_id, "", share))
-            if cfg.part_weight > 0 and cues.has_named_parts(part_labels(authority.text)):
+            if naming and cues.has_named_parts(part_labels(authority.text)):
                 named.append((authority_id, "", 1.0))
         return {method: rows for method, rows in (("quoted words", quoted), ("named subsection", named)) if rows}
 
