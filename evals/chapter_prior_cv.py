@@ -3,7 +3,7 @@ prior of research/section_prior.py, the nearest-notes vote of research/note_neig
 never saw: of sections they never saw (the default), or of sections other notes annotate (--split notes).
 
 Usage: python evals/chapter_prior_cv.py [--per-fold 80] [--set FILE] [--weights 0,0.4] [--section-weights 0.05]
-       [--note-weights 0,1] [--split sections|notes]
+       [--record-weights 0,0.1] [--note-weights 0,1] [--split sections|notes]
 
 `research ingest` trains the model the retriever loads from the dev case notes (RESEARCH_CHAPTER_NOTES_FILE).
 A model trained on the dev notes scores its own notes too well, so
@@ -11,7 +11,7 @@ this estimates the gain on notes of sections it has never seen (as on the held-o
 authorities differ): five folds grouped by gold section; each fold's models are trained on the other
 folds' notes (the section prior counts the fold's own gold sections as unannotated, as held-out ones would be)
 and the full retriever (index in the data directory) searches up to N notes per jurisdiction of that fold, once
-per triple of weights (0 = off), with the same items for every triple. `--split notes` puts each note in a fold of
+per set of weights (0 = off), with the same items for every set. `--split notes` puts each note in a fold of
 its own instead, so a fold's sections keep their other notes: the estimate for new notes of annotated sections.
 """
 
@@ -48,9 +48,10 @@ def note_fold_of(item: EvalItem) -> int:
 
 
 def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[float], c: float,
-                   section_weights: list[float], note_weights: list[float] = (0.0,), split=fold_of) -> list[str]:
-    """Markdown rows: recall@10 and MRR@10 per jurisdiction and triple of weights (chapter prior, section prior,
-    nearest notes), folds by `split` (grouped by gold section by default)."""
+                   section_weights: list[float], note_weights: list[float] = (0.0,), split=fold_of,
+                   record_weights: list[float] = (0.0,)) -> list[str]:
+    """Markdown rows: recall@10 and MRR@10 per jurisdiction and set of weights (chapter prior, section prior by text,
+    by record, nearest notes), folds by `split` (grouped by gold section by default)."""
     index = ResearchIndex(Settings(chapter_notes_file=None))  # each fold brings its own models
     sections = list(sections_of(index.store.iter_authorities("statute")))
     items = [i for i in items if len(i.jurisdictions) == 1 and i.gold]
@@ -59,16 +60,16 @@ def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[f
     sample = {j: rng.sample([i for i in items if i.jurisdictions[0] == j],
                             min(per_jurisdiction * FOLDS, sum(i.jurisdictions[0] == j for i in items)))
               for j in jurisdictions}
-    triples = [(w, s, n) for w in weights for s in section_weights for n in note_weights]
-    totals = {(j, *triple): [0.0, 0.0, 0] for j in jurisdictions for triple in triples}
+    settings = [(w, s, r, n) for w in weights for s in section_weights for r in record_weights for n in note_weights]
+    totals = {(j, *weighted): [0.0, 0.0, 0] for j in jurisdictions for weighted in settings}
     for fold in range(FOLDS):
         training = [i for i in items if split(i) != fold]
         model = fit_chapter_classifier(training_notes(training), c=c)
         prior = fit_section_prior(annotated_sections(training), sections)
         neighbours = fit_note_neighbours(training)
-        for w, s, n in triples:
+        for w, s, r, n in settings:
             retriever = index.retriever(replace(RetrievalConfig(), chapter_weight=w, section_prior_weight=s,
-                                                note_weight=n))
+                                                record_prior_weight=r, note_weight=n))
             retriever.chapters = model
             retriever.section_prior = prior
             retriever.note_neighbours = neighbours
@@ -78,16 +79,16 @@ def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[f
                     hits = retriever.search(item.query, SearchFilter(jurisdictions=item.jurisdictions), k=10,
                                             exclude=item.exclude)
                     metrics = item_metrics([h.authority_id for h in hits], item.gold)
-                    row = totals[(j, w, s, n)]
+                    row = totals[(j, w, s, r, n)]
                     row[0] += metrics["recall@10"]
                     row[1] += metrics["mrr@10"]
                     row[2] += 1
         print(f"fold {fold + 1} of {FOLDS} done", flush=True)
-    lines = ["| chapter prior weight | section prior weight | nearest notes weight | jurisdiction | n | recall@10 "
-             "| MRR@10 |",
-             "|---|---|---|---|---|---|---|"]
-    for (j, w, s, note_weight), (recall, mrr, n) in totals.items():
-        lines.append(f"| {w:g} | {s:g} | {note_weight:g} | {j} | {n} | {recall / n:.3f} | {mrr / n:.3f} |")
+    lines = ["| chapter prior weight | section prior weight | record prior weight | nearest notes weight | jurisdiction "
+             "| n | recall@10 | MRR@10 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for (j, w, s, r, note_weight), (recall, mrr, n) in totals.items():
+        lines.append(f"| {w:g} | {s:g} | {r:g} | {note_weight:g} | {j} | {n} | {recall / n:.3f} | {mrr / n:.3f} |")
     return lines
 
 
@@ -100,6 +101,8 @@ def main() -> None:
     parser.add_argument("--weights", default="0,0.4", help="chapter prior weights")
     parser.add_argument("--section-weights", default=str(RetrievalConfig().section_prior_weight),
                         help="section prior weights")
+    parser.add_argument("--record-weights", default=str(RetrievalConfig().record_prior_weight),
+                        help="weights of the section prior by record (statements)")
     parser.add_argument("--note-weights", default=str(RetrievalConfig().note_weight), help="nearest notes weights")
     parser.add_argument("--split", choices=("sections", "notes"), default="sections",
                         help="folds grouped by gold section (new sections) or by note (new notes of known sections)")
@@ -108,7 +111,8 @@ def main() -> None:
     print("\n".join(cross_validate(items, args.per_fold, [float(w) for w in args.weights.split(",")], args.c,
                                     [float(w) for w in args.section_weights.split(",")],
                                     [float(w) for w in args.note_weights.split(",")],
-                                    fold_of if args.split == "sections" else note_fold_of)))
+                                    fold_of if args.split == "sections" else note_fold_of,
+                                    [float(w) for w in args.record_weights.split(",")])))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS authorities (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, jurisdiction TEXT NOT NULL, kind TEXT NOT NULL,
     citation TEXT NOT NULL, heading TEXT NOT NULL, heading_path TEXT NOT NULL, url TEXT,
-    year INTEGER, court TEXT, reporter_citations TEXT NOT NULL, text TEXT NOT NULL
+    year INTEGER, court TEXT, reporter_citations TEXT NOT NULL, text TEXT NOT NULL,
+    history TEXT NOT NULL DEFAULT '', annotations INTEGER
 );
 CREATE INDEX IF NOT EXISTS authorities_source ON authorities(source);
 CREATE TABLE IF NOT EXISTS chunks (
@@ -61,10 +62,10 @@ def _chunk(row: tuple) -> Chunk:
 
 
 def _authority(row: tuple) -> Authority:
-    (aid, source, jur, kind, citation, heading, path, url, year, court, cites, text) = row
+    (aid, source, jur, kind, citation, heading, path, url, year, court, cites, text, history, annotations) = row
     return Authority(id=aid, source=source, jurisdiction=jur, kind=kind, citation=citation, heading=heading,
                      text=text, heading_path=tuple(json.loads(path)), url=url, year=year, court=court,
-                     reporter_citations=tuple(json.loads(cites)))
+                     reporter_citations=tuple(json.loads(cites)), history=history, annotations=annotations)
 
 
 class ChunkStore:
@@ -76,6 +77,16 @@ class ChunkStore:
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Give a catalogue written before the record fields were kept their columns (empty: the sources are read
+        again because research.ingest's chunker id changed with them)."""
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(authorities)")}
+        with self._db:
+            for column, declaration in (("history", "TEXT NOT NULL DEFAULT ''"), ("annotations", "INTEGER")):
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE authorities ADD COLUMN {column} {declaration}")
 
     def close(self) -> None:
         """Close the database connection."""
@@ -87,9 +98,10 @@ class ChunkStore:
             self._db.execute("DELETE FROM authorities WHERE source = ?", (name,))
             self._db.execute("DELETE FROM chunks WHERE source = ?", (name,))
             self._db.executemany(
-                "INSERT INTO authorities VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO authorities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(a.id, a.source, a.jurisdiction, a.kind, a.citation, a.heading, json.dumps(a.heading_path),
-                  a.url, a.year, a.court, json.dumps(a.reporter_citations), a.text) for a in authorities],
+                  a.url, a.year, a.court, json.dumps(a.reporter_citations), a.text, a.history, a.annotations)
+                 for a in authorities],
             )
             self._db.executemany(
                 f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -236,6 +236,8 @@ def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | No
         if divisions is not None:
             path += divisions.path_for(str(get("chapter")), text)
         heading = mended_heading(heading, text, str(get("section") or ""))
+    history = get("history") or ""
+    annotations = get("annotations")
     url = get("url")
     if url is None and manifest.official_url:
         url = manifest.official_url.format(section=record.get("section", ""), title=record.get("title", ""))
@@ -243,7 +245,17 @@ def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | No
         id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction, kind="statute",
         citation=get("citation") or record["id"], heading=heading, text=text,
         heading_path=tuple(path or ()), url=url,
+        history="; ".join(map(str, history)) if isinstance(history, list) else str(history),
+        annotations=_count(annotations),
     )
+
+
+def _count(value) -> int | None:
+    """A record's count field as an int; None when absent or not a whole number (a defect, not a reason to stop)."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def load_source(manifest: Manifest, corpus_dir: Path, verify_checksum: bool = True) -> tuple[list[Authority], LoadReport]:

@@ -29,6 +29,8 @@ class Authority:
     year: int | None = None
     court: str | None = None
     reporter_citations: tuple[str, ...] = ()
+    history: str = ""  # a statute's enactment and amendment history as its code prints it ("L 1892, c 57; am L 1903")
+    annotations: int | None = None  # notes of decisions the official code prints under the section, where recorded
 
     @property
     def display_title(self) -> str:

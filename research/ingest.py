@@ -24,7 +24,8 @@ from research.lexical import LexicalIndex, analyse
 from research.retrieve import AuthorityDirectory
 
 
-CHUNKER_VERSION = "3"  # bump when chunks change (3: the context is part of a chunk id; Hawaii Part headings)
+CHUNKER_VERSION = "4"  # bump when chunks or the stored records change (3: the context is part of a chunk id; Hawaii
+# Part headings; 4: statutes keep their history and annotation count)
 # bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25, 5: adjacent-term pairs,
 # 6: pairs of one chunk only left out, 7: pairs of whole opinions)
 LEXICAL_VERSION = "7"

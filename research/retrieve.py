@@ -75,6 +75,10 @@ class RetrievalConfig:
     # weight of log(P / mean P) that a section reads like those case notes annotate (research.section_prior), in
     # single-jurisdiction searches of a jurisdiction it covers (0: off); folds grouped by gold section, session 13
     section_prior_weight: float = 0.05
+    # weight of log(P / mean P) that a section's record (its history, its count of notes of decisions) is like those
+    # of the sections case notes annotate (research.section_prior), in the same searches, for statements only (an
+    # associate's question may be about a law too new to have been litigated); folds grouped by section, session 17
+    record_prior_weight: float = 0.1
     # weight of the share of the nearest case notes that annotate a section (research.note_neighbours), in
     # single-jurisdiction searches of a jurisdiction with notes, for statements only (as phrase evidence: on
     # questions told in facts it cost questions.dev items); sections voted for become candidates (evals/ablation.md,
@@ -309,6 +313,9 @@ class HybridRetriever:
             fused = add_chapter_evidence(fused, self.chapters.bonus(query, jurisdiction), cfg.chapter_weight)
         if self.section_prior is not None and cfg.section_prior_weight > 0 and self.section_prior.covers(jurisdiction):
             fused = add_section_prior(fused, self.section_prior.bonus(jurisdiction), cfg.section_prior_weight)
+        if (self.section_prior is not None and cfg.record_prior_weight > 0 and statement
+                and self.section_prior.covers(jurisdiction)):
+            fused = add_section_prior(fused, self.section_prior.record_bonus(jurisdiction), cfg.record_prior_weight)
         found.update(self._text_cue_evidence(query, fused))
         for method, weight in (("quoted words", cfg.quote_weight), ("named subsection", cfg.part_weight)):
             for a, _, share in found.get(method, []):

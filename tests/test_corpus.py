@@ -143,3 +143,21 @@ def test_part_headings_carry_to_the_following_sections_of_their_chapter(tmp_path
 ])
 def test_garbled_hawaii_style_headings_are_mended_from_the_section_line(section, heading, text, mended):
     assert mended_heading(heading, text, section) == mended
+
+
+@pytest.mark.parametrize("record, history, annotations", [
+    ({"history": "L 1892, c 57; am L 1903, c 32", "n_notes": 2}, "L 1892, c 57; am L 1903, c 32", 2),
+    ({"history": ["Aug. 12, 1955, 69 Stat. 700", "Apr. 9, 1997, D.C. Law 11-248"], "n_notes": "0"},
+     "Aug. 12, 1955, 69 Stat. 700; Apr. 9, 1997, D.C. Law 11-248", 0),
+    ({"n_notes": "many"}, "", None),  # a count that is no number is not one
+    ({"history": None, "n_notes": None}, "", None),
+])
+def test_a_statutes_history_and_annotation_count_are_kept_from_its_record(tmp_path, record, history, annotations):
+    base = {"id": "us-co:crs:1-1-101", "citation": "C.R.S. § 1-1-101", "heading": "Lanterns.",
+            "text": "Every lantern shall be lit at dusk."}
+    path = write_jsonl_gz(tmp_path / "co.jsonl.gz", [{**base, **record}])
+    write_manifest(tmp_path, "co", path.name, sha256_of(path), jurisdiction="US-CO",
+                   fields='id = "id"\ncitation = "citation"\nheading = "heading"\ntext = "text"\n'
+                          'history = "history"\nannotations = "n_notes"\n')
+    (authority,), _ = load_source(load_manifests(tmp_path)[0], tmp_path)
+    assert (authority.history, authority.annotations) == (history, annotations)

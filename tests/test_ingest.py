@@ -171,3 +171,25 @@ def test_citing_contexts_whole_opinions_and_phrases_are_indexed_and_an_index_of_
     (root / "lexical" / "fingerprint.json").write_text(json.dumps(store.fingerprint()))
     run_ingest(corpus, manifests, root, hashing_embedder)
     assert (root / "lexical" / "anchors").is_dir()
+
+
+def test_a_catalogue_written_before_records_kept_their_history_gains_the_columns_and_keeps_its_rows(tmp_path):
+    import sqlite3
+
+    from research.chunkstore import _SCHEMA, SourceStatus, now
+
+    old_schema = _SCHEMA.replace(",\n    history TEXT NOT NULL DEFAULT '', annotations INTEGER", "")
+    assert "history" not in old_schema
+    path = tmp_path / "index" / "catalog.sqlite"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as db:
+        db.executescript(old_schema)
+        db.execute("INSERT INTO authorities VALUES ('us-dc:dc-code:1-1','s','US-DC','statute','c','h','[]',NULL,"
+                   "NULL,NULL,'[]','old text')")
+    store = ChunkStore(path)
+    (old,) = store.iter_authorities()
+    assert (old.text, old.history, old.annotations) == ("old text", "", None)
+    store.replace_source("s", [old.__class__(**{**old.__dict__, "history": "L 1901", "annotations": 3})], [],
+                         SourceStatus("s", "x", "v", "ready", 1, {}, 1, 0, "v", now()))
+    (kept,) = store.iter_authorities()
+    assert (kept.history, kept.annotations) == ("L 1901", 3)

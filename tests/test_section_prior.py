@@ -5,7 +5,7 @@ import pytest
 from research.domain import Authority, SearchFilter
 from research.retrieve import add_section_prior
 from research.section_prior import (SectionPrior, StatuteSection, annotated_sections, ensure_section_prior,
-                                    fit_section_prior, sections_of)
+                                    fit_section_prior, history_years, record_features, sections_of)
 from research.evaluate import EvalItem
 from tests.conftest import write_jsonl_gz
 
@@ -65,6 +65,7 @@ def test_saved_prior_loads_with_the_same_ratios(prior, tmp_path):
     assert loaded.bonus("US-HI").keys() == prior.bonus("US-HI").keys()
     for section, ratio in prior.bonus("US-HI").items():
         assert loaded.bonus("US-HI")[section] == pytest.approx(ratio, abs=0.01)  # float16 on disk
+        assert loaded.record_bonus("US-HI")[section] == pytest.approx(prior.record_bonus("US-HI")[section], abs=0.01)
 
 
 def test_annotated_sections_are_the_gold_of_single_jurisdiction_notes():
@@ -81,6 +82,9 @@ def test_the_prior_reads_statutes_only():
                         citation="1 U.S. 1", heading="A v. B", text="Affirmed.")
     assert list(sections_of([statute, opinion])) == [
         StatuteSection("us-hi:hrs:1-1", "US-HI", "Liability", "The owner is liable.")]
+    recorded = Authority(**{**statute.__dict__, "history": "L 1892", "annotations": 4})
+    assert list(sections_of([recorded])) == [
+        StatuteSection("us-hi:hrs:1-1", "US-HI", "Liability", "The owner is liable.", "L 1892", 4)]
 
 
 def write_notes(path, gold_ids, jurisdiction="US-HI"):
@@ -121,18 +125,25 @@ def test_retriever_prefers_the_annotatable_section_in_a_one_jurisdiction_search(
     authorities = [statute("3-1", "Lanterns"), statute("3-2", "Lanterns")]
     store, chunks, directory = catalogue(authorities)
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
-    prior = SectionPrior({"US-HI": {"us-hi:hrs:3-1": -1.0, "us-hi:hrs:3-2": 1.0}})
+    # the text model favours 3-2, the record model 3-1
+    prior = SectionPrior({"US-HI": {"us-hi:hrs:3-1": -1.0, "us-hi:hrs:3-2": 1.0}},
+                         {"US-HI": {"us-hi:hrs:3-1": 1.0, "us-hi:hrs:3-2": -1.0}})
 
-    def order(search_filter, weight=0.5, section_prior=prior):  # enough to pass one rank here
+    def order(search_filter, weight=0.5, record_weight=0.0, section_prior=prior, query="The owner of a lantern."):
         retriever = HybridRetriever(store, lexical, None, None, None, directory,
-                                    RetrievalConfig(section_prior_weight=weight), section_prior=section_prior)
-        return [h.authority_id for h in retriever.search("owner of a lantern", search_filter, k=2)]
+                                    RetrievalConfig(section_prior_weight=weight, record_prior_weight=record_weight),
+                                    section_prior=section_prior)
+        return [h.authority_id for h in retriever.search(query, search_filter, k=2)]
 
     hawaii = SearchFilter(jurisdictions=("US-HI",))
     assert order(hawaii, section_prior=None) == ["us-hi:hrs:3-1", "us-hi:hrs:3-2"]  # a tie: catalogue order
     assert order(hawaii) == ["us-hi:hrs:3-2", "us-hi:hrs:3-1"]
     assert order(hawaii, weight=0.0) == ["us-hi:hrs:3-1", "us-hi:hrs:3-2"]
     assert order(SearchFilter()) == ["us-hi:hrs:3-1", "us-hi:hrs:3-2"]  # no single jurisdiction: no prior
+    # a statement takes the record model too, an associate's question does not
+    assert order(hawaii, record_weight=1.0) == ["us-hi:hrs:3-1", "us-hi:hrs:3-2"]
+    assert order(hawaii, record_weight=1.0, query="Who is the owner of a lantern?") == [
+        "us-hi:hrs:3-2", "us-hi:hrs:3-1"]
 
 
 def test_ingest_trains_the_prior_over_the_catalogue_and_search_uses_it(invented_index_env):
@@ -149,3 +160,37 @@ def test_ingest_trains_the_prior_over_the_catalogue_and_search_uses_it(invented_
     statutes = {a.id for a in index.store.iter_authorities("statute")}
     assert "us-dc:dc-code:99-104" in statutes and set(prior.bonus("US-DC")) == statutes  # the unannotated too
     assert ResearchIndex(Settings(chapter_notes_file="")).retriever().section_prior is None
+
+
+@pytest.mark.parametrize("history, years", [
+    ("L 1892, c 57, §5; am L 1903, c 32, §2; RL 1925, §1", [1892, 1903, 1925]),
+    ("Source: L. 92: Entire article R&RE, p. 624, § 1, effective January 1, 1993.", [1993, 1992]),
+    ("L. 05: p. 12, § 3.", [2005]),
+    ("Aug. 12, 1955, 69 Stat. 700, ch. 862, § 7; Apr. 9, 1997, D.C. Law 11-248", [1955, 1997]),
+    ("", []),
+])
+def test_history_years_are_four_digit_years_and_colorado_session_law_years(history, years):
+    assert history_years(history) == years
+
+
+def test_record_features_say_how_old_how_amended_and_how_annotated_a_section_is():
+    old = record_features(StatuteSection("a", "US-CO", "H", "T", "L 1892; am L 1903; am L 1925", 2))
+    new = record_features(StatuteSection("b", "US-CO", "H", "T", "L 2021", 0))
+    unrecorded = record_features(StatuteSection("c", "US-HI", "H", "T"))
+    assert old[0] > new[0] and old[1] > new[1]  # more entries, more distinct years
+    assert old[2] < new[2]  # enacted earlier
+    assert old[5:] > new[5:] and new[5:] == [0.0, 0.0]  # annotated twice / never
+    assert unrecorded == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+
+
+def test_sections_alike_in_text_are_told_apart_by_their_record():
+    rows = [StatuteSection(f"us-co:crs:1-{n}", "US-CO", "Lanterns", "Every lantern shall be lit at dusk.",
+                           f"L {1890 + n}; am L 1950; am L 1990" if n % 2 == 0 else f"L {2015 + n % 5}",
+                           n % 2 == 0 and 2 or 0) for n in range(40)]
+    annotated = {s.id for s in rows[:30] if s.annotations}
+    prior = fit_section_prior(annotated, rows)
+    assert len({round(ratio, 6) for ratio in prior.bonus("US-CO").values()}) == 1  # the text model cannot tell
+    ratios = prior.record_bonus("US-CO")
+    old_unseen = [ratios[s.id] for s in rows[30:] if s.annotations]
+    new_unseen = [ratios[s.id] for s in rows[30:] if not s.annotations]
+    assert min(old_unseen) > max(new_unseen)
