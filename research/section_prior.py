@@ -6,7 +6,7 @@ duties; old sections amended many times more than new ones (a Hawaii section fir
 three to six times as often as the average one, one enacted since 2010 almost never), and in a code that records it,
 only sections under which the code prints notes of decisions. One logistic regression over a section's own text
 (heading words and pairs, the words of its opening, its length) and another over its record (the entries and years
-of its history, its count of annotations) learn that difference from the sections the notes annotate, so it carries
+of its history, its count of annotations) learn that difference from the sections the notes annotate, so they carry
 to sections no note has annotated yet, which is what the held-out split asks about (other gold authorities). In a
 search of Hawaii or Colorado alone each section gains weight x log(P / mean P) of the text model, and for a
 statement (a proposition in a court's words, not an associate's question, which may be about a law too new to have
