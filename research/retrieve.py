@@ -311,11 +311,10 @@ class HybridRetriever:
             fused = add_note_votes(fused, {a: share for a, _, share in found["case notes"]}, cfg.note_weight)
         if self.chapters is not None and cfg.chapter_weight > 0 and self.chapters.covers(jurisdiction):
             fused = add_chapter_evidence(fused, self.chapters.bonus(query, jurisdiction), cfg.chapter_weight)
-        if self.section_prior is not None and cfg.section_prior_weight > 0 and self.section_prior.covers(jurisdiction):
+        if self.section_prior is not None and self.section_prior.covers(jurisdiction):
             fused = add_section_prior(fused, self.section_prior.bonus(jurisdiction), cfg.section_prior_weight)
-        if (self.section_prior is not None and cfg.record_prior_weight > 0 and statement
-                and self.section_prior.covers(jurisdiction)):
-            fused = add_section_prior(fused, self.section_prior.record_bonus(jurisdiction), cfg.record_prior_weight)
+            if statement:
+                fused = add_section_prior(fused, self.section_prior.record_bonus(jurisdiction), cfg.record_prior_weight)
         found.update(self._text_cue_evidence(query, fused))
         for method, weight in (("quoted words", cfg.quote_weight), ("named subsection", cfg.part_weight)):
             for a, _, share in found.get(method, []):
