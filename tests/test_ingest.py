@@ -175,6 +175,7 @@ def test_citing_contexts_whole_opinions_and_phrases_are_indexed_and_an_index_of_
 
 def test_a_catalogue_written_before_records_kept_their_history_gains_the_columns_and_keeps_its_rows(tmp_path):
     import sqlite3
+    from dataclasses import replace
 
     from research.chunkstore import _SCHEMA, SourceStatus, now
 
@@ -189,7 +190,7 @@ def test_a_catalogue_written_before_records_kept_their_history_gains_the_columns
     store = ChunkStore(path)
     (old,) = store.iter_authorities()
     assert (old.text, old.history, old.annotations) == ("old text", "", None)
-    store.replace_source("s", [old.__class__(**{**old.__dict__, "history": "L 1901", "annotations": 3})], [],
+    store.replace_source("s", [replace(old, history="L 1901", annotations=3)], [],
                          SourceStatus("s", "x", "v", "ready", 1, {}, 1, 0, "v", now()))
     (kept,) = store.iter_authorities()
     assert (kept.history, kept.annotations) == ("L 1901", 3)

@@ -1,5 +1,7 @@
 """The section prior (research.section_prior) and its use as evidence in the retriever."""
 
+from dataclasses import replace
+
 import pytest
 
 from research.domain import Authority, SearchFilter
@@ -82,7 +84,7 @@ def test_the_prior_reads_statutes_only():
                         citation="1 U.S. 1", heading="A v. B", text="Affirmed.")
     assert list(sections_of([statute, opinion])) == [
         StatuteSection("us-hi:hrs:1-1", "US-HI", "Liability", "The owner is liable.")]
-    recorded = Authority(**{**statute.__dict__, "history": "L 1892", "annotations": 4})
+    recorded = replace(statute, history="L 1892", annotations=4)
     assert list(sections_of([recorded])) == [
         StatuteSection("us-hi:hrs:1-1", "US-HI", "Liability", "The owner is liable.", "L 1892", 4)]
 
