@@ -99,7 +99,9 @@ def score_item(item: QuestionItem, result: Answer | Survey, authority_text, juri
                  for row in result.rows if row.jurisdiction in gold_by_jurisdiction]
     return {"id": item.id, "kind": item.kind, "invented": invented, "sentences": len(sentences),
             "unsupported": unsupported, "cites_gold": cites_gold if answerable and item.gold else None,
-            "key_facts": facts, "abstention_right": abstention_right, "survey_cells": cells}
+            "key_facts": facts, "abstention_right": abstention_right, "survey_cells": cells,
+            "brief_answers": [a.brief_answer for a in answers],
+            "quoted": [[c.authority_id, c.start, c.end] for a in answers for c in a.citations]}
 
 
 def summarise(rows: list[dict], latencies_ms: list[float]) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import logging
 import os
@@ -90,13 +91,23 @@ def cmd_eval_retrieval(args) -> int:
     def search(query, search_filter, depth, exclude):
         return [h.authority_id for h in retriever.search(query, search_filter, k=depth, exclude=exclude)]
 
+    rankings: list[str] = []
     results = {}
     for path in paths:
         items = read_eval_set(path)
         items = items[: args.limit] if args.limit else items
         with tqdm(total=sum(1 for i in items if i.gold), desc=path.name, disable=args.quiet, file=sys.stderr) as bar:
-            summary = evaluate_retrieval(items, search, on_item=lambda: bar.update(1))
+            def scored(item, ranked, set_name=path.name):
+                bar.update(1)
+                if args.items:
+                    rankings.append(json.dumps({"set": set_name, "id": item.id, "top10": ranked[:10]}) + "\n")
+            summary = evaluate_retrieval(items, search, on_item=scored)
         results[path.name] = summary
+    if args.items:
+        from research.output import write_output
+
+        data = "".join(rankings).encode("utf-8")
+        write_output(gzip.compress(data, mtime=0) if args.items.endswith(".gz") else data, Path(args.items), force=True)
     print(format_table(*next(iter(results.items()))) if len(results) == 1 else format_sets_table(results))
     if args.json:
         print(json.dumps(next(iter(results.values())) if len(results) == 1 else {"sets": results}))
@@ -350,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--set", action="append", metavar="FILE", help=".jsonl or .jsonl.gz (repeatable)")
     r.add_argument("--all", action="store_true", help="every set in the evals directory, in one table")
     r.add_argument("--limit", type=int, help="only the first N items of each set")
+    r.add_argument("--items", metavar="FILE", help="write each item's top 10 authority ids as JSON lines (.gz: gzipped)")
     r.add_argument("--json", action="store_true", help="print one JSON object last")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_eval_retrieval)

@@ -130,12 +130,12 @@ SURVEY_DEPTH = 5
 
 
 def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 100,
-                       on_item: Callable[[], None] | None = None) -> dict:
+                       on_item: Callable[[EvalItem, list[str]], None] | None = None) -> dict:
     """Run every scorable item through `search` and aggregate metrics overall and per jurisdiction.
 
     Survey items are also searched once per jurisdiction, as survey mode answers them:
     `survey_hit@5` is the share of (item, jurisdiction) cells with a gold authority in that
-    jurisdiction's top 5.
+    jurisdiction's top 5. `on_item` is called with each scored item and its ranking.
     """
     per_item: list[tuple[EvalItem, dict[str, float]]] = []
     latencies: list[float] = []
@@ -152,7 +152,7 @@ def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 1
                 top = search(item.query, SearchFilter(jurisdictions=(jurisdiction,)), SURVEY_DEPTH, item.exclude)
                 survey_cells.append(1.0 if item.gold.intersection(top[:SURVEY_DEPTH]) else 0.0)
         if on_item:
-            on_item()
+            on_item(item, ranked)
     groups: dict[str, list[dict[str, float]]] = {}
     for item, metrics in per_item:
         groups.setdefault(item.group, []).append(metrics)
