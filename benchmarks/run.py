@@ -28,7 +28,7 @@ RESEARCH = str(Path(sys.executable).with_name("research"))
 
 LATENCY_SCRIPT = """
 import json, sys, time, resource
-from research.domain import SearchFilter
+from research.domain.types import SearchFilter
 from research.wiring import default_index
 queries = json.load(open(sys.argv[1]))
 retriever = default_index().retriever()
@@ -108,7 +108,7 @@ def main() -> None:
     queries = sample_queries(Settings().evals_dir, args.queries)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(queries, f)
-    from research.evaluate import percentile
+    from research.domain.stats import percentile
     lines += ["## Hybrid search over the full index (one process each, after one warm-up query)", "",
               f"{len(queries)} real dev queries (questions, case notes, Supreme Court citing sentences), k=10, "
               "each within its item's jurisdictions, the same queries in both processes.", ""]

@@ -1,5 +1,5 @@
-"""Estimate what the models learned from case notes (the chapter classifier of research/chapters.py, the section
-prior of research/section_prior.py, the nearest-notes vote of research/note_neighbours.py) are worth on notes they
+"""Estimate what the models learned from case notes (the chapter classifier of research/search/priors/chapters.py, the section
+prior of research/search/priors/section_prior.py, the nearest-notes vote of research/search/priors/note_neighbours.py) are worth on notes they
 never saw: of sections they never saw (the default), or of sections other notes annotate (--split notes).
 
 Usage: python evals/chapter_prior_cv.py [--per-fold 80] [--set FILE] [--weights 0,0.4] [--section-weights 0.05]
@@ -25,12 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from research.chapters import fit_chapter_classifier, training_notes  # noqa: E402
-from research.domain import SearchFilter  # noqa: E402
-from research.evaluate import EvalItem, item_metrics, read_eval_set  # noqa: E402
-from research.note_neighbours import fit_note_neighbours  # noqa: E402
-from research.retrieve import RetrievalConfig  # noqa: E402
-from research.section_prior import annotated_sections, fit_section_prior, sections_of  # noqa: E402
+from research.search.priors.chapters import fit_chapter_classifier, training_notes  # noqa: E402
+from research.domain.types import SearchFilter  # noqa: E402
+from research.corpus.evalsets import EvalItem, read_eval_set
+from research.evaluation.retrieval import item_metrics  # noqa: E402
+from research.search.priors.note_neighbours import fit_note_neighbours  # noqa: E402
+from research.search.config import RetrievalConfig  # noqa: E402
+from research.search.priors.section_prior import annotated_sections, fit_section_prior, sections_of  # noqa: E402
 from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 

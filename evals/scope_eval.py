@@ -6,7 +6,7 @@ Usage: python evals/scope_eval.py [--set FILE]
 Each non-survey item of a question set is answered three ways over the index in the data directory:
 within the item's `jurisdiction` (as `research eval answers` asks it); with all jurisdictions selected
 and searched (no scoping); and with all selected, scoped by the jurisdictions the question names
-(research.scope, what `ask` and the app do). Printed per way: answers citing the gold, gold in the
+(research.answer.scope, what `ask` and the app do). Printed per way: answers citing the gold, gold in the
 top 10, and answers citing another state's law (a jurisdiction neither the item's nor federal).
 """
 
@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from research.answer_eval import read_question_set  # noqa: E402
-from research.domain import JURISDICTIONS  # noqa: E402
-from research.evaluate import is_survey  # noqa: E402
-from research.scope import FEDERAL, Scope, question_scope  # noqa: E402
+from research.evaluation.answers import read_question_set  # noqa: E402
+from research.domain.types import JURISDICTIONS  # noqa: E402
+from research.corpus.evalsets import is_survey  # noqa: E402
+from research.answer.scope import FEDERAL, Scope, question_scope  # noqa: E402
 from research.wiring import default_index  # noqa: E402
 
 WAYS = {

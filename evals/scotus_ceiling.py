@@ -22,9 +22,10 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from research.domain import SearchFilter  # noqa: E402
-from research.evaluate import EvalItem, item_metrics, read_eval_set  # noqa: E402
-from research.retrieve import RetrievalConfig  # noqa: E402
+from research.domain.types import SearchFilter  # noqa: E402
+from research.corpus.evalsets import EvalItem, read_eval_set
+from research.evaluation.retrieval import item_metrics  # noqa: E402
+from research.search.config import RetrievalConfig  # noqa: E402
 from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 

@@ -10,8 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from research.domain import JURISDICTIONS, KINDS, SearchFilter
-from research.service import EXTRACTIVE, MODES
+from research.domain.types import JURISDICTIONS, KINDS, SearchFilter
+from research.answer.researcher import EXTRACTIVE, MODES
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -79,7 +79,8 @@ def cmd_eval_retrieval(args) -> int:
     """Score retrieval on one eval set, or on all sets of the evals directory."""
     from tqdm import tqdm
 
-    from research.evaluate import eval_files, evaluate_retrieval, format_sets_table, format_table, read_eval_set
+    from research.evaluation.retrieval import eval_files, evaluate_retrieval, format_sets_table, format_table
+    from research.corpus.evalsets import read_eval_set
     from research.settings import Settings
 
     if not args.set and not args.all:
@@ -104,7 +105,7 @@ def cmd_eval_retrieval(args) -> int:
             summary = evaluate_retrieval(items, search, on_item=scored)
         results[path.name] = summary
     if args.items:
-        from research.output import write_output
+        from research.files import write_output
 
         data = "".join(rankings).encode("utf-8")
         write_output(gzip.compress(data, mtime=0) if args.items.endswith(".gz") else data, Path(args.items), force=True)
@@ -139,7 +140,7 @@ def _print_answer(answer) -> None:
 
 def cmd_ask(args) -> int:
     """A cited answer to a research question (follow-ups take the earlier questions with --after)."""
-    from research.followup import replay
+    from research.answer.followup import replay
 
     researcher = _index().researcher()
     history = replay(args.after or [], tuple(args.jurisdiction or ()))
@@ -174,7 +175,7 @@ def cmd_eval_answers(args) -> int:
     """Score cited answers on a question set."""
     from tqdm import tqdm
 
-    from research.answer_eval import evaluate_answers, read_question_set, record_eval_run
+    from research.evaluation.answers import evaluate_answers, read_question_set, record_eval_run
 
     index = _index()
     researcher = index.researcher()
@@ -233,9 +234,9 @@ def cmd_memo(args) -> int:
     """Export a conversation (or chosen answers of it) as a memo."""
     from datetime import date
 
-    from research.memo import build_memo
-    from research.memo_render import render
-    from research.output import write_output
+    from research.workflow.memo import build_memo
+    from research.workflow.memo_render import render
+    from research.files import write_output
 
     conversation = _app_database().conversation(args.conversation_id)
     answers = conversation.answers
@@ -255,7 +256,7 @@ def cmd_memo(args) -> int:
 
 def cmd_grades_export(args) -> int:
     """Every grade as CSV or JSON lines (to stdout, or --out)."""
-    from research.grades import grade_records, to_csv, to_jsonl
+    from research.workflow.grades import grade_records, to_csv, to_jsonl
 
     db = _app_database()
     graded = [q for q in db.review_queue() + db.approved() if q.grades]
@@ -267,7 +268,7 @@ def cmd_grades_export(args) -> int:
 
 def cmd_grades_to_evalset(args) -> int:
     """Approved answers with reviewer-confirmed authorities as an eval set for `research eval answers`."""
-    from research.grades import evalset_items, to_jsonl
+    from research.workflow.grades import evalset_items, to_jsonl
 
     items = evalset_items(_app_database().approved())
     if not items:
@@ -276,7 +277,7 @@ def cmd_grades_to_evalset(args) -> int:
 
 
 def _emit(text: str, out: str | None, force: bool, what: str) -> int:
-    from research.output import write_output
+    from research.files import write_output
 
     if out is None:
         sys.stdout.write(text)
@@ -290,8 +291,8 @@ def cmd_report(args) -> int:
     """A status report of quality and turnaround for a period (Markdown or CSV)."""
     from datetime import date
 
-    from research.answer_eval import latest_eval_run
-    from research.review import agreement, quality_figures, status_report_markdown
+    from research.evaluation.answers import latest_eval_run
+    from research.workflow.reporting import agreement, quality_figures, status_report_markdown
 
     db = _app_database()
     since = date.fromisoformat(args.since) if args.since else None
@@ -421,8 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `research`."""
-    from research.corpus import CorpusError
-    from research.evaluate import EvalSetError
+    from research.corpus.sources import CorpusError
+    from research.corpus.evalsets import EvalSetError
     from research.wiring import IndexMissingError
 
     _configure()

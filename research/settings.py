@@ -27,7 +27,7 @@ def _settings_file() -> Path:
     return Path(os.environ.get("RESEARCH_SETTINGS_FILE", "research.toml"))
 
 
-DEFAULT_ISSUE_TERMS_FILE = Path(__file__).with_name("legal_terms.toml")  # shipped with the package
+DEFAULT_ISSUE_TERMS_FILE = Path(__file__).parent / "search" / "legal_terms.toml"  # shipped with the package
 
 
 class Settings(BaseSettings):
@@ -48,14 +48,14 @@ class Settings(BaseSettings):
     # them no weight (evals/ablation.md) and they cost ~5 minutes of ingest on 2 cores
     passage_vectors: bool = False
     rerank: bool = True  # re-score the first statutes of a search with int8 MiniLM over their passages
-    # Case notes that `research ingest` learns P(chapter | question) from (research/chapters.py), added to the
+    # Case notes that `research ingest` learns P(chapter | question) from (research/search/priors/chapters.py), added to the
     # sections of likely chapters in Hawaii and Colorado searches: the dev split only, whatever evals_dir says;
-    # a firm may point this at its own annotations in the same format. The section prior (research/section_prior.py)
-    # learns from the same notes which sections read like annotated ones, and research/note_neighbours.py votes
+    # a firm may point this at its own annotations in the same format. The section prior (research/search/priors/section_prior.py)
+    # learns from the same notes which sections read like annotated ones, and research/search/priors/note_neighbours.py votes
     # with the notes most like a statement for the sections they annotate. Empty string: none of the three.
     chapter_notes_file: Path | None = PROJECT_ROOT.parent / "shared" / "evals" / "casenotes.dev.jsonl.gz"
     prompts_dir: Path = PROJECT_ROOT / "prompts"
-    # Plain phrases -> legal-issue terms added to questions before search (research/rewrite.py); a
+    # Plain phrases -> legal-issue terms added to questions before search (research/search/rewrite.py); a
     # firm may point this at its own copy with practice-area vocabulary. Empty string: no rewriting.
     issue_terms_file: Path | None = DEFAULT_ISSUE_TERMS_FILE
     # An OpenAI-compatible chat endpoint (vLLM, Ollama, llama.cpp's server, hosted APIs). No model is

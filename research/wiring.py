@@ -8,24 +8,42 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from research.appdb import AppDatabase
-from research.chunkstore import ChunkStore
-from research.corpus import Manifest, load_manifests, select_manifests
-from research.extractive import ExtractiveAnswerer
-from research.generate import Generator, openai_chat_model
-from research.prompts import PromptTemplate
-from research.service import Researcher
-from research.embed import MiniLMEmbedder, OnnxMiniLMEmbedder, StaticEmbedder, VectorEmbedder, onnx_minilm_dir
-from research.ingest import SourceReport, VectorTier, ingest_sources
-from research.lexical import LexicalIndex
-from research.rewrite import IssueRewriter, load_concepts
-from research.chapters import CHAPTER_MODEL_FILE_NAME, ChapterClassifier, ensure_chapter_model, trained_from
-from research.note_neighbours import NOTE_NEIGHBOURS_FILE_NAME, NoteNeighbours, ensure_note_neighbours
-from research.section_prior import SECTION_PRIOR_FILE_NAME, SectionPrior, ensure_section_prior, sections_of
-from research.section_prior import trained_from as section_prior_trained_from
-from research.retrieve import AuthorityDirectory, DenseTier, HybridRetriever, RetrievalConfig
+from research.storage.database import AppDatabase
+from research.index.catalogue import ChunkStore
+from research.corpus.sources import Manifest, load_manifests, select_manifests
+from research.answer.extractive import ExtractiveAnswerer
+from research.answer.generate import Generator, openai_chat_model
+from research.answer.prompts import PromptTemplate
+from research.answer.researcher import Researcher
+from research.index.embedders import (
+    MiniLMEmbedder,
+    OnnxMiniLMEmbedder,
+    StaticEmbedder,
+    VectorEmbedder,
+    onnx_minilm_dir,
+)
+from research.index.ingest import SourceReport, VectorTier, ingest_sources
+from research.index.lexical import LexicalIndex
+from research.search.rewrite import IssueRewriter, load_concepts
+from research.search.priors.chapters import (
+    CHAPTER_MODEL_FILE_NAME,
+    ChapterClassifier,
+    ensure_chapter_model,
+    trained_from,
+)
+from research.search.priors.note_neighbours import NOTE_NEIGHBOURS_FILE_NAME, NoteNeighbours, ensure_note_neighbours
+from research.search.priors.section_prior import (
+    SECTION_PRIOR_FILE_NAME,
+    SectionPrior,
+    ensure_section_prior,
+    sections_of,
+)
+from research.search.priors.section_prior import trained_from as section_prior_trained_from
+from research.index.directory import AuthorityDirectory
+from research.search.retriever import DenseTier, HybridRetriever
+from research.search.config import RetrievalConfig
 from research.settings import Settings
-from research.vectorstore import ChromaVectorStore
+from research.index.vectorstore import ChromaVectorStore
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +137,7 @@ class ResearchIndex:
 
     @property
     def section_prior_file(self) -> Path:
-        """Where ingest keeps the section prior (research.section_prior) of this index's statutes."""
+        """Where ingest keeps the section prior (research.search.priors.section_prior) of this index's statutes."""
         return self.settings.index_dir / SECTION_PRIOR_FILE_NAME
 
     @property

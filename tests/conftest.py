@@ -55,7 +55,7 @@ INVENTED_OPINION = {
 
 def invented_statute(n, text, heading=None):
     """An invented D.C. section 97-n (heading "Statute n" unless given)."""
-    from research.domain import Authority
+    from research.domain.types import Authority
 
     return Authority(id=f"us-dc:dc-code:97-{n}", source="t", jurisdiction="US-DC", kind="statute",
                      citation=f"D.C. Code § 97-{n}", heading=heading or f"Statute {n}", text=text)
@@ -136,7 +136,7 @@ def hashing_embedder() -> HashingEmbedder:
 @pytest.fixture(scope="session")
 def static_models_dir(tmp_path_factory) -> Path:
     """A models directory holding the static embedder, distilled once per test session."""
-    from research.embed import STATIC_MODEL_DIR_NAME, distill_static_model
+    from research.index.embedders import STATIC_MODEL_DIR_NAME, distill_static_model
 
     models = tmp_path_factory.mktemp("models")
     distill_static_model(models / STATIC_MODEL_DIR_NAME)
@@ -167,7 +167,7 @@ DC_SLICE_PREFIXES = ("42-35", "16-55", "32-13")
 def dc_slice_settings(tmp_path_factory, static_models_dir) -> dict:
     """Settings (as keyword arguments) of an index built from a slice of the real D.C. Code in the mirror:
     the first 150 sections plus the landlord-tenant, anti-SLAPP and employment chapters."""
-    from research.corpus import load_manifests
+    from research.corpus.sources import load_manifests
     from research.settings import PROJECT_ROOT, Settings
     from research.wiring import ResearchIndex
 
@@ -206,9 +206,9 @@ def dc_slice_index(dc_slice_settings):
 @pytest.fixture
 def catalogue(tmp_path):
     """A factory: authorities chunked into a ready catalogue, as (store, chunks, authority directory)."""
-    from research.chunk import chunk_authority
-    from research.chunkstore import ChunkStore, SourceStatus, now
-    from research.retrieve import AuthorityDirectory
+    from research.corpus.chunking import chunk_authority
+    from research.index.catalogue import ChunkStore, SourceStatus, now
+    from research.index.directory import AuthorityDirectory
 
     def ready(authorities):
         chunks = [c for a in authorities for c in chunk_authority(a)]

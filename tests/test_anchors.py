@@ -2,9 +2,10 @@
 
 import pytest
 
-from research.anchors import Anchor, all_anchors, anchors_of, citing_authority
-from research.domain import Authority
-from research.retrieve import AuthorityDirectory
+from research.corpus.anchors import Anchor, all_anchors, anchors_of
+from research.domain.ids import citing_authority
+from research.domain.types import Authority
+from research.index.directory import AuthorityDirectory
 
 
 def opinion(n, name, text, cite=None):
@@ -50,7 +51,7 @@ def test_no_anchor_for_self_citations_or_authorities_outside_the_corpus(director
 
 
 def test_context_window_keeps_whole_words(directory, monkeypatch):
-    import research.anchors as anchors_module
+    import research.corpus.anchors as anchors_module
 
     monkeypatch.setattr(anchors_module, "CONTEXT_BEFORE", 12)
     monkeypatch.setattr(anchors_module, "CONTEXT_AFTER", 6)
@@ -70,10 +71,11 @@ def test_anchor_ids_name_the_citing_authority(entry, citing):
 
 
 def _retriever(tmp_path, directory):
-    from research.chunk import chunk_authority
-    from research.chunkstore import ChunkStore, SourceStatus, now
-    from research.lexical import LexicalIndex
-    from research.retrieve import HybridRetriever, RetrievalConfig
+    from research.corpus.chunking import chunk_authority
+    from research.index.catalogue import ChunkStore, SourceStatus, now
+    from research.index.lexical import LexicalIndex
+    from research.search.retriever import HybridRetriever
+    from research.search.config import RetrievalConfig
 
     chunks = [c for a in ALL for c in chunk_authority(a)]
     store = ChunkStore(tmp_path / "c.sqlite")

@@ -12,8 +12,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from research.answer import VERIFIED, Answer, AnswerSentence, Citation
-from research.appdb import AppDatabase, Base, ConversationNotFound
+from research.domain.answer import VERIFIED, Answer, AnswerSentence, Citation
+from research.storage.database import AppDatabase, Base, ConversationNotFound
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -7,7 +7,6 @@ Playwright only drives it, no browser is downloaded. The screenshot is kept in t
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from research.chunk import chunk_opinion, chunk_statute, statute_spans
-from research.domain import Authority
-from research.tokens import count_tokens
+from research.corpus.chunking import chunk_opinion, chunk_statute, statute_spans
+from research.domain.types import Authority
+from research.corpus.tokens import count_tokens
 
 
 def statute(text: str, **kw) -> Authority:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from research.citations import authority_keys, find_citations
+from research.corpus.citations import authority_keys, find_citations
 
 
 @pytest.mark.parametrize("text, key, pin", [
@@ -46,7 +46,7 @@ def test_stored_and_typed_citations_share_a_key(jurisdiction, kind, stored, quer
     ("no citation here, only 12 apples and 3 pears", []),
 ])
 def test_scans_reporter_citations_in_whole_opinions(text, keys):
-    from research.citations import scan_reporter_citations
+    from research.corpus.citations import scan_reporter_citations
 
     assert [m.key for m in scan_reporter_citations(text)] == keys
 

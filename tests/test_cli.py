@@ -179,7 +179,7 @@ def test_memo_export_and_its_errors(configured, capsys, tmp_path):
 
 
 def test_grades_export_and_the_graded_eval_set_replays(configured, capsys, tmp_path):
-    from research.review import Grade
+    from research.domain.review import Grade
     from research.wiring import default_index, open_app_database
 
     assert cli.main(["ingest", "--quiet"]) == 0

@@ -5,8 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from research.corpus import (CorpusError, division_lines, load_manifests, load_source, mended_heading, select_manifests,
-                             skip_reason)
+from research.corpus.sources import (
+    CorpusError,
+    load_manifests,
+    load_source,
+    mended_heading,
+    select_manifests,
+    skip_reason,
+)
+from research.corpus.structure import division_lines
 from tests.conftest import HAWAII_STYLE_FIELDS, INVENTED_SECTIONS, sha256_of, write_jsonl_gz, write_manifest
 
 

@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
-from research.embed import (ONNX_FILES, ONNX_MODEL_DIR_NAME, STATIC_MODEL_DIR_NAME, MiniLMEmbedder, OnnxMiniLMEmbedder,
-                            StaticEmbedder)
+from research.index.embedders import (
+    ONNX_FILES,
+    ONNX_MODEL_DIR_NAME,
+    STATIC_MODEL_DIR_NAME,
+    MiniLMEmbedder,
+    OnnxMiniLMEmbedder,
+    StaticEmbedder,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from research.domain import SearchFilter
-from research.evaluate import EvalItem, evaluate_retrieval, item_metrics
+from research.domain.types import SearchFilter
+from research.corpus.evalsets import EvalItem
+from research.evaluation.retrieval import evaluate_retrieval, item_metrics
 
 
 @pytest.mark.parametrize("ranked, gold, expected", [
@@ -53,7 +54,7 @@ def test_survey_items_are_also_scored_per_jurisdiction_top_5():
 
 
 def test_an_item_never_counts_as_evidence_for_itself(tmp_path):
-    from research.evaluate import read_eval_set
+    from research.corpus.evalsets import read_eval_set
     from tests.conftest import write_jsonl_gz
 
     items = read_eval_set(write_jsonl_gz(tmp_path / "set.jsonl.gz", [

@@ -2,9 +2,10 @@
 
 import pytest
 
-from research.followup import Turn, is_follow_up, replay, resolve
-from research.domain import JURISDICTIONS
-from research.scope import Scope
+from research.domain.records import Turn
+from research.answer.followup import is_follow_up, replay, resolve
+from research.domain.types import JURISDICTIONS
+from research.answer.scope import Scope
 
 FIRST = Turn("How long does a D.C. landlord have to return a security deposit?",
              "How long does a D.C. landlord have to return a security deposit?", ("US-DC",))

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from research.chunkstore import ChunkStore
-from research.corpus import CorpusError, load_manifests
-from research.ingest import VectorTier, ingest_sources
-from research.lexical import LexicalIndex
-from research.vectorstore import ChromaVectorStore
+from research.index.catalogue import ChunkStore
+from research.corpus.sources import CorpusError, load_manifests
+from research.index.ingest import VectorTier, ingest_sources
+from research.index.lexical import LexicalIndex
+from research.index.vectorstore import ChromaVectorStore
 from tests.conftest import INVENTED_OPINION, HashingEmbedder, sha256_of, write_jsonl_gz, write_manifest
 
 
@@ -177,7 +177,7 @@ def test_a_catalogue_written_before_records_kept_their_history_gains_the_columns
     import sqlite3
     from dataclasses import replace
 
-    from research.chunkstore import _SCHEMA, SourceStatus, now
+    from research.index.catalogue import _SCHEMA, SourceStatus, now
 
     old_schema = _SCHEMA.replace(",\n    history TEXT NOT NULL DEFAULT '', annotations INTEGER", "")
     assert "history" not in old_schema

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from research.answer import VERIFIED
+from research.domain.answer import VERIFIED
 from research.settings import Settings
 from research.wiring import ResearchIndex
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from research.answer import VERIFIED, Answer, AnswerSentence, Citation, no_authority_message
-from research.appdb import APPROVED, DRAFT, StoredAnswer
-from research.memo import DRAFT_MARK, MemoError, base_citation, build_memo, short_repeat
-from research.memo_render import render, to_markdown
-from research.output import OutputPathError, write_output
+from research.domain.answer import VERIFIED, Answer, AnswerSentence, Citation, no_authority_message
+from research.domain.records import APPROVED, DRAFT, StoredAnswer
+from research.workflow.memo import DRAFT_MARK, MemoError, base_citation, build_memo, short_repeat
+from research.workflow.memo_render import render, to_markdown
+from research.files import OutputPathError, write_output
 from research.settings import PROJECT_ROOT
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "memo.md"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from research.answer import VERIFIED
+from research.domain.answer import VERIFIED
 
 pytestmark = pytest.mark.integration
 

@@ -6,10 +6,19 @@ import bm25s
 import numpy as np
 import pytest
 
-from research.domain import SearchFilter
-from research.lexical import LexicalIndex, analyse, pairs_of
-from research.retrieve import (AuthorityDirectory, authority_of, blend_opinion_evidence, fuse, is_text_chunk,
-                               penalise_long_opinions, rank_score, rerank_statutes, roll_up)
+from research.domain.types import SearchFilter
+from research.index.lexical import LexicalIndex
+from research.corpus.analysis import analyse, pairs_of
+from research.index.directory import AuthorityDirectory
+from research.domain.ids import authority_of, is_text_chunk
+from research.search.fusion import (
+    blend_opinion_evidence,
+    fuse,
+    penalise_long_opinions,
+    rank_score,
+    rerank_statutes,
+    roll_up,
+)
 from tests.conftest import invented_statute
 
 
@@ -157,16 +166,17 @@ def test_directory_filters_and_finds_cited_authorities():
 
 def _opinion(n, text, name):
     """An invented Supreme Court opinion, 9n U.S. 1."""
-    from research.domain import Authority
+    from research.domain.types import Authority
 
     return Authority(id=f"cl-cluster:99{n}", source="t", jurisdiction="US-federal", kind="opinion",
                      citation=f"9{n} U.S. 1", heading=name, text=text)
 
 
 def test_headings_rescore_lexical_candidates_unless_allowed_to_add(catalogue, hashing_embedder):
-    from research.chunk import heading_entry
-    from research.retrieve import DenseTier, HybridRetriever, RetrievalConfig
-    from research.vectorstore import InMemoryVectorStore
+    from research.corpus.chunking import heading_entry
+    from research.search.retriever import DenseTier, HybridRetriever
+    from research.search.config import RetrievalConfig
+    from research.index.vectorstore import InMemoryVectorStore
 
     authorities = [invented_statute(1, "A lantern permit is required to hang a lantern.", "Lantern permits"),
                    invented_statute(2, "Goats graze in parks before noon with a lantern.", "Goat grazing"),
@@ -203,7 +213,8 @@ class _FavouringEmbedder:
 
 
 def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authorities_first(catalogue):
-    from research.retrieve import HybridRetriever, RetrievalConfig
+    from research.search.retriever import HybridRetriever
+    from research.search.config import RetrievalConfig
 
     authorities = [invented_statute(n, text, f"Lanterns {n}") for n, text in (
         (1, "Lantern lantern lantern permits are issued by the mayor."),
@@ -235,7 +246,8 @@ def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authori
 
 
 def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catalogue):
-    from research.retrieve import HybridRetriever, RetrievalConfig
+    from research.search.retriever import HybridRetriever
+    from research.search.config import RetrievalConfig
 
     store, chunks, directory = catalogue([
         invented_statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations.",
@@ -258,7 +270,8 @@ def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catal
 
 
 def test_whole_opinion_phrase_evidence_orders_a_statement_but_not_an_associates_question(catalogue):
-    from research.retrieve import HybridRetriever, RetrievalConfig
+    from research.search.retriever import HybridRetriever
+    from research.search.config import RetrievalConfig
 
     store, chunks, directory = catalogue([
         _opinion(1, "The conviction's consequences were collateral to the sentence; it remains.", "Apart v. Words"),

@@ -6,18 +6,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from research.appdb import AppDatabase
-from research.evaluate import percentile
-from research.grades import evalset_items, grade_records, to_csv
-from research.review import (
-    AnswerFacts,
-    Grade,
-    GradeError,
-    agreement,
-    cohen_kappa,
-    quality_figures,
-    status_report_markdown,
-)
+from research.storage.database import AppDatabase
+from research.domain.stats import percentile
+from research.workflow.grades import evalset_items, grade_records, to_csv
+from research.domain.review import AnswerFacts, Grade, GradeError
+from research.workflow.reporting import agreement, cohen_kappa, quality_figures, status_report_markdown
 from tests.test_appdb import make_answer
 
 T0 = datetime(2031, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -48,7 +41,7 @@ def test_grades_follow_the_rubric(grade, numbers, message):
 
 
 def test_agreement_is_reported_per_reviewer_pair():
-    from research.review import GradedAnswer
+    from research.domain.review import GradedAnswer
 
     graded = [GradedAnswer(1, Grade("Ann", 4, 4, 4, True, {1: "correct", 2: "bad pin"}), T0),
               GradedAnswer(1, Grade("Bob", 4, 4, 4, True, {1: "correct", 2: "correct"}), T0),
@@ -117,8 +110,8 @@ def test_grading_queue_approval_exports_and_evalset(tmp_path):
 
 
 def test_a_bad_question_set_line_is_named(tmp_path):
-    from research.answer_eval import read_question_set
-    from research.evaluate import EvalSetError
+    from research.evaluation.answers import read_question_set
+    from research.corpus.evalsets import EvalSetError
 
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": "a", "question": "q?"}\n{"id": "b"}\n')

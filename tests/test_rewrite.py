@@ -2,9 +2,9 @@
 
 import pytest
 
-from research.rewrite import Concept, IssueRewriter, issue_terms, load_concepts, phrase_tokens
+from research.search.rewrite import Concept, IssueRewriter, issue_terms, load_concepts, phrase_tokens
 from research.settings import DEFAULT_ISSUE_TERMS_FILE
-from research.lexical import analyse
+from research.corpus.analysis import analyse
 
 
 def concept(terms, *phrases):
@@ -56,7 +56,7 @@ def test_shipped_table_loads_and_every_phrase_is_searchable():
     (None, "cannot be read"),
 ])
 def test_a_bad_terms_file_is_rejected_naming_file_and_concept(tmp_path, content, message):
-    from research.rewrite import IssueTermsError
+    from research.search.rewrite import IssueTermsError
 
     path = tmp_path / "terms.toml"
     if content is not None:

@@ -1,14 +1,22 @@
-"""The section prior (research.section_prior) and its use as evidence in the retriever."""
+"""The section prior (research.search.priors.section_prior) and its use as evidence in the retriever."""
 
 from dataclasses import replace
 
 import pytest
 
-from research.domain import Authority, SearchFilter
-from research.retrieve import add_section_prior
-from research.section_prior import (SectionPrior, StatuteSection, annotated_sections, ensure_section_prior,
-                                    fit_section_prior, history_years, record_features, sections_of)
-from research.evaluate import EvalItem
+from research.domain.types import Authority, SearchFilter
+from research.search.fusion import add_section_prior
+from research.search.priors.section_prior import (
+    SectionPrior,
+    StatuteSection,
+    annotated_sections,
+    ensure_section_prior,
+    fit_section_prior,
+    history_years,
+    record_features,
+    sections_of,
+)
+from research.corpus.evalsets import EvalItem
 from tests.conftest import write_jsonl_gz
 
 # an invented code: operative sections (liability, damages, penalties) that notes annotate, and housekeeping ones
@@ -116,8 +124,9 @@ def test_section_prior_is_added_by_authority_and_weight():
 
 
 def test_retriever_prefers_the_annotatable_section_in_a_one_jurisdiction_search(catalogue):
-    from research.lexical import LexicalIndex
-    from research.retrieve import HybridRetriever, RetrievalConfig
+    from research.index.lexical import LexicalIndex
+    from research.search.retriever import HybridRetriever
+    from research.search.config import RetrievalConfig
 
     def statute(section, heading):
         return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",

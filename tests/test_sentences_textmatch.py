@@ -2,8 +2,8 @@
 
 import pytest
 
-from research.sentences import split_sentences
-from research.textmatch import content_terms, coverage, digits_for_number_words, key_fact_stated, supports
+from research.corpus.sentences import split_sentences
+from research.answer.textmatch import content_terms, coverage, digits_for_number_words, key_fact_stated, supports
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -75,6 +75,6 @@ def test_support_requires_the_claims_numbers_and_most_of_its_words():
      "within two years", [(("90", "day"), ("2", "year")), (("1", "week"), ("2", "year"))]),
 ])
 def test_periods_assumed_by_a_question_are_compared_with_the_quote(question, quote, conflicts):
-    from research.textmatch import contradicted_periods
+    from research.answer.textmatch import contradicted_periods
 
     assert contradicted_periods(question, quote) == conflicts

@@ -5,17 +5,19 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from research.answer import CANNOT_ANSWER, UNSUPPORTED, VERIFIED, Answer, is_abstention
-from research.chunk import chunk_authority
-from research.chunkstore import ChunkStore, SourceStatus, now
-from research.domain import Authority
-from research.extractive import ExtractiveAnswerer, ExtractiveConfig
-from research.followup import replay
-from research.generate import Generator, parse_reply
-from research.lexical import LexicalIndex
-from research.prompts import PromptError, PromptTemplate
-from research.retrieve import AuthorityDirectory, HybridRetriever, RetrievalConfig
-from research.service import GENERATED, QuestionError, Researcher
+from research.domain.answer import CANNOT_ANSWER, UNSUPPORTED, VERIFIED, Answer, is_abstention
+from research.corpus.chunking import chunk_authority
+from research.index.catalogue import ChunkStore, SourceStatus, now
+from research.domain.types import Authority
+from research.answer.extractive import ExtractiveAnswerer, ExtractiveConfig
+from research.answer.followup import replay
+from research.answer.generate import Generator, parse_reply
+from research.index.lexical import LexicalIndex
+from research.answer.prompts import PromptError, PromptTemplate
+from research.index.directory import AuthorityDirectory
+from research.search.retriever import HybridRetriever
+from research.search.config import RetrievalConfig
+from research.answer.researcher import GENERATED, QuestionError, Researcher
 from research.settings import PROJECT_ROOT
 
 
@@ -204,8 +206,8 @@ def test_a_false_premise_is_corrected_by_the_quoted_authority(world):
 
 
 def test_heading_lines_are_not_quoted():
-    from research.domain import Authority
-    from research.extractive import Passage, candidate_sentences
+    from research.domain.types import Authority
+    from research.answer.extractive import Passage, candidate_sentences
 
     text = ("[PART II.] LANTERN DEPOSITS\n\n"
             "[§8-9] Refund of deposits. (a) The county shall refund a deposit within ten days.\n"
@@ -220,8 +222,8 @@ def test_heading_lines_are_not_quoted():
 
 
 def test_sentences_of_the_matched_chunk_are_preferred_as_candidates(hashing_embedder):
-    from research.domain import Authority
-    from research.extractive import Passage
+    from research.domain.types import Authority
+    from research.answer.extractive import Passage
 
     sentences = [f"Rule {i}: a lantern permit holder shall keep the permit number {i} visible." for i in range(12)]
     text = " ".join(sentences)
@@ -238,8 +240,8 @@ def test_sentences_of_the_matched_chunk_are_preferred_as_candidates(hashing_embe
 
 
 def test_answer_shows_the_issue_terms_search_added(world):
-    from research.answer import Answer
-    from research.rewrite import IssueRewriter, load_concepts
+    from research.domain.answer import Answer
+    from research.search.rewrite import IssueRewriter, load_concepts
     from research.settings import DEFAULT_ISSUE_TERMS_FILE
 
     store, retriever, answerer = world

@@ -1,9 +1,9 @@
-"""The quoted words and named subsections a query asks of a statute's text (research.text_cues), and how the
+"""The quoted words and named subsections a query asks of a statute's text (research.search.text_cues), and how the
 retriever weighs them."""
 
 import pytest
 
-from research.text_cues import TextCues, normalised, part_labels, text_cues
+from research.search.text_cues import TextCues, normalised, part_labels, text_cues
 from tests.conftest import invented_statute
 
 
@@ -41,8 +41,9 @@ def test_normalised_text_keeps_letters_and_digits_in_single_spaced_lowercase_wor
 
 
 def test_statutes_holding_the_quoted_words_or_the_named_subsection_rise_and_say_why(catalogue):
-    from research.lexical import LexicalIndex
-    from research.retrieve import HybridRetriever, RetrievalConfig
+    from research.index.lexical import LexicalIndex
+    from research.search.retriever import HybridRetriever
+    from research.search.config import RetrievalConfig
 
     store, chunks, directory = catalogue([
         invented_statute(1, "A lantern keeper keeps lanterns lit; a lantern keeper keeps lantern oil.",

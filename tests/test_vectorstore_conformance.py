@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from research.domain import Chunk, SearchFilter
-from research.vectorstore import ChromaVectorStore, InMemoryVectorStore
+from research.domain.types import Chunk, SearchFilter
+from research.index.vectorstore import ChromaVectorStore, InMemoryVectorStore
 
 
 def make_chunk(i: int, jurisdiction: str = "US-DC", kind: str = "statute", source: str = "s1") -> Chunk:

@@ -6,8 +6,7 @@ import html
 
 import streamlit as st
 
-from research.answer import VERIFIED, Answer, Citation
-from research.appdb import DRAFT_LABEL
+from research.domain.answer import VERIFIED, Answer, Citation
 from research.wiring import default_index, open_app_database
 
 CONTEXT_CHARS = 700

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from research.answer_eval import latest_eval_run
-from research.domain import JURISDICTIONS
-from research.review import agreement, quality_figures, status_report_markdown
+from research.evaluation.answers import latest_eval_run
+from research.domain.types import JURISDICTIONS
+from research.workflow.reporting import agreement, quality_figures, status_report_markdown
 from research.wiring import default_index
 from views.common import app_database
 

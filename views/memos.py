@@ -7,8 +7,8 @@ from datetime import date
 
 import streamlit as st
 
-from research.memo import MemoError, build_memo
-from research.memo_render import render, to_markdown
+from research.workflow.memo import MemoError, build_memo
+from research.workflow.memo_render import render, to_markdown
 from views.common import app_database
 
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

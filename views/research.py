@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from research.domain import JURISDICTIONS
-from research.rewrite import IssueTermsError
-from research.service import EXTRACTIVE, GENERATED, QuestionError
+from research.domain.types import JURISDICTIONS
+from research.search.rewrite import IssueTermsError
+from research.answer.researcher import EXTRACTIVE, GENERATED, QuestionError
 from research.wiring import IndexMissingError, default_index
-from research.appdb import DRAFT_LABEL
+from research.domain.records import DRAFT_LABEL
 from views.common import app_database, render_answer, researcher
 
 KIND_LABELS = {"Statutes": "statute", "Cases": "opinion"}

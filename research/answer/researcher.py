@@ -1,0 +1,249 @@
+"""Asking: retrieve, answer (extractive, or a configured model checked sentence by sentence), cite.
+
+Every citation in an answer points to an authority retrieved for that question, with a quoted span
+whose offsets are checked against the authority's text before the answer is returned.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from research.domain.answer import (
+    UNSUPPORTED,
+    VERIFIED,
+    Answer,
+    AnswerSentence,
+    Citation,
+    Survey,
+    SurveyRow,
+    human_citation,
+    no_authority_message,
+)
+from research.domain.types import JURISDICTIONS, KINDS, Authority, SearchFilter
+from research.answer.extractive import ExtractiveAnswerer, Passage, candidate_sentences, group_by_authority
+from research.domain.records import Turn
+from research.answer.followup import resolve
+from research.answer.generate import Generator, ModelUnavailable, passage_key
+from research.answer.scope import Scope
+from research.answer.textmatch import contradicted_periods, coverage, supports
+
+MAX_QUESTION_CHARS = 2000
+EXTRACTIVE = "extractive"
+GENERATED = "generated"
+MODES = (EXTRACTIVE, GENERATED)
+OPINION_NEIGHBOURS = 1  # chunks on each side of an opinion's best chunk that may be quoted
+MIN_VERIFIED_SHARE = 0.5  # a generated answer with fewer verified sentences falls back to extractive
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long, unknown jurisdiction or mode)."""
+
+
+def check_question(question: str, jurisdictions: tuple[str, ...], kinds: tuple[str, ...], mode: str) -> str:
+    """The stripped question, or QuestionError saying what is wrong with the request."""
+    question = (question or "").strip()
+    if not question:
+        raise QuestionError("The question is empty: type a research question.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"The question is {len(question):,} characters long; the limit is "
+                            f"{MAX_QUESTION_CHARS:,}. Ask the legal question itself, not the whole document.")
+    unknown = [j for j in jurisdictions if j not in JURISDICTIONS]
+    if unknown:
+        raise QuestionError(f"Unknown jurisdiction {', '.join(unknown)}; choose from {', '.join(JURISDICTIONS)}.")
+    bad_kinds = [k for k in kinds if k not in KINDS]
+    if bad_kinds:
+        raise QuestionError(f"Unknown source kind {', '.join(bad_kinds)}; choose from {', '.join(KINDS)}.")
+    if mode not in MODES:
+        raise QuestionError(f"Unknown answer mode {mode!r}; choose from {', '.join(MODES)}.")
+    return question
+
+
+@dataclass
+class Researcher:
+    """Answers questions from an index; `generator` is None unless a model is configured."""
+
+    retriever: object  # HybridRetriever
+    store: object  # ChunkStore
+    answerer: ExtractiveAnswerer
+    generator: Generator | None = None
+    k: int = 10
+    _versions: dict[str, str] = field(default_factory=dict)
+
+    def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
+            history: list[Turn] | None = None, mode: str = EXTRACTIVE) -> Answer:
+        """Answer a question (a follow-up is first made standalone from `history`) within the selected
+        jurisdictions the question names (research.answer.scope)."""
+        question = check_question(question, tuple(jurisdictions), tuple(kinds), mode)
+        standalone, where = resolve(question, tuple(jurisdictions), history or [])
+        return self.answer_in_scope(question, standalone, where, kinds, mode)
+
+    def answer_in_scope(self, question: str, standalone: str, where: Scope, kinds: tuple[str, ...] = (),
+                        mode: str = EXTRACTIVE) -> Answer:
+        """Answer `standalone` (asked as `question`) within `where`, adding its notice; no scoping."""
+        started = time.perf_counter()
+        scope = where.jurisdictions
+        hits = self.retriever.search(standalone, SearchFilter(scope, tuple(kinds)), k=self.k)
+        retrieved_at = time.perf_counter()
+        passages = self._passages(hits)
+        answer = Answer(question=question, standalone_question=standalone, jurisdictions=scope,
+                        kinds=tuple(kinds), mode=EXTRACTIVE, brief_answer="", sentences=[], citations=[],
+                        abstained=False, retrieved=tuple(h.authority_id for h in hits),
+                        added_terms=self.retriever.added_terms(standalone))
+        if where.notice:
+            answer.notices.append(where.notice)
+        if mode == GENERATED:
+            self._generate(answer, passages)
+        if not answer.sentences and not answer.abstained:
+            self._extract(answer, passages)
+        answer.law_versions = {c.source: self._version(c.source) for c in answer.citations}
+        answer.timings_ms = {"retrieve": round(1000 * (retrieved_at - started), 1),
+                             "answer": round(1000 * (time.perf_counter() - retrieved_at), 1),
+                             "total": round(1000 * (time.perf_counter() - started), 1)}
+        return answer
+
+    def survey(self, question: str, jurisdictions: tuple[str, ...], kinds: tuple[str, ...] = (),
+               mode: str = EXTRACTIVE) -> Survey:
+        """The question answered separately in each jurisdiction, so none crowds out the others."""
+        if len(jurisdictions) < 2:
+            raise QuestionError("A survey needs at least two jurisdictions.")
+        question = check_question(question, tuple(jurisdictions), tuple(kinds), mode)
+        return Survey(question, [SurveyRow(j, self.answer_in_scope(question, question, Scope((j,)), kinds, mode))
+                                 for j in jurisdictions])
+
+    def _passages(self, hits) -> list[Passage]:
+        passages = []
+        for rank, hit in enumerate(hits[:self.answerer.config.authorities]):
+            authority = self.store.authority(hit.authority_id)
+            chunks = self.store.chunks_of(hit.authority_id)
+            if authority.kind == "opinion":
+                best = next((i for i, c in enumerate(chunks) if c.id == hit.chunk.id), 0)
+                chunks = chunks[max(0, best - OPINION_NEIGHBOURS): best + OPINION_NEIGHBOURS + 1]
+            passages.append(Passage(authority, rank, tuple(chunks), (hit.chunk.start, hit.chunk.end)))
+        return passages
+
+    def _extract(self, answer: Answer, passages: list[Passage]) -> None:
+        result = self.answerer.answer(answer.standalone_question, passages)
+        if result.abstained:
+            _abstain(answer)
+            return
+        ordered = group_by_authority(result.picks)
+        for pick in ordered:
+            citation = _citation(len(answer.citations) + 1, pick.authority, pick.pin, pick.sentence.start,
+                                 pick.sentence.end)
+            answer.citations.append(citation)
+            answer.sentences.append(AnswerSentence(f'"{citation.quote}"', (citation.number,), citation.status))
+        top = result.picks[0]
+        lead = next(c for c in answer.citations if c.start == top.sentence.start and c.authority_id == top.authority.id)
+        answer.brief_answer = _premise_correction(answer) + f'Under {lead.citation}: "{lead.quote}" [{lead.number}]'
+
+    def _generate(self, answer: Answer, passages: list[Passage]) -> None:
+        if self.generator is None:
+            answer.notices.append("No language model is configured; this is the extractive answer.")
+            return
+        texts = [_passage_text(p) for p in passages]
+        try:
+            draft = self.generator.draft(answer.standalone_question, answer.jurisdictions, texts)
+        except ModelUnavailable as failure:
+            answer.notices.append(f"The configured model did not answer ({failure}); this is the extractive answer.")
+            return
+        if draft.invented_keys:
+            answer.notices.append(f"Dropped {len(draft.invented_keys)} citation(s) to passages that were not given.")
+        if draft.cannot_answer:
+            _abstain(answer)
+            self._mark_generated(answer)
+            return
+        by_key = {passage_key(i): p for i, p in enumerate(passages)}
+        sentences: list[AnswerSentence] = []
+        citations: list[Citation] = []
+        for drafted in draft.sentences:
+            numbers = []
+            status = UNSUPPORTED
+            for key in drafted.keys:
+                passage = by_key[key]
+                span = _best_span(drafted.text, passage)
+                if span is None:
+                    continue
+                sentence, pin = span
+                supported = supports(drafted.text, passage_text_of(passage))
+                citation = _citation(len(citations) + 1, passage.authority, pin, sentence.start, sentence.end,
+                                     VERIFIED if supported else UNSUPPORTED)
+                citations.append(citation)
+                numbers.append(citation.number)
+                status = VERIFIED if supported else status
+            sentences.append(AnswerSentence(drafted.text, tuple(numbers), status))
+        verified = [s for s in sentences if s.status == VERIFIED]
+        if not sentences or len(verified) < MIN_VERIFIED_SHARE * len(sentences):
+            answer.notices.append(
+                f"The model's answer could not be verified against the sources ({len(verified)} of "
+                f"{len(sentences)} sentences supported); this is the extractive answer.")
+            return
+        self._mark_generated(answer)
+        answer.sentences, answer.citations = sentences, citations
+        first = verified[0]
+        answer.brief_answer = f"{first.text} {''.join(f'[{n}]' for n in first.citations)}"
+        unsupported = len(sentences) - len(verified)
+        if unsupported:
+            answer.notices.append(f"{unsupported} sentence(s) are not supported by the passage they cite and are marked.")
+
+    def _mark_generated(self, answer: Answer) -> None:
+        answer.mode, answer.prompt_version, answer.model = GENERATED, self.generator.prompt.version, self.generator.model_name
+
+    def _version(self, source: str) -> str:
+        if source not in self._versions:
+            status = self.store.source_status(source)
+            self._versions[source] = status.version if status else "unknown"
+        return self._versions[source]
+
+
+def _period(number: str, unit: str) -> str:
+    """'1 week', '2 years'."""
+    return f"{number} {unit}" + ("" if number == "1" else "s")
+
+
+def _premise_correction(answer: Answer) -> str:
+    """A sentence correcting a period the question assumes that a quoted authority contradicts and no
+    quoted authority confirms, or ''."""
+    every_quote = " ".join(c.quote for c in answer.citations)
+    for citation in answer.citations:
+        for (assumed, unit), (stated, stated_unit) in contradicted_periods(answer.question, citation.quote):
+            if not contradicted_periods(_period(assumed, unit), every_quote):
+                continue  # another quote states the assumed period
+            return (f"The question assumes {_period(assumed, unit)}, but {citation.citation} states "
+                    f"{_period(stated, stated_unit)} [{citation.number}]. ")
+    return ""
+
+
+def _abstain(answer: Answer) -> None:
+    answer.abstained = True
+    answer.brief_answer = no_authority_message(answer.question, answer.jurisdictions)
+
+
+def _citation(number: int, authority: Authority, pin: str, start: int, end: int, status: str = VERIFIED) -> Citation:
+    """A citation of `authority.text[start:end]`; a span that does not lie in the text is unsupported."""
+    quote = authority.text[start:end]
+    if not (0 <= start < end <= len(authority.text)) or not quote.strip():
+        status = UNSUPPORTED
+    return Citation(number=number, authority_id=authority.id, citation=human_citation(authority, pin), pin=pin,
+                    quote=quote, start=start, end=end, status=status, source=authority.source,
+                    jurisdiction=authority.jurisdiction, kind=authority.kind,
+                    heading=authority.heading, url=authority.url)
+
+
+def passage_text_of(passage: Passage) -> str:
+    """The quotable text of a passage (its chunks, verbatim)."""
+    return "\n".join(c.text for c in passage.chunks)
+
+
+def _passage_text(passage: Passage, max_chars: int = 4000) -> str:
+    """What the model sees of a passage: the authority's title and the start of its quotable text."""
+    return f"{passage.authority.display_title}\n{passage_text_of(passage)[:max_chars]}"
+
+
+def _best_span(claim: str, passage: Passage):
+    """The sentence of the passage that covers most of the claim's content words, with its pin."""
+    candidates = candidate_sentences(passage, max_chars=10_000)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda row: coverage(claim, row[0].text))
+

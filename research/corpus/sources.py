@@ -1,0 +1,265 @@
+"""Corpus sources: manifests in `corpora/*.toml` and loaders for the mirror's JSONL.gz files.
+
+A loader checks the file's sha256 against its manifest and parses every line before anything is
+indexed, so a missing or corrupt file fails with an error that names the file and line and leaves
+the existing index untouched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import tomllib
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from research.domain.types import Authority
+
+REQUIRED_MANIFEST_KEYS = (
+    "name", "title", "jurisdiction", "kind", "file", "sha256", "expected_records",
+    "upstream", "version", "licence", "fields",
+)
+from research.corpus.structure import MAJOR_DIVISION, unbracketed, division_lines
+
+
+class CorpusError(Exception):
+    """A corpus file or manifest cannot be used; the message names the file (and line)."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a corpus source is, where its file is in the mirror, and how its fields map."""
+
+    name: str
+    title: str
+    jurisdiction: str
+    kind: str
+    file: str
+    sha256: str
+    expected_records: int
+    upstream: str
+    version: str
+    licence: str
+    fields: dict[str, str]
+    commit: str | None = None
+    official_url: str | None = None
+
+
+def load_manifests(manifests_dir: Path) -> list[Manifest]:
+    """Read every `*.toml` manifest in `manifests_dir`, sorted by name."""
+    manifests = []
+    for path in sorted(manifests_dir.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise CorpusError(f"{path}: not valid TOML: {exc}") from exc
+        missing = [k for k in REQUIRED_MANIFEST_KEYS if k not in data]
+        if missing:
+            raise CorpusError(f"{path}: manifest lacks {', '.join(missing)}")
+        manifests.append(Manifest(**data))
+    if not manifests:
+        raise CorpusError(f"{manifests_dir}: no corpus manifests (*.toml) found")
+    return sorted(manifests, key=lambda m: m.name)
+
+
+def select_manifests(manifests: list[Manifest], names: list[str] | None) -> list[Manifest]:
+    """The manifests named (all when `names` is empty); unknown names raise CorpusError."""
+    if not names:
+        return manifests
+    by_name = {m.name: m for m in manifests}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise CorpusError(
+            f"unknown source {', '.join(unknown)}; known sources: {', '.join(sorted(by_name))}"
+        )
+    return [by_name[n] for n in names]
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_file(manifest: Manifest, corpus_dir: Path) -> str:
+    """The sha256 of a source's file; CorpusError when it is missing or differs from the manifest."""
+    path = corpus_dir / manifest.file
+    if not path.is_file():
+        raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
+    actual = file_sha256(path)
+    if actual != manifest.sha256:
+        raise CorpusError(f"{path}: checksum mismatch (sha256 {actual}, manifest {manifest.name} expects {manifest.sha256})")
+    return actual
+
+
+@dataclass
+class LoadReport:
+    """What a load read and what it skipped, by reason."""
+
+    source: str
+    read: int = 0
+    skipped: Counter = field(default_factory=Counter)
+
+    @property
+    def kept(self) -> int:
+        """Records that became authorities."""
+        return self.read - sum(self.skipped.values())
+
+
+_REPEALED_TEXT = re.compile(
+    r"^\W*(\[?§+\s*[\w.\-:]+(\s+to\s+[\w.\-:]+)?\]?\s*)?(\w[\w\s,.'\-]*\.\s*)?(repealed|reserved)\b",
+    re.IGNORECASE,
+)
+_REPEALED_HEADING = re.compile(r"(^repealed\b)|([\[(]\s*(repealed|reserved)\s*[\])]\.?\s*$)|(^reserved\.?$)", re.I)
+
+
+def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
+    """Why a record is not indexed ("empty", "repealed"), or None to keep it."""
+    if kind == "statute":
+        status = (record.get("status") or "").lower()
+        short = len(text) < 400
+        if status == "repealed" or (short and (_REPEALED_TEXT.match(text) or _REPEALED_HEADING.search(heading))):
+            return "repealed"
+        if "§" not in text and len(text) < 300 and record.get("jurisdiction") == "US-HI":
+            return "empty"  # Hawaii records that hold only a Part heading
+    if len(re.findall(r"\w+", text)) < 5:
+        return "empty"
+    return None
+
+
+
+_ANNOTATION_TITLE = re.compile(
+    r"^(law journals and reviews|attorney general opinions|cross references|case notes|revision note|rules of court)\b",
+    re.IGNORECASE)
+_SECTION_NUMBER_PREFIX = re.compile(r"^\[§[^\]]*\]\s*")
+
+
+def mended_heading(heading: str, text: str, section: str) -> str:
+    """A heading as the section's own line prints it, where a crawl garbled it (Hawaii: ~180 records): an
+    annotation's title taken for the heading ("Law Journals and Reviews ..."), a bracketed heading run on
+    into the text ("Methods of financing.] The council ..."), or the section number left in ("[§28-181]
+    Definitions.")."""
+    heading = _SECTION_NUMBER_PREFIX.sub("", heading.strip())
+    if _ANNOTATION_TITLE.match(heading):
+        own_line = re.search(r"§\s*" + re.escape(section) + r"\]?\s+([A-Z\[].+?\.)(?=\s|$)", text[:1000]) \
+            if section else None
+        return own_line.group(1).replace("[", "").replace("]", "") if own_line else ""
+    if ".]" in heading:  # the heading's closing bracket, and the text run on after it
+        heading = heading.split(".]", 1)[0] + "."
+    return unbracketed(heading)
+
+
+@dataclass
+class DivisionTracker:
+    """The Part (or Article) and sub-division each section of a chapter falls under, read in code order.
+
+    Hawaii's records name only their chapter; a Part heading appears once, above the first section of
+    the Part. Carried into the heading path of every following section of the chapter, it lets each
+    chunk say which Part it belongs to ("Whistleblowers' Protection Act") as the code's reader sees it.
+    """
+
+    chapter: str | None = None
+    major: str = ""
+    minor: str = ""
+
+    def path_for(self, chapter: str, text: str) -> tuple[str, ...]:
+        """The division headings in force at a record of `chapter` with `text` (which may open one)."""
+        if chapter != self.chapter:
+            self.chapter, self.major, self.minor = chapter, "", ""
+        for line in division_lines(text):
+            if MAJOR_DIVISION.match(line):
+                self.major, self.minor = line, ""
+            else:
+                self.minor = line
+        return tuple(part for part in (self.major, self.minor) if part)
+
+
+def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | None = None) -> Authority:
+    f = manifest.fields
+
+    def get(key: str, default=None):
+        return record.get(f[key], default) if key in f else default
+
+    text = get("text") or ""
+    if manifest.kind == "opinion":
+        citations = tuple(get("citations") or ())
+        us_cites = [c for c in citations if " U.S. " in c]
+        year = get("year")
+        return Authority(
+            id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction,
+            kind="opinion", citation=(us_cites or list(citations) or [record["id"]])[0],
+            heading=get("case_name") or "", text=text, url=get("url"),
+            year=int(year) if year else None, court=get("court"), reporter_citations=citations,
+        )
+    path = get("hierarchy")
+    heading = (get("heading") or "").strip()
+    if path is None and get("chapter"):  # Hawaii: records name only their chapter; Parts and headings are in the text
+        path = [f"Chapter {get('chapter')} {get('chapter_title') or ''}".strip()]
+        if divisions is not None:
+            path += divisions.path_for(str(get("chapter")), text)
+        heading = mended_heading(heading, text, str(get("section") or ""))
+    history = get("history") or ""
+    annotations = get("annotations")
+    url = get("url")
+    if url is None and manifest.official_url:
+        url = manifest.official_url.format(section=record.get("section", ""), title=record.get("title", ""))
+    return Authority(
+        id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction, kind="statute",
+        citation=get("citation") or record["id"], heading=heading, text=text,
+        heading_path=tuple(path or ()), url=url,
+        history="; ".join(map(str, history)) if isinstance(history, list) else str(history),
+        annotations=_count(annotations),
+    )
+
+
+def _count(value) -> int | None:
+    """A record's count field as an int; None when absent or not a whole number (a defect, not a reason to stop)."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def load_source(manifest: Manifest, corpus_dir: Path, verify_checksum: bool = True) -> tuple[list[Authority], LoadReport]:
+    """Read and validate one source file fully; raise CorpusError naming file and line on any defect."""
+    path = corpus_dir / manifest.file
+    if verify_checksum:
+        verify_file(manifest, corpus_dir)
+    elif not path.is_file():
+        raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
+    report = LoadReport(source=manifest.name)
+    authorities: list[Authority] = []
+    seen: set[str] = set()
+    divisions = DivisionTracker()  # fed every record, skipped ones too: a Part heading may stand alone
+    line_no = 0
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for line_no, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CorpusError(f"{path}: line {line_no}: bad JSON: {exc.msg}") from exc
+                if not isinstance(record, dict) or not record.get("id"):
+                    raise CorpusError(f"{path}: line {line_no}: record has no id")
+                report.read += 1
+                authority = _authority(manifest, record, divisions)
+                reason = skip_reason(record, authority.text.strip(), authority.heading, manifest.kind)
+                if reason is None and authority.id in seen:
+                    reason = "duplicate id"
+                if reason:
+                    report.skipped[reason] += 1
+                    continue
+                seen.add(authority.id)
+                authorities.append(authority)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: line {line_no + 1}: unreadable ({exc})") from exc
+    return authorities, report

@@ -1,0 +1,193 @@
+"""Answers as domain objects: sentences, the citations that back them, and abstentions.
+
+Pure data. An answer is stored and shown exactly as it was given, so `to_dict`/`from_dict` round
+trip every field (the chat history and the review queue rely on that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from research.domain.types import Authority
+
+# The one abstention message, shared by the answerers, the evaluation and the tests.
+CANNOT_ANSWER = "No authority found in the selected jurisdictions for"
+
+VERIFIED = "verified"
+UNSUPPORTED = "unsupported"
+
+
+def no_authority_message(question: str, jurisdictions: tuple[str, ...] | list[str]) -> str:
+    """The abstention text for a question within the selected jurisdictions."""
+    where = ", ".join(jurisdictions) if jurisdictions else "all jurisdictions"
+    return f'{CANNOT_ANSWER} "{question.strip()}" ({where}).'
+
+
+def is_abstention(text: str) -> bool:
+    """True when `text` is the shared abstention message."""
+    return text.startswith(CANNOT_ANSWER)
+
+
+def human_citation(authority: Authority, pin: str) -> str:
+    """Conventional citation with its pinpoint.
+
+    Statutes: `D.C. Code § 42-3502.17(a)`; opinions: `Miranda v. Arizona, 384 U.S. 436, 444 (1966)`.
+    """
+    if authority.kind != "opinion":
+        return f"{authority.citation}{pin}"
+    page = pin.removeprefix("at ").strip()
+    name = f"{authority.heading}, " if authority.heading else ""
+    year = f" ({authority.year})" if authority.year else ""
+    at = f", {page}" if page else ""
+    return f"{name}{authority.citation}{at}{year}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A pinpoint citation backing a sentence: the quoted span and where it sits in the source."""
+
+    number: int
+    authority_id: str
+    citation: str
+    pin: str
+    quote: str
+    start: int
+    end: int
+    status: str
+    source: str
+    jurisdiction: str
+    kind: str
+    heading: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One statement of an answer and the numbers of the citations that back it."""
+
+    text: str
+    citations: tuple[int, ...]
+    status: str = VERIFIED
+
+
+@dataclass
+class Answer:
+    """The answer to one question, as given."""
+
+    question: str
+    standalone_question: str
+    jurisdictions: tuple[str, ...]
+    kinds: tuple[str, ...]
+    mode: str
+    brief_answer: str
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+    abstained: bool
+    retrieved: tuple[str, ...] = ()
+    law_versions: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    prompt_version: str | None = None
+    model: str | None = None
+    survey_rows: list[dict] = field(default_factory=list)  # survey answers: one row per jurisdiction
+    added_terms: str = ""  # legal-issue terms search added to the question (research.search.rewrite)
+
+    @property
+    def text(self) -> str:
+        """Brief answer, then every sentence with its citation numbers in brackets."""
+        if self.abstained:
+            return self.brief_answer
+        body = " ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip() for s in self.sentences)
+        return f"{self.brief_answer}\n\n{body}".strip()
+
+    def citation(self, number: int) -> Citation:
+        """The citation with this number."""
+        return next(c for c in self.citations if c.number == number)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data, with `answer` (the full text) added."""
+        data = asdict(self)
+        data["answer"] = self.text
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Answer:
+        """Rebuild an answer stored with `to_dict`."""
+        fields = dict(data)
+        fields.pop("answer", None)
+        fields["jurisdictions"] = tuple(fields["jurisdictions"])
+        fields["kinds"] = tuple(fields["kinds"])
+        fields["retrieved"] = tuple(fields.get("retrieved", ()))
+        fields["sentences"] = [AnswerSentence(s["text"], tuple(s["citations"]), s["status"]) for s in fields["sentences"]]
+        fields["citations"] = [Citation(**c) for c in fields["citations"]]
+        return cls(**fields)
+
+
+@dataclass
+class SurveyRow:
+    """One jurisdiction's row of a survey: the rule with its citation and quote, or no authority."""
+
+    jurisdiction: str
+    answer: Answer
+
+    @property
+    def found(self) -> bool:
+        """False when no authority was found in this jurisdiction."""
+        return not self.answer.abstained
+
+    @property
+    def rule(self) -> str:
+        """The brief answer for this jurisdiction (or the abstention message)."""
+        return self.answer.brief_answer
+
+    @property
+    def lead_citation(self) -> Citation | None:
+        """The citation behind the rule."""
+        return self.answer.citations[0] if self.answer.citations else None
+
+
+@dataclass
+class Survey:
+    """The same question answered per jurisdiction."""
+
+    question: str
+    rows: list[SurveyRow]
+
+    def as_answer(self) -> Answer:
+        """The survey as one answer (for storing and showing in a conversation): each jurisdiction's lead
+        sentence with its citation renumbered, and `survey_rows` giving the table."""
+        sentences: list[AnswerSentence] = []
+        citations: list[Citation] = []
+        rows: list[dict] = []
+        versions: dict[str, str] = {}
+        for row in self.rows:
+            lead = row.lead_citation
+            if lead is None:
+                rows.append({"jurisdiction": row.jurisdiction, "found": False, "rule": row.rule, "citation": None})
+                continue
+            number = len(citations) + 1
+            citations.append(replace(lead, number=number))
+            sentences.append(AnswerSentence(f'{row.jurisdiction}: "{lead.quote}"', (number,), lead.status))
+            rows.append({"jurisdiction": row.jurisdiction, "found": True, "rule": lead.quote, "citation": number})
+            versions.update(row.answer.law_versions)
+        found = [r["jurisdiction"] for r in rows if r["found"]]
+        brief = (f"Survey of {len(rows)} jurisdictions: authority found in {', '.join(found)}." if found
+                 else no_authority_message(self.question, [r["jurisdiction"] for r in rows]))
+        timings = {"total": round(sum(r.answer.timings_ms.get("total", 0.0) for r in self.rows), 1)}
+        return Answer(question=self.question, standalone_question=self.question,
+                      jurisdictions=tuple(r.jurisdiction for r in self.rows), kinds=self.rows[0].answer.kinds,
+                      mode="survey", brief_answer=brief, sentences=sentences, citations=citations,
+                      abstained=not found, retrieved=tuple(a for r in self.rows for a in r.answer.retrieved),
+                      law_versions=versions, timings_ms=timings, survey_rows=rows)
+
+    def to_dict(self) -> dict:
+        """JSON-ready data: one row per jurisdiction with its rule, lead citation and full answer."""
+        rows = []
+        for row in self.rows:
+            lead = row.lead_citation
+            rows.append({
+                "jurisdiction": row.jurisdiction, "found": row.found, "rule": row.rule,
+                "citation": lead.citation if lead else None, "quote": lead.quote if lead else None,
+                "answer": row.answer.to_dict(),
+            })
+        return {"question": self.question, "rows": rows}

@@ -1,0 +1,95 @@
+"""Workflow records: answers as stored, conversations, queued answers and the turns of a conversation.
+
+Plain frozen data that the storage layer returns and the workflow (memos, grades, reports) and the answer
+layer (follow-ups) read; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from research.domain.answer import Answer
+from research.domain.review import Grade
+
+
+DRAFT = "draft"
+
+
+DRAFT_LABEL = "Draft - needs attorney review"
+
+
+APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer as stored, with its row id, time and review status."""
+
+    id: int
+    conversation_id: int
+    asked_at: datetime
+    status: str
+    answer: Answer
+    edited_text: str | None = None
+    reviewer: str | None = None
+    reviewed_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """'Draft - needs attorney review', or 'Reviewed by NAME on DATE' once approved."""
+        if self.status == APPROVED and self.reviewer and self.reviewed_at:
+            return f"Reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}"
+        return DRAFT_LABEL
+
+    @property
+    def final_text(self) -> str:
+        """What the firm uses: the reviewer's edit when there is one, else the answer as given."""
+        return self.edited_text or self.answer.text
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """A conversation in the history list."""
+
+    id: int
+    matter: str
+    associate: str
+    created_at: datetime
+    updated_at: datetime
+    questions: int
+    first_question: str
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation with its answers in the order they were given."""
+
+    id: int
+    matter: str
+    associate: str
+    created_at: datetime
+    answers: list[StoredAnswer]
+
+    def turns(self) -> list[Turn]:
+        """The conversation's questions as follow-up history."""
+        return [Turn(a.answer.question, a.answer.standalone_question, a.answer.jurisdictions) for a in self.answers]
+
+
+@dataclass(frozen=True)
+class QueuedAnswer:
+    """An answer with its matter, associate and grades (for review and export)."""
+
+    stored: StoredAnswer
+    matter: str
+    associate: str
+    grades: list[Grade]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A past question of the conversation, as it was finally searched."""
+
+    question: str
+    standalone_question: str
+    jurisdictions: tuple[str, ...]

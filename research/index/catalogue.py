@@ -1,0 +1,213 @@
+"""The catalogue of ingested authorities and chunks (SQLite in the index directory).
+
+It is the source of truth for what was ingested: the lexical index is built from it, search hits
+are resolved through it, and per-source ingest status lives here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from research.domain.types import Authority, Chunk
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS authorities (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, jurisdiction TEXT NOT NULL, kind TEXT NOT NULL,
+    citation TEXT NOT NULL, heading TEXT NOT NULL, heading_path TEXT NOT NULL, url TEXT,
+    year INTEGER, court TEXT, reporter_citations TEXT NOT NULL, text TEXT NOT NULL,
+    history TEXT NOT NULL DEFAULT '', annotations INTEGER
+);
+CREATE INDEX IF NOT EXISTS authorities_source ON authorities(source);
+CREATE TABLE IF NOT EXISTS chunks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, authority_id TEXT NOT NULL,
+    source TEXT NOT NULL, jurisdiction TEXT NOT NULL, kind TEXT NOT NULL, citation TEXT NOT NULL,
+    pin TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    context TEXT NOT NULL, ordinal INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+CREATE INDEX IF NOT EXISTS chunks_authority ON chunks(authority_id);
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, chunker TEXT NOT NULL, status TEXT NOT NULL,
+    records_read INTEGER NOT NULL, skipped TEXT NOT NULL, authorities INTEGER NOT NULL,
+    chunks INTEGER NOT NULL, version TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+"""
+
+_CHUNK_COLUMNS = 'id, authority_id, source, jurisdiction, kind, citation, pin, start, "end", text, context, ordinal'
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """Ingest state of one source: 'embedding' while vectors are being written, then 'ready'."""
+
+    name: str
+    sha256: str
+    chunker: str
+    status: str
+    records_read: int
+    skipped: dict
+    authorities: int
+    chunks: int
+    version: str
+    updated_at: str
+
+
+def _chunk(row: tuple) -> Chunk:
+    return Chunk(*row)
+
+
+def _authority(row: tuple) -> Authority:
+    (aid, source, jur, kind, citation, heading, path, url, year, court, cites, text, history, annotations) = row
+    return Authority(id=aid, source=source, jurisdiction=jur, kind=kind, citation=citation, heading=heading,
+                     text=text, heading_path=tuple(json.loads(path)), url=url, year=year, court=court,
+                     reporter_citations=tuple(json.loads(cites)), history=history, annotations=annotations)
+
+
+class ChunkStore:
+    """SQLite catalogue of authorities, chunks and source status."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Give a catalogue written before the record fields were kept their columns (empty: the sources are read
+        again because research.index.ingest's chunker id changed with them)."""
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(authorities)")}
+        with self._db:
+            for column, declaration in (("history", "TEXT NOT NULL DEFAULT ''"), ("annotations", "INTEGER")):
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE authorities ADD COLUMN {column} {declaration}")
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    def replace_source(self, name: str, authorities: list[Authority], chunks: list[Chunk], status: SourceStatus) -> None:
+        """Atomically replace every authority and chunk of a source and set its status."""
+        with self._db:
+            self._db.execute("DELETE FROM authorities WHERE source = ?", (name,))
+            self._db.execute("DELETE FROM chunks WHERE source = ?", (name,))
+            self._db.executemany(
+                "INSERT INTO authorities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(a.id, a.source, a.jurisdiction, a.kind, a.citation, a.heading, json.dumps(a.heading_path),
+                  a.url, a.year, a.court, json.dumps(a.reporter_citations), a.text, a.history, a.annotations)
+                 for a in authorities],
+            )
+            self._db.executemany(
+                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(c.id, c.authority_id, c.source, c.jurisdiction, c.kind, c.citation, c.pin, c.start,
+                  c.end, c.text, c.context, c.ordinal) for c in chunks],
+            )
+            self._write_status(status)
+
+    def set_status(self, status: SourceStatus) -> None:
+        """Record a source's ingest status."""
+        with self._db:
+            self._write_status(status)
+
+    def _write_status(self, s: SourceStatus) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (s.name, s.sha256, s.chunker, s.status, s.records_read, json.dumps(s.skipped),
+             s.authorities, s.chunks, s.version, s.updated_at),
+        )
+
+    def source_status(self, name: str) -> SourceStatus | None:
+        """Ingest status of a source, or None when it was never ingested."""
+        row = self._db.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        values[5] = json.loads(values[5])
+        return SourceStatus(*values)
+
+    def statuses(self) -> list[SourceStatus]:
+        """Status of every source ever ingested."""
+        names = [r[0] for r in self._db.execute("SELECT name FROM sources ORDER BY name")]
+        return [self.source_status(n) for n in names]
+
+    def chunk_ids(self, source: str) -> list[str]:
+        """Ids of a source's chunks."""
+        return [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE source = ? ORDER BY seq", (source,))]
+
+    def iter_chunks(self, source: str | None = None, batch: int = 5000) -> Iterator[list[Chunk]]:
+        """All chunks (of one source, or all ready ones), in storage order, in batches."""
+        query = f"SELECT {_CHUNK_COLUMNS} FROM chunks"
+        params: tuple = ()
+        if source:
+            query += " WHERE source = ?"
+            params = (source,)
+        query += " ORDER BY seq"
+        cursor = self._db.execute(query, params)
+        while rows := cursor.fetchmany(batch):
+            yield [_chunk(r) for r in rows]
+
+    def _rows_with_ids(self, select: str, ids: Iterable[str]) -> Iterator[tuple]:
+        """The rows of `select` (a query ending in 'WHERE id IN') for `ids`, 500 ids to a query (SQLite's limit on
+        variables)."""
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            yield from self._db.execute(f"{select} ({','.join('?' * len(part))})", part)
+
+    def chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        """Chunks by id (missing ids are left out)."""
+        select = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN"
+        return {row[0]: _chunk(row) for row in self._rows_with_ids(select, ids)}
+
+    def best_chunk(self, authority_id: str) -> Chunk | None:
+        """The first chunk of an authority (used when it is found by citation)."""
+        row = self._db.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE authority_id = ? ORDER BY ordinal LIMIT 1", (authority_id,)
+        ).fetchone()
+        return _chunk(row) if row else None
+
+    def chunks_of(self, authority_id: str) -> list[Chunk]:
+        """Every chunk of an authority, in text order."""
+        rows = self._db.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE authority_id = ? ORDER BY ordinal", (authority_id,))
+        return [_chunk(r) for r in rows]
+
+    def authority(self, authority_id: str) -> Authority | None:
+        """One authority with its full text."""
+        row = self._db.execute("SELECT * FROM authorities WHERE id = ?", (authority_id,)).fetchone()
+        return _authority(row) if row else None
+
+    def authorities(self, ids: Iterable[str]) -> dict[str, Authority]:
+        """Authorities with their full texts, by id (missing ids are left out)."""
+        return {row[0]: _authority(row) for row in self._rows_with_ids("SELECT * FROM authorities WHERE id IN", ids)}
+
+    def iter_authorities(self, kind: str | None = None) -> Iterator[Authority]:
+        """Every authority (of one kind), in id order."""
+        query, params = "SELECT * FROM authorities", ()
+        if kind:
+            query, params = query + " WHERE kind = ?", (kind,)
+        for row in self._db.execute(query + " ORDER BY id", params):
+            yield _authority(row)
+
+    def citation_index(self) -> list[tuple[str, str, str, str]]:
+        """(authority id, jurisdiction, kind, citations joined by '|') for every authority."""
+        return [
+            (r[0], r[1], r[2], "|".join([r[3]] + json.loads(r[4])))
+            for r in self._db.execute("SELECT id, jurisdiction, kind, citation, reporter_citations FROM authorities")
+        ]
+
+    def fingerprint(self) -> str:
+        """Changes whenever any ready source's content changes (to know when to rebuild indexes)."""
+        rows = self._db.execute("SELECT name, sha256, chunker, chunks FROM sources WHERE status = 'ready' ORDER BY name")
+        return json.dumps([list(r) for r in rows])
+
+
+def now() -> str:
+    """Current UTC time in ISO format."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,199 @@
+"""Research memos built from a conversation's answers, in the customary structure.
+
+Heading (To, From, Date, Re), Questions Presented, Brief Answer, Discussion with inline pinpoint
+citations (`Id.` for an immediately repeated authority), Conclusion, Table of Authorities (statutes
+and cases, each with the Discussion sections citing it), a Verification Appendix (every citation with
+its quoted source text and status) and the versions of the law. Reviewer edits replace the answer
+text; a memo with any unreviewed answer is marked as a draft. Pure: rendering is in memo_render.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from research.domain.answer import Answer, Citation, is_abstention
+from research.domain.records import APPROVED, StoredAnswer
+
+DRAFT_MARK = "DRAFT - NOT REVIEWED BY AN ATTORNEY"
+_MARKER = re.compile(r"\s*((?:\[\d+\])+)")
+
+
+class MemoError(ValueError):
+    """A memo cannot be built from what was asked for."""
+
+
+@dataclass(frozen=True)
+class AppendixEntry:
+    """One citation of the memo with the source text it quotes and its support status."""
+
+    label: str
+    citation: str
+    authority_id: str
+    quote: str
+    status: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class AuthorityEntry:
+    """A line of the table of authorities: the authority and the Discussion sections citing it."""
+
+    citation: str
+    sections: tuple[int, ...]
+
+
+@dataclass
+class DiscussionSection:
+    """The discussion of one question."""
+
+    number: int
+    question: str
+    paragraphs: list[str]
+    review_line: str
+
+
+@dataclass
+class Memo:
+    """A memo ready to render."""
+
+    to: str
+    author: str
+    date: date
+    re: str
+    review_status: str
+    draft: bool
+    questions: list[str]
+    brief_answers: list[str]
+    discussion: list[DiscussionSection]
+    conclusion: list[str]
+    statutes: list[AuthorityEntry]
+    cases: list[AuthorityEntry]
+    appendix: list[AppendixEntry]
+    law_versions: dict[str, str] = field(default_factory=dict)
+
+
+def base_citation(citation: Citation) -> str:
+    """The citation without its pinpoint: `D.C. Code § 16-5502`, `Miranda v. Arizona, 384 U.S. 436 (1966)`."""
+    if citation.kind == "opinion":
+        page = citation.pin.removeprefix("at ").strip()
+        return citation.citation.replace(f", {page} (", " (", 1) if page else citation.citation
+    return citation.citation.removesuffix(citation.pin) if citation.pin else citation.citation
+
+
+def short_repeat(citation: Citation, previous: Citation | None) -> str | None:
+    """`Id.` forms when `citation` repeats the authority cited immediately before, else None."""
+    if previous is None or previous.authority_id != citation.authority_id:
+        return None
+    if previous.pin == citation.pin:
+        return "Id."
+    if citation.kind == "opinion":
+        return f"Id. at {citation.pin.removeprefix('at ').strip()}" if citation.pin else "Id."
+    section = citation.citation[citation.citation.find("§"):] if "§" in citation.citation else citation.pin
+    return f"Id. {section}"
+
+
+class _Citer:
+    """Writes citations in order, using `Id.` for an immediately repeated authority."""
+
+    def __init__(self):
+        self.previous: Citation | None = None
+
+    def cite(self, citation: Citation) -> str:
+        text = short_repeat(citation, self.previous) or citation.citation
+        self.previous = citation
+        return text
+
+
+def _inline(text: str, answer: Answer, citer: _Citer) -> str:
+    """Replace `[n]` markers by citations in conventional form."""
+
+    def replace(match: re.Match) -> str:
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+        known = [answer.citation(n) for n in numbers if any(c.number == n for c in answer.citations)]
+        if not known:
+            return ""
+        return " (" + "; ".join(citer.cite(c) for c in known) + ")"
+
+    return _MARKER.sub(replace, text).strip()
+
+
+def _paragraphs(stored: StoredAnswer, citer: _Citer) -> list[str]:
+    answer = stored.answer
+    if answer.abstained:
+        return [answer.brief_answer]
+    if stored.edited_text:
+        return [_inline(p, answer, citer) for p in stored.edited_text.split("\n\n") if p.strip()]
+    paragraphs: list[str] = []
+    current: str | None = None
+    for sentence in answer.sentences:
+        authority = answer.citation(sentence.citations[0]).authority_id if sentence.citations else None
+        rendered = _inline(f"{sentence.text} {''.join(f'[{n}]' for n in sentence.citations)}", answer, citer)
+        if sentence.status != "verified":
+            rendered += " [unsupported]"
+        if authority == current and paragraphs:
+            paragraphs[-1] += " " + rendered
+        else:
+            paragraphs.append(rendered)
+        current = authority
+    for notice in answer.notices:
+        paragraphs.append(f"Note: {notice}")
+    return paragraphs
+
+
+def _brief(stored: StoredAnswer) -> str:
+    """The brief answer; a marker whose citation the sentence already names is dropped, not repeated."""
+    answer = stored.answer
+    text = stored.edited_text.split("\n\n")[0] if stored.edited_text else answer.brief_answer
+
+    def named(match: re.Match) -> str:
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+        if all(any(c.number == n and c.citation in text for c in answer.citations) for n in numbers):
+            return ""
+        return match.group(0)
+
+    return _inline(_MARKER.sub(named, text), answer, _Citer())
+
+
+def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author: str, on: date) -> Memo:
+    """The memo of these answers (in order); MemoError when there are none."""
+    if not stored_answers:
+        raise MemoError("The conversation has no answers to put in a memo.")
+    unreviewed = [s for s in stored_answers if s.status != APPROVED]
+    if unreviewed:
+        review_status, draft = DRAFT_MARK, True
+    else:
+        reviewers = sorted({f"{s.reviewer} on {s.reviewed_at:%Y-%m-%d}" for s in stored_answers})
+        review_status, draft = "Reviewed by " + "; ".join(reviewers), False
+    discussion, appendix, versions = [], [], {}
+    cited_in: dict[tuple[str, str], set[int]] = {}
+    conclusion = []
+    for number, stored in enumerate(stored_answers, start=1):
+        answer = stored.answer
+        citer = _Citer()
+        discussion.append(DiscussionSection(number, answer.question, _paragraphs(stored, citer), stored.label))
+        for citation in answer.citations:
+            cited_in.setdefault((citation.kind, base_citation(citation)), set()).add(number)
+            appendix.append(AppendixEntry(f"{number}.{citation.number}", citation.citation, citation.authority_id,
+                                          citation.quote, citation.status, citation.start, citation.end))
+        versions.update(answer.law_versions)
+        verified = sum(1 for c in answer.citations if c.status == "verified")
+        if answer.abstained or is_abstention(answer.brief_answer):
+            conclusion.append(f"Question {number}: no authority was found in the selected jurisdictions.")
+        else:
+            conclusion.append(f"Question {number}: {_MARKER.sub('', _brief(stored)).strip()} "
+                              f"({verified} of {len(answer.citations)} citations verified against the source text.)")
+    table = {kind: [AuthorityEntry(citation, tuple(sorted(sections)))
+                    for (k, citation), sections in sorted(cited_in.items(), key=lambda item: _sort_key(item[0][1]))
+                    if k == kind] for kind in ("statute", "opinion")}
+    return Memo(to=to, author=author, date=on, re=matter, review_status=review_status, draft=draft,
+                questions=[s.answer.question for s in stored_answers],
+                brief_answers=[_brief(s) for s in stored_answers], discussion=discussion, conclusion=conclusion,
+                statutes=table["statute"], cases=table["opinion"], appendix=appendix, law_versions=versions)
+
+
+def _sort_key(citation: str) -> list:
+    """Natural order: `§ 16-5502` before `§ 16-5503`, `9 U.S.C.` before `17 U.S.C.`."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", citation)]

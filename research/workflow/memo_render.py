@@ -1,0 +1,174 @@
+"""Rendering a memo as Markdown, Word (.docx, real heading styles) or PDF."""
+
+from __future__ import annotations
+
+import io
+
+from research.workflow.memo import Memo
+
+FORMATS = ("md", "docx", "pdf")
+SECTIONS = ("Questions Presented", "Brief Answer", "Discussion", "Conclusion", "Table of Authorities",
+            "Verification Appendix")
+
+
+def _where(entry) -> str:
+    return ", ".join(f"Discussion § {n}" for n in entry.sections)
+
+
+def _heading_lines(memo: Memo) -> list[tuple[str, str]]:
+    return [("TO", memo.to), ("FROM", memo.author), ("DATE", memo.date.strftime("%B %-d, %Y")), ("RE", memo.re)]
+
+
+def to_markdown(memo: Memo) -> str:
+    """The memo as Markdown."""
+    out = ["# MEMORANDUM", "", f"**{memo.review_status}**", ""]
+    out += [f"**{label}:** {value}  " for label, value in _heading_lines(memo)] + [""]
+    out += ["## Questions Presented", ""] + [f"{i}. {q}" for i, q in enumerate(memo.questions, 1)] + [""]
+    out += ["## Brief Answer", ""] + [f"{i}. {b}" for i, b in enumerate(memo.brief_answers, 1)] + [""]
+    out += ["## Discussion", ""]
+    for section in memo.discussion:
+        out += [f"### {section.number}. {section.question}", "", f"*{section.review_line}*", ""]
+        for paragraph in section.paragraphs:
+            out += [paragraph, ""]
+    out += ["## Conclusion", ""]
+    for line in memo.conclusion:
+        out += [line, ""]
+    out += ["## Table of Authorities", "", "### Statutes", ""]
+    out += [f"- {e.citation} — {_where(e)}" for e in memo.statutes] or ["- None"]
+    out += ["", "### Cases", ""]
+    out += [f"- *{e.citation}* — {_where(e)}" for e in memo.cases] or ["- None"]
+    out += ["", "## Verification Appendix", ""]
+    for entry in memo.appendix:
+        out += [f"- [{entry.label}] {entry.citation} — {entry.status} — characters {entry.start}-{entry.end} of "
+                f"`{entry.authority_id}`", f"  > {' '.join(entry.quote.split())}"]
+    out += ["", "### Versions of the law", ""]
+    out += [f"- {source}: {version}" for source, version in sorted(memo.law_versions.items())] or ["- None"]
+    return "\n".join(out) + "\n"
+
+
+def to_docx(memo: Memo) -> bytes:
+    """The memo as a Word document with real heading styles."""
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    document.sections[0].header.paragraphs[0].text = memo.review_status
+    document.add_heading("MEMORANDUM", level=0)
+    status = document.add_paragraph()
+    status.add_run(memo.review_status).bold = True
+    for label, value in _heading_lines(memo):
+        line = document.add_paragraph()
+        line.add_run(f"{label}: ").bold = True
+        line.add_run(value)
+    document.add_heading("Questions Presented", level=1)
+    for question in memo.questions:
+        document.add_paragraph(question, style="List Number")
+    document.add_heading("Brief Answer", level=1)
+    for brief in memo.brief_answers:
+        document.add_paragraph(brief, style="List Number 2")
+    document.add_heading("Discussion", level=1)
+    for section in memo.discussion:
+        document.add_heading(f"{section.number}. {section.question}", level=2)
+        document.add_paragraph().add_run(section.review_line).italic = True
+        for paragraph in section.paragraphs:
+            document.add_paragraph(paragraph)
+    document.add_heading("Conclusion", level=1)
+    for line in memo.conclusion:
+        document.add_paragraph(line)
+    document.add_heading("Table of Authorities", level=1)
+    for title, entries in (("Statutes", memo.statutes), ("Cases", memo.cases)):
+        document.add_heading(title, level=2)
+        for entry in entries or []:
+            line = document.add_paragraph(style="List Bullet")
+            line.add_run(entry.citation).italic = title == "Cases"
+            line.add_run(f" — {_where(entry)}")
+        if not entries:
+            document.add_paragraph("None")
+    document.add_heading("Verification Appendix", level=1)
+    for entry in memo.appendix:
+        line = document.add_paragraph()
+        line.add_run(f"[{entry.label}] {entry.citation}").bold = True
+        line.add_run(f" — {entry.status} — characters {entry.start}-{entry.end} of {entry.authority_id}")
+        quote = document.add_paragraph(" ".join(entry.quote.split()), style="Quote")
+        quote.runs[0].font.size = Pt(9)
+    document.add_heading("Versions of the law", level=2)
+    for source, version in sorted(memo.law_versions.items()):
+        document.add_paragraph(f"{source}: {version}", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def to_pdf(memo: Memo) -> bytes:
+    """The memo as a PDF (the review status printed on every page)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import inch
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    styles = getSampleStyleSheet()
+    story = [Paragraph("MEMORANDUM", styles["Title"]), Paragraph(f"<b>{escape(memo.review_status)}</b>", styles["Normal"]),
+             Spacer(1, 8)]
+    story += [Paragraph(f"<b>{label}:</b> {escape(value)}", styles["Normal"]) for label, value in _heading_lines(memo)]
+
+    def heading(text: str, level: int = 1) -> None:
+        story.append(Paragraph(escape(text), styles["Heading1" if level == 1 else "Heading2"]))
+
+    def para(text: str, style: str = "BodyText") -> None:
+        story.append(Paragraph(escape(text), styles[style]))
+
+    heading("Questions Presented")
+    for i, question in enumerate(memo.questions, 1):
+        para(f"{i}. {question}")
+    heading("Brief Answer")
+    for i, brief in enumerate(memo.brief_answers, 1):
+        para(f"{i}. {brief}")
+    heading("Discussion")
+    for section in memo.discussion:
+        heading(f"{section.number}. {section.question}", 2)
+        story.append(Paragraph(f"<i>{escape(section.review_line)}</i>", styles["BodyText"]))
+        for paragraph in section.paragraphs:
+            para(paragraph)
+    heading("Conclusion")
+    for line in memo.conclusion:
+        para(line)
+    heading("Table of Authorities")
+    for title, entries in (("Statutes", memo.statutes), ("Cases", memo.cases)):
+        heading(title, 2)
+        for entry in entries:
+            para(f"{entry.citation} — {_where(entry)}")
+        if not entries:
+            para("None")
+    heading("Verification Appendix")
+    for entry in memo.appendix:
+        para(f"[{entry.label}] {entry.citation} — {entry.status} — characters {entry.start}-{entry.end} of "
+             f"{entry.authority_id}")
+        para(" ".join(entry.quote.split()), "Italic")
+    heading("Versions of the law", 2)
+    for source, version in sorted(memo.law_versions.items()):
+        para(f"{source}: {version}")
+
+    def stamp(canvas, _doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica-Bold", 8)
+        canvas.drawString(inch, LETTER[1] - 0.5 * inch, memo.review_status)
+        canvas.drawRightString(LETTER[0] - inch, 0.5 * inch, f"Page {canvas.getPageNumber()}")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=LETTER, title=f"Memorandum: {memo.re}").build(
+        story, onFirstPage=stamp, onLaterPages=stamp)
+    return buffer.getvalue()
+
+
+def render(memo: Memo, fmt: str) -> bytes:
+    """The memo in a format of FORMATS, as bytes."""
+    if fmt == "md":
+        return to_markdown(memo).encode("utf-8")
+    if fmt == "docx":
+        return to_docx(memo)
+    if fmt == "pdf":
+        return to_pdf(memo)
+    raise ValueError(f"unknown memo format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -1,0 +1,110 @@
+"""Review rubric, agreement between reviewers, and quality figures (pure: no database, no UI)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import date
+from itertools import combinations
+
+from research.domain.stats import percentile
+from research.domain.review import CORRECT, AnswerFacts, Grade, GradedAnswer
+
+
+def cohen_kappa(first: list, second: list) -> float | None:
+    """Cohen's kappa of two raters' labels of the same items (None with no items; 1.0 when both
+    raters agree on every item and use one label only)."""
+    if len(first) != len(second):
+        raise ValueError("both raters must label the same items")
+    n = len(first)
+    if n == 0:
+        return None
+    observed = sum(a == b for a, b in zip(first, second)) / n
+    counts_a, counts_b = Counter(first), Counter(second)
+    expected = sum(counts_a[label] * counts_b[label] for label in set(first) | set(second)) / (n * n)
+    if expected == 1.0:
+        return 1.0 if observed == 1.0 else 0.0
+    return (observed - expected) / (1 - expected)
+
+
+
+def agreement(graded: list[GradedAnswer]) -> list[dict]:
+    """Per reviewer pair: items both graded, kappa on pass/fail and on the citation marks both gave."""
+    by_reviewer: dict[str, dict[int, Grade]] = {}
+    for g in graded:
+        by_reviewer.setdefault(g.grade.reviewer, {})[g.answer_id] = g.grade
+    rows = []
+    for a, b in combinations(sorted(by_reviewer), 2):
+        shared = sorted(set(by_reviewer[a]) & set(by_reviewer[b]))
+        if not shared:
+            continue
+        passes_a = [by_reviewer[a][i].passed for i in shared]
+        passes_b = [by_reviewer[b][i].passed for i in shared]
+        marks_a, marks_b = [], []
+        for i in shared:
+            ga, gb = by_reviewer[a][i], by_reviewer[b][i]
+            for number in sorted(set(ga.citation_marks) & set(gb.citation_marks)):
+                marks_a.append(ga.citation_marks[number])
+                marks_b.append(gb.citation_marks[number])
+        rows.append({"reviewers": f"{a} / {b}", "answers": len(shared),
+                     "kappa_pass_fail": _round(cohen_kappa(passes_a, passes_b)),
+                     "citations": len(marks_a), "kappa_citation_marks": _round(cohen_kappa(marks_a, marks_b))})
+    return rows
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+
+def quality_figures(answers: list[AnswerFacts], since: date | None = None, until: date | None = None,
+                    matter: str = "", jurisdiction: str = "") -> dict:
+    """Figures of the answers asked in [since, until] (inclusive), of one matter and jurisdiction if given."""
+    chosen = [a for a in answers
+              if (since is None or a.asked_at.date() >= since) and (until is None or a.asked_at.date() <= until)
+              and (not matter or a.matter == matter) and (not jurisdiction or jurisdiction in a.jurisdictions)]
+    per_day = Counter(a.asked_at.date().isoformat() for a in chosen)
+    turnaround = [(a.decided_at - a.asked_at).total_seconds() / 3600 for a in chosen if a.decided_at]
+    grades = [g for a in chosen for g in a.grades]
+    marks = [m for g in grades for m in g.citation_marks.values()]
+    sentences = sum(a.sentences for a in chosen)
+    return {
+        "answers": len(chosen),
+        "answers_per_day": dict(sorted(per_day.items())),
+        "reviewed": len(turnaround),
+        "turnaround_hours_median": _round(statistics.median(turnaround)) if turnaround else None,
+        "turnaround_hours_p90": _round(percentile(turnaround, 0.9)),
+        "grades": len(grades),
+        "pass_rate": _round(sum(g.passed for g in grades) / len(grades)) if grades else None,
+        "citation_accuracy": _round(sum(m == CORRECT for m in marks) / len(marks)) if marks else None,
+        "citation_marks": dict(Counter(marks)),
+        "unsupported_sentence_rate": _round(sum(a.unsupported_sentences for a in chosen) / sentences) if sentences else None,
+        "abstentions": sum(a.abstained for a in chosen),
+    }
+
+
+def status_report_markdown(figures: dict, title: str, pairs: list[dict], latest_eval: dict | None) -> str:
+    """A status report of the figures, as a firm would send to a client."""
+    def show(value, suffix=""):
+        return "n/a" if value is None else f"{value}{suffix}"
+
+    lines = [f"# {title}", "", "| measure | value |", "|---|---|",
+             f"| answers delivered | {figures['answers']} |",
+             f"| answers reviewed | {figures['reviewed']} |",
+             f"| turnaround to review decision, median | {show(figures['turnaround_hours_median'], ' h')} |",
+             f"| turnaround to review decision, p90 | {show(figures['turnaround_hours_p90'], ' h')} |",
+             f"| reviewer pass rate | {show(figures['pass_rate'])} |",
+             f"| citation accuracy (reviewer marks) | {show(figures['citation_accuracy'])} |",
+             f"| unsupported sentence rate (automatic) | {show(figures['unsupported_sentence_rate'])} |",
+             f"| abstentions (no authority found) | {figures['abstentions']} |", "",
+             "## Answers per day", "", "| day | answers |", "|---|---|"]
+    lines += [f"| {day} | {count} |" for day, count in figures["answers_per_day"].items()] or ["| - | 0 |"]
+    if pairs:
+        lines += ["", "## Reviewer agreement", "", "| reviewers | answers | kappa pass/fail | citations | kappa marks |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {p['reviewers']} | {p['answers']} | {show(p['kappa_pass_fail'])} | {p['citations']} | "
+                  f"{show(p['kappa_citation_marks'])} |" for p in pairs]
+    if latest_eval:
+        lines += ["", "## Latest automatic evaluation", ""]
+        lines += [f"- {key}: {value}" for key, value in latest_eval.items()]
+    return "\n".join(lines) + "\n"
