@@ -16,12 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from run import machine  # noqa: E402  (benchmarks/run.py, beside this script)
+
 from research.corpus.evalsets import EvalItem, read_eval_set
 from research.evaluation.retrieval import evaluate_retrieval  # noqa: E402
 from research.search.config import RetrievalConfig  # noqa: E402
 from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
-from run import machine  # noqa: E402  (benchmarks/run.py, beside this script)
 
 CONFIGS = {
     "no passage re-scoring": RetrievalConfig(rerank_depth=0),

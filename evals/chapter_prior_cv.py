@@ -25,13 +25,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from research.search.priors.chapters import fit_chapter_classifier, training_notes  # noqa: E402
-from research.domain.types import SearchFilter  # noqa: E402
 from research.corpus.evalsets import EvalItem, read_eval_set
+from research.domain.types import SearchFilter  # noqa: E402
 from research.evaluation.retrieval import item_metrics  # noqa: E402
-from research.search.priors.note_neighbours import fit_note_neighbours  # noqa: E402
 from research.search.config import RetrievalConfig  # noqa: E402
-from research.search.priors.section_prior import annotated_sections, fit_section_prior, sections_of  # noqa: E402
+from research.search.priors.chapters import fit_chapter_classifier, training_notes  # noqa: E402
+from research.search.priors.note_neighbours import fit_note_neighbours  # noqa: E402
+from research.search.priors.section_prior import (  # noqa: E402
+    annotated_sections,
+    fit_section_prior,
+    sections_of,
+)
 from research.settings import Settings  # noqa: E402
 from research.wiring import ResearchIndex  # noqa: E402
 

@@ -22,8 +22,8 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from research.domain.types import SearchFilter  # noqa: E402
 from research.corpus.evalsets import EvalItem, read_eval_set
+from research.domain.types import SearchFilter  # noqa: E402
 from research.evaluation.retrieval import item_metrics  # noqa: E402
 from research.search.config import RetrievalConfig  # noqa: E402
 from research.settings import Settings  # noqa: E402

@@ -10,8 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from research.domain.answer import ASKABLE_MODES, AnswerMode, SupportStatus
 from research.domain.types import JURISDICTIONS, KINDS, SearchFilter
-from research.answer.researcher import EXTRACTIVE, MODES
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -79,8 +79,13 @@ def cmd_eval_retrieval(args) -> int:
     """Score retrieval on one eval set, or on all sets of the evals directory."""
     from tqdm import tqdm
 
-    from research.evaluation.retrieval import eval_files, evaluate_retrieval, format_sets_table, format_table
     from research.corpus.evalsets import read_eval_set
+    from research.evaluation.retrieval import (
+        eval_files,
+        evaluate_retrieval,
+        format_sets_table,
+        format_table,
+    )
     from research.settings import Settings
 
     if not args.set and not args.all:
@@ -126,7 +131,7 @@ def _print_answer(answer) -> None:
     print()
     for sentence in answer.sentences:
         marks = "".join(f"[{n}]" for n in sentence.citations)
-        flag = "" if sentence.status == "verified" else "  (UNSUPPORTED)"
+        flag = "" if sentence.status == SupportStatus.VERIFIED else "  (SupportStatus.UNSUPPORTED)"
         print(f"- {sentence.text} {marks}{flag}")
     print("\nCitations:")
     for c in answer.citations:
@@ -175,7 +180,11 @@ def cmd_eval_answers(args) -> int:
     """Score cited answers on a question set."""
     from tqdm import tqdm
 
-    from research.evaluation.answers import evaluate_answers, read_question_set, record_eval_run
+    from research.evaluation.answers import (
+        evaluate_answers,
+        read_question_set,
+        record_eval_run,
+    )
 
     index = _index()
     researcher = index.researcher()
@@ -234,9 +243,9 @@ def cmd_memo(args) -> int:
     """Export a conversation (or chosen answers of it) as a memo."""
     from datetime import date
 
+    from research.files import write_output
     from research.workflow.memo import build_memo
     from research.workflow.memo_render import render
-    from research.files import write_output
 
     conversation = _app_database().conversation(args.conversation_id)
     answers = conversation.answers
@@ -292,7 +301,11 @@ def cmd_report(args) -> int:
     from datetime import date
 
     from research.evaluation.answers import latest_eval_run
-    from research.workflow.reporting import agreement, quality_figures, status_report_markdown
+    from research.workflow.reporting import (
+        agreement,
+        quality_figures,
+        status_report_markdown,
+    )
 
     db = _app_database()
     since = date.fromisoformat(args.since) if args.since else None
@@ -348,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--jurisdiction", action="append", choices=JURISDICTIONS,
                        help="repeatable; " + ("default all" if name == "ask" else "at least two"))
         p.add_argument("--kind", action="append", choices=KINDS, help="statute or opinion; default both")
-        p.add_argument("--mode", choices=MODES, default=EXTRACTIVE,
+        p.add_argument("--mode", choices=ASKABLE_MODES, default=AnswerMode.EXTRACTIVE,
                        help="extractive (default, no model) or generated (the configured model)")
         p.add_argument("--json", action="store_true", help="print JSON")
         if name == "ask":
@@ -369,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = eval_sub.add_parser("answers", help="score cited answers on a question set")
     a.add_argument("--set", required=True, metavar="FILE", help=".jsonl or .jsonl.gz in the questions format")
     a.add_argument("--limit", type=int, help="only the first N items")
-    a.add_argument("--mode", choices=MODES, default=EXTRACTIVE)
+    a.add_argument("--mode", choices=ASKABLE_MODES, default=AnswerMode.EXTRACTIVE)
     a.add_argument("--items", action="store_true", help="also print one JSON line of scores per item")
     a.add_argument("--json", action="store_true", help="print one JSON object last")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -422,8 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `research`."""
-    from research.corpus.sources import CorpusError
     from research.corpus.evalsets import EvalSetError
+    from research.corpus.sources import CorpusError
     from research.wiring import IndexMissingError
 
     _configure()

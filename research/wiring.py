@@ -8,13 +8,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from research.storage.database import AppDatabase
-from research.index.catalogue import ChunkStore
-from research.corpus.sources import Manifest, load_manifests, select_manifests
 from research.answer.extractive import ExtractiveAnswerer
 from research.answer.generate import Generator, openai_chat_model
 from research.answer.prompts import PromptTemplate
 from research.answer.researcher import Researcher
+from research.corpus.sources import Manifest, load_manifests, select_manifests
+from research.domain.types import Kind
+from research.index.catalogue import ChunkStore
+from research.index.directory import AuthorityDirectory
 from research.index.embedders import (
     MiniLMEmbedder,
     OnnxMiniLMEmbedder,
@@ -24,26 +25,32 @@ from research.index.embedders import (
 )
 from research.index.ingest import SourceReport, VectorTier, ingest_sources
 from research.index.lexical import LexicalIndex
-from research.search.rewrite import IssueRewriter, load_concepts
+from research.index.vectorstore import ChromaVectorStore
+from research.search.config import RetrievalConfig
 from research.search.priors.chapters import (
     CHAPTER_MODEL_FILE_NAME,
     ChapterClassifier,
     ensure_chapter_model,
     trained_from,
 )
-from research.search.priors.note_neighbours import NOTE_NEIGHBOURS_FILE_NAME, NoteNeighbours, ensure_note_neighbours
+from research.search.priors.note_neighbours import (
+    NOTE_NEIGHBOURS_FILE_NAME,
+    NoteNeighbours,
+    ensure_note_neighbours,
+)
 from research.search.priors.section_prior import (
     SECTION_PRIOR_FILE_NAME,
     SectionPrior,
     ensure_section_prior,
     sections_of,
 )
-from research.search.priors.section_prior import trained_from as section_prior_trained_from
-from research.index.directory import AuthorityDirectory
+from research.search.priors.section_prior import (
+    trained_from as section_prior_trained_from,
+)
 from research.search.retriever import DenseTier, HybridRetriever
-from research.search.config import RetrievalConfig
+from research.search.rewrite import IssueRewriter, load_concepts
 from research.settings import Settings
-from research.index.vectorstore import ChromaVectorStore
+from research.storage.database import AppDatabase
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +176,7 @@ class ResearchIndex:
                  if self.settings.passage_vectors else [])
         if self.settings.heading_tier:
             tiers.append(VectorTier("headings", self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder),
-                                    kinds=("statute",)))
+                                    kinds=(Kind.STATUTE,)))
         return tiers
 
     def ingest(self, names: list[str] | None = None, progress: bool = True) -> list[SourceReport]:
@@ -182,7 +189,7 @@ class ResearchIndex:
         if notes is not None and notes.is_file():
             ensure_chapter_model(notes, self.chapter_model_file, progress)  # ~40 s the first time
             ensure_note_neighbours(notes, self.note_neighbours_file)  # a few seconds
-            ensure_section_prior(notes, self.store.fingerprint(), sections_of(self.store.iter_authorities("statute")),
+            ensure_section_prior(notes, self.store.fingerprint(), sections_of(self.store.iter_authorities(Kind.STATUTE)),
                                  self.section_prior_file, progress)  # ~5 s when the notes or the catalogue changed
         elif notes is not None:
             log.warning("case notes for the chapter and section priors and the nearest-notes vote not found at %s: "

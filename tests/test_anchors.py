@@ -74,8 +74,8 @@ def _retriever(tmp_path, directory):
     from research.corpus.chunking import chunk_authority
     from research.index.catalogue import ChunkStore, SourceStatus, now
     from research.index.lexical import LexicalIndex
-    from research.search.retriever import HybridRetriever
     from research.search.config import RetrievalConfig
+    from research.search.retriever import HybridRetriever
 
     chunks = [c for a in ALL for c in chunk_authority(a)]
     store = ChunkStore(tmp_path / "c.sqlite")

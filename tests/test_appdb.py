@@ -12,7 +12,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from research.domain.answer import VERIFIED, Answer, AnswerSentence, Citation
+from research.domain.answer import Answer, AnswerSentence, Citation, SupportStatus
 from research.storage.database import AppDatabase, Base, ConversationNotFound
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -44,7 +44,7 @@ def database_url(request, tmp_path):
 
 
 def make_answer(question: str, quote: str = "A lantern permit expires ninety days after it is issued.") -> Answer:
-    citation = Citation(1, "us-dc:inv:7-101", "Inv. Code § 7-101(b)", "(b)", quote, 10, 10 + len(quote), VERIFIED,
+    citation = Citation(1, "us-dc:inv:7-101", "Inv. Code § 7-101(b)", "(b)", quote, 10, 10 + len(quote), SupportStatus.VERIFIED,
                         "code-dc", "US-DC", "statute", "Lantern permits.", None)
     return Answer(question=question, standalone_question=question, jurisdictions=("US-DC",), kinds=(),
                   mode="extractive", brief_answer=f'Under Inv. Code § 7-101(b): "{quote}" [1]',

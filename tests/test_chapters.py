@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
+from research.domain.types import SearchFilter
+from research.search.fusion import add_chapter_evidence
 from research.search.priors.chapters import (
     ChapterClassifier,
     chapter_of,
     ensure_chapter_model,
     fit_chapter_classifier,
 )
-from research.domain.types import SearchFilter
-from research.search.fusion import add_chapter_evidence
 from tests.conftest import write_jsonl_gz
 
 # invented case notes of an invented code: three chapters with their own vocabulary
@@ -89,8 +89,8 @@ def test_chapter_evidence_is_added_by_chapter_and_weight():
 def test_retriever_lifts_sections_of_the_likely_chapter_in_a_one_jurisdiction_search(catalogue, classifier):
     from research.domain.types import Authority
     from research.index.lexical import LexicalIndex
-    from research.search.retriever import HybridRetriever
     from research.search.config import RetrievalConfig
+    from research.search.retriever import HybridRetriever
 
     def statute(section, text):
         return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",

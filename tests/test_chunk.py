@@ -5,8 +5,8 @@ from dataclasses import replace
 import pytest
 
 from research.corpus.chunking import chunk_opinion, chunk_statute, statute_spans
-from research.domain.types import Authority
 from research.corpus.tokens import count_tokens
+from research.domain.types import Authority
 
 
 def statute(text: str, **kw) -> Authority:

@@ -14,7 +14,13 @@ from research.corpus.sources import (
     skip_reason,
 )
 from research.corpus.structure import division_lines
-from tests.conftest import HAWAII_STYLE_FIELDS, INVENTED_SECTIONS, sha256_of, write_jsonl_gz, write_manifest
+from tests.conftest import (
+    HAWAII_STYLE_FIELDS,
+    INVENTED_SECTIONS,
+    sha256_of,
+    write_jsonl_gz,
+    write_manifest,
+)
 
 
 def test_loads_invented_statutes_and_reports_skips(invented_corpus):

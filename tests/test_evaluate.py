@@ -2,8 +2,8 @@
 
 import pytest
 
-from research.domain.types import SearchFilter
 from research.corpus.evalsets import EvalItem
+from research.domain.types import SearchFilter
 from research.evaluation.retrieval import evaluate_retrieval, item_metrics
 
 

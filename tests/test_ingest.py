@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from research.index.catalogue import ChunkStore
 from research.corpus.sources import CorpusError, load_manifests
+from research.index.catalogue import ChunkStore
 from research.index.ingest import VectorTier, ingest_sources
 from research.index.lexical import LexicalIndex
 from research.index.vectorstore import ChromaVectorStore
-from tests.conftest import INVENTED_OPINION, HashingEmbedder, sha256_of, write_jsonl_gz, write_manifest
+from tests.conftest import (
+    INVENTED_OPINION,
+    HashingEmbedder,
+    sha256_of,
+    write_jsonl_gz,
+    write_manifest,
+)
 
 
 def open_index(root: Path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from research.domain.answer import VERIFIED
+from research.domain.answer import SupportStatus
 from research.settings import Settings
 from research.wiring import ResearchIndex
 
@@ -48,7 +48,7 @@ def test_generated_answer_over_http_is_checked_and_logged(dc_slice_settings, smo
         assert answer.model == "smollm2-135m"
         assert all(c.authority_id in answer.retrieved for c in answer.citations)
         for sentence in answer.sentences:
-            assert sentence.status == VERIFIED or sentence.status == "unsupported"
+            assert sentence.status == SupportStatus.VERIFIED or sentence.status == "unsupported"
     else:  # a tiny model's draft may fail the check: then the extractive answer and a notice
         assert any("could not be verified" in n or "not given" in n for n in answer.notices) or answer.abstained
     for citation in answer.citations:

@@ -9,12 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from research.domain.answer import VERIFIED, Answer, AnswerSentence, Citation, no_authority_message
-from research.domain.records import APPROVED, DRAFT, StoredAnswer
-from research.workflow.memo import DRAFT_MARK, MemoError, base_citation, build_memo, short_repeat
-from research.workflow.memo_render import render, to_markdown
+from research.domain.answer import (
+    Answer,
+    AnswerSentence,
+    Citation,
+    SupportStatus,
+    no_authority_message,
+)
+from research.domain.records import ReviewStatus, StoredAnswer
 from research.files import OutputPathError, write_output
 from research.settings import PROJECT_ROOT
+from research.workflow.memo import (
+    DRAFT_MARK,
+    MemoError,
+    base_citation,
+    build_memo,
+    short_repeat,
+)
+from research.workflow.memo_render import render, to_markdown
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "memo.md"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -23,16 +35,16 @@ ON = date(2031, 3, 4)
 
 def statute_citation(number, pin, quote, section="99-101", start=0):
     return Citation(number, f"us-dc:dc-code:{section}", f"D.C. Code § {section}{pin}", pin, quote, start,
-                    start + len(quote), VERIFIED, "us-dc-code", "US-DC", "statute", "Lantern permits.")
+                    start + len(quote), SupportStatus.VERIFIED, "us-dc-code", "US-DC", "statute", "Lantern permits.")
 
 
 def opinion_citation(number, page, quote):
     return Citation(number, "cl-cluster:9999001", f"Pemberton v. Lantern Office, 901 U.S. 77, {page} (2031)",
-                    f"at {page}", quote, 500, 500 + len(quote), VERIFIED, "us-scotus", "US-federal", "opinion",
+                    f"at {page}", quote, 500, 500 + len(quote), SupportStatus.VERIFIED, "us-scotus", "US-federal", "opinion",
                     "Pemberton v. Lantern Office")
 
 
-def stored(question, citations, status=DRAFT, edited=None, abstained=False, number=1):
+def stored(question, citations, status=ReviewStatus.DRAFT, edited=None, abstained=False, number=1):
     sentences = [AnswerSentence(f'"{c.quote}"', (c.number,)) for c in citations]
     brief = (no_authority_message(question, ["US-DC"]) if abstained
              else f'Under {citations[0].citation}: "{citations[0].quote}" [1]')
@@ -41,12 +53,12 @@ def stored(question, citations, status=DRAFT, edited=None, abstained=False, numb
                     abstained=abstained, retrieved=tuple(c.authority_id for c in citations),
                     law_versions={c.source: f"{c.source} 2031 edition" for c in citations})
     when = datetime(2031, 3, 1, tzinfo=timezone.utc)
-    reviewed = status == APPROVED
+    reviewed = status == ReviewStatus.APPROVED
     return StoredAnswer(number, 1, when, status, answer, edited, "R. Reviewer" if reviewed else None,
                         when if reviewed else None)
 
 
-def lantern_answers(status=DRAFT):
+def lantern_answers(status=ReviewStatus.DRAFT):
     first = stored("How long does a lantern permit last?", [
         statute_citation(1, "(b)", "A lantern permit expires 90 days after it is issued."),
         statute_citation(2, "(b)", "A renewed permit expires 30 days after renewal.", start=80),
@@ -92,8 +104,8 @@ def test_memo_structure_citations_and_table_of_authorities():
 
 
 def test_reviewed_memo_names_the_reviewer_and_uses_the_edit():
-    answers = lantern_answers(status=APPROVED)
-    answers[1] = stored(answers[1].answer.question, answers[1].answer.citations, status=APPROVED, number=2,
+    answers = lantern_answers(status=ReviewStatus.APPROVED)
+    answers[1] = stored(answers[1].answer.question, answers[1].answer.citations, status=ReviewStatus.APPROVED, number=2,
                         edited="Goats may graze only between sunrise and noon. [1]")
     memo = build_memo(answers, "Lantern Co. permits", "Partner", "Associate", ON)
     assert not memo.draft and memo.review_status == "Reviewed by R. Reviewer on 2031-03-01"

@@ -3,8 +3,12 @@
 import pytest
 
 from research.corpus.evalsets import EvalItem
-from research.search.priors.note_neighbours import NoteNeighbours, ensure_note_neighbours, fit_note_neighbours
 from research.search.fusion import add_note_votes
+from research.search.priors.note_neighbours import (
+    NoteNeighbours,
+    ensure_note_neighbours,
+    fit_note_neighbours,
+)
 from tests.conftest import write_jsonl_gz
 
 # invented case notes of an invented code, each annotating one or two invented sections
@@ -70,8 +74,8 @@ def test_votes_add_weighted_shares_and_bring_in_sections_without_a_score():
 def test_retriever_finds_the_section_the_nearest_notes_annotate_for_statements_only(catalogue, neighbours):
     from research.domain.types import Authority, SearchFilter
     from research.index.lexical import LexicalIndex
-    from research.search.retriever import HybridRetriever
     from research.search.config import RetrievalConfig
+    from research.search.retriever import HybridRetriever
 
     def statute(section, heading, text):
         return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",

@@ -4,9 +4,9 @@ with a stamp of what they were built from."""
 import numpy as np
 import pytest
 
+from research.index.npzfile import is_current, save_by_jurisdiction, save_stamped
 from research.search.priors.chapters import ChapterClassifier
 from research.search.priors.note_neighbours import NoteNeighbours
-from research.index.npzfile import is_current, save_by_jurisdiction, save_stamped
 from research.search.priors.section_prior import SectionPrior
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from research.domain.answer import VERIFIED
+from research.domain.answer import SupportStatus
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def test_extractive_answer_on_real_passages_quotes_the_deadline(dc_slice_index):
     assert "us-dc:dc-code:16-5502" in cited
     store = dc_slice_index.store
     for citation in answer.citations:
-        assert citation.status == VERIFIED
+        assert citation.status == SupportStatus.VERIFIED
         assert store.authority(citation.authority_id).text[citation.start:citation.end] == citation.quote
     assert any("45 days" in c.quote for c in answer.citations if c.authority_id == "us-dc:dc-code:16-5502")
     assert answer.citations[0].citation.startswith("D.C. Code § ")

@@ -6,11 +6,11 @@ import bm25s
 import numpy as np
 import pytest
 
-from research.domain.types import SearchFilter
-from research.index.lexical import LexicalIndex
 from research.corpus.analysis import analyse, pairs_of
-from research.index.directory import AuthorityDirectory
 from research.domain.ids import authority_of, is_text_chunk
+from research.domain.types import SearchFilter
+from research.index.directory import AuthorityDirectory
+from research.index.lexical import LexicalIndex
 from research.search.fusion import (
     blend_opinion_evidence,
     fuse,
@@ -174,9 +174,9 @@ def _opinion(n, text, name):
 
 def test_headings_rescore_lexical_candidates_unless_allowed_to_add(catalogue, hashing_embedder):
     from research.corpus.chunking import heading_entry
-    from research.search.retriever import DenseTier, HybridRetriever
-    from research.search.config import RetrievalConfig
     from research.index.vectorstore import InMemoryVectorStore
+    from research.search.config import RetrievalConfig
+    from research.search.retriever import DenseTier, HybridRetriever
 
     authorities = [invented_statute(1, "A lantern permit is required to hang a lantern.", "Lantern permits"),
                    invented_statute(2, "Goats graze in parks before noon with a lantern.", "Goat grazing"),
@@ -213,8 +213,8 @@ class _FavouringEmbedder:
 
 
 def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authorities_first(catalogue):
-    from research.search.retriever import HybridRetriever
     from research.search.config import RetrievalConfig
+    from research.search.retriever import HybridRetriever
 
     authorities = [invented_statute(n, text, f"Lanterns {n}") for n, text in (
         (1, "Lantern lantern lantern permits are issued by the mayor."),
@@ -246,8 +246,8 @@ def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authori
 
 
 def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catalogue):
-    from research.search.retriever import HybridRetriever
     from research.search.config import RetrievalConfig
+    from research.search.retriever import HybridRetriever
 
     store, chunks, directory = catalogue([
         invented_statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations.",
@@ -270,8 +270,8 @@ def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catal
 
 
 def test_whole_opinion_phrase_evidence_orders_a_statement_but_not_an_associates_question(catalogue):
-    from research.search.retriever import HybridRetriever
     from research.search.config import RetrievalConfig
+    from research.search.retriever import HybridRetriever
 
     store, chunks, directory = catalogue([
         _opinion(1, "The conviction's consequences were collateral to the sentence; it remains.", "Apart v. Words"),

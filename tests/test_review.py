@@ -6,11 +6,16 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from research.storage.database import AppDatabase
-from research.domain.stats import percentile
-from research.workflow.grades import evalset_items, grade_records, to_csv
 from research.domain.review import AnswerFacts, Grade, GradeError
-from research.workflow.reporting import agreement, cohen_kappa, quality_figures, status_report_markdown
+from research.domain.stats import percentile
+from research.storage.database import AppDatabase
+from research.workflow.grades import evalset_items, grade_records, to_csv
+from research.workflow.reporting import (
+    agreement,
+    cohen_kappa,
+    quality_figures,
+    status_report_markdown,
+)
 from tests.test_appdb import make_answer
 
 T0 = datetime(2031, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -110,8 +115,8 @@ def test_grading_queue_approval_exports_and_evalset(tmp_path):
 
 
 def test_a_bad_question_set_line_is_named(tmp_path):
-    from research.evaluation.answers import read_question_set
     from research.corpus.evalsets import EvalSetError
+    from research.evaluation.answers import read_question_set
 
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": "a", "question": "q?"}\n{"id": "b"}\n')

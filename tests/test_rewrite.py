@@ -2,9 +2,15 @@
 
 import pytest
 
-from research.search.rewrite import Concept, IssueRewriter, issue_terms, load_concepts, phrase_tokens
-from research.settings import DEFAULT_ISSUE_TERMS_FILE
 from research.corpus.analysis import analyse
+from research.search.rewrite import (
+    Concept,
+    IssueRewriter,
+    issue_terms,
+    load_concepts,
+    phrase_tokens,
+)
+from research.settings import DEFAULT_ISSUE_TERMS_FILE
 
 
 def concept(terms, *phrases):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from research.domain.types import JURISDICTIONS
 from research.answer.scope import named_jurisdictions, question_scope
+from research.domain.types import JURISDICTIONS
 
 ALL = JURISDICTIONS
 

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from research.corpus.evalsets import EvalItem
 from research.domain.types import Authority, SearchFilter
 from research.search.fusion import add_section_prior
 from research.search.priors.section_prior import (
@@ -16,7 +17,6 @@ from research.search.priors.section_prior import (
     record_features,
     sections_of,
 )
-from research.corpus.evalsets import EvalItem
 from tests.conftest import write_jsonl_gz
 
 # an invented code: operative sections (liability, damages, penalties) that notes annotate, and housekeeping ones
@@ -125,8 +125,8 @@ def test_section_prior_is_added_by_authority_and_weight():
 
 def test_retriever_prefers_the_annotatable_section_in_a_one_jurisdiction_search(catalogue):
     from research.index.lexical import LexicalIndex
-    from research.search.retriever import HybridRetriever
     from research.search.config import RetrievalConfig
+    from research.search.retriever import HybridRetriever
 
     def statute(section, heading):
         return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",

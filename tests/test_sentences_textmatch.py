@@ -2,8 +2,14 @@
 
 import pytest
 
+from research.answer.textmatch import (
+    content_terms,
+    coverage,
+    digits_for_number_words,
+    key_fact_stated,
+    supports,
+)
 from research.corpus.sentences import split_sentences
-from research.answer.textmatch import content_terms, coverage, digits_for_number_words, key_fact_stated, supports
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -5,19 +5,25 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from research.domain.answer import CANNOT_ANSWER, UNSUPPORTED, VERIFIED, Answer, is_abstention
-from research.corpus.chunking import chunk_authority
-from research.index.catalogue import ChunkStore, SourceStatus, now
-from research.domain.types import Authority
 from research.answer.extractive import ExtractiveAnswerer, ExtractiveConfig
 from research.answer.followup import replay
 from research.answer.generate import Generator, parse_reply
-from research.index.lexical import LexicalIndex
 from research.answer.prompts import PromptError, PromptTemplate
+from research.answer.researcher import QuestionError, Researcher
+from research.corpus.chunking import chunk_authority
+from research.domain.answer import (
+    CANNOT_ANSWER,
+    Answer,
+    AnswerMode,
+    SupportStatus,
+    is_abstention,
+)
+from research.domain.types import Authority
+from research.index.catalogue import ChunkStore, SourceStatus, now
 from research.index.directory import AuthorityDirectory
-from research.search.retriever import HybridRetriever
+from research.index.lexical import LexicalIndex
 from research.search.config import RetrievalConfig
-from research.answer.researcher import GENERATED, QuestionError, Researcher
+from research.search.retriever import HybridRetriever
 from research.settings import PROJECT_ROOT
 
 
@@ -80,7 +86,7 @@ def test_extractive_answer_quotes_retrieved_text_with_pins_and_law_version(world
     for citation in answer.citations:
         assert citation.authority_id in answer.retrieved
         assert store.authority(citation.authority_id).text[citation.start:citation.end] == citation.quote
-        assert citation.status == VERIFIED and citation.jurisdiction == "US-DC"
+        assert citation.status == SupportStatus.VERIFIED and citation.jurisdiction == "US-DC"
     assert all(s.text.strip('"') in answer.citation(s.citations[0]).quote for s in answer.sentences)
     assert answer.law_versions == {"code-US-DC": "code-US-DC edition 2031"}
     assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"]
@@ -131,9 +137,9 @@ def test_generated_sentences_cite_given_keys_and_are_verified(world):
     reply = ("A lantern permit expires ninety days after it is issued [P1]. "
              "Hanging a lantern without a permit costs a fine of twenty-five dollars [P1][P7].")
     answer = researcher(world, FakeListChatModel(responses=[reply])).ask(
-        "How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
-    assert answer.mode == GENERATED and answer.model == "fake-model" and answer.prompt_version == "answer-v1"
-    assert [s.status for s in answer.sentences] == [VERIFIED, VERIFIED]
+        "How long does a lantern permit last?", ("US-DC",), mode=AnswerMode.GENERATED)
+    assert answer.mode == AnswerMode.GENERATED and answer.model == "fake-model" and answer.prompt_version == "answer-v1"
+    assert [s.status for s in answer.sentences] == [SupportStatus.VERIFIED, SupportStatus.VERIFIED]
     assert {c.authority_id for c in answer.citations} == {"us-dc:inv:7-101"}
     assert any("not given" in n for n in answer.notices)  # P7 was invented and dropped
     assert "ninety days" in answer.citations[0].quote
@@ -142,10 +148,10 @@ def test_generated_sentences_cite_given_keys_and_are_verified(world):
 def test_unsupported_generated_answer_falls_back_to_extractive(world):
     reply = "A lantern permit lasts five years [P1]. Permits are free for veterans [P1]."
     answer = researcher(world, FakeListChatModel(responses=[reply])).ask(
-        "How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+        "How long does a lantern permit last?", ("US-DC",), mode=AnswerMode.GENERATED)
     assert answer.mode == "extractive" and answer.model is None
     assert any("could not be verified" in n for n in answer.notices)
-    assert all(s.status == VERIFIED for s in answer.sentences)
+    assert all(s.status == SupportStatus.VERIFIED for s in answer.sentences)
 
 
 def test_one_unsupported_generated_sentence_is_marked(world):
@@ -153,15 +159,15 @@ def test_one_unsupported_generated_sentence_is_marked(world):
              "Hanging a lantern without a permit costs a fine of twenty-five dollars [P1]. "
              "Permits are free for veterans [P1].")
     answer = researcher(world, FakeListChatModel(responses=[reply])).ask(
-        "How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
-    assert [s.status for s in answer.sentences] == [VERIFIED, VERIFIED, UNSUPPORTED]
+        "How long does a lantern permit last?", ("US-DC",), mode=AnswerMode.GENERATED)
+    assert [s.status for s in answer.sentences] == [SupportStatus.VERIFIED, SupportStatus.VERIFIED, SupportStatus.UNSUPPORTED]
     assert any("marked" in n for n in answer.notices)
 
 
 def test_model_down_gives_the_extractive_answer_and_a_notice(world, tmp_path):
     r = researcher(world, FailingChatModel())
     r.generator.call_log = tmp_path / "calls.jsonl"
-    answer = r.ask("How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+    answer = r.ask("How long does a lantern permit last?", ("US-DC",), mode=AnswerMode.GENERATED)
     assert answer.mode == "extractive" and answer.citations
     assert any("did not answer" in n and "timed out" in n for n in answer.notices)
     assert "TimeoutError" in (tmp_path / "calls.jsonl").read_text()
@@ -169,12 +175,12 @@ def test_model_down_gives_the_extractive_answer_and_a_notice(world, tmp_path):
 
 def test_model_saying_it_cannot_answer_abstains(world):
     answer = researcher(world, FakeListChatModel(responses=[CANNOT_ANSWER])).ask(
-        "How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+        "How long does a lantern permit last?", ("US-DC",), mode=AnswerMode.GENERATED)
     assert answer.abstained and is_abstention(answer.brief_answer)
 
 
 def test_no_configured_model_means_extractive_with_a_notice(world):
-    answer = researcher(world).ask("How long does a lantern permit last?", ("US-DC",), mode=GENERATED)
+    answer = researcher(world).ask("How long does a lantern permit last?", ("US-DC",), mode=AnswerMode.GENERATED)
     assert answer.mode == "extractive" and any("No language model" in n for n in answer.notices)
 
 
@@ -206,8 +212,8 @@ def test_a_false_premise_is_corrected_by_the_quoted_authority(world):
 
 
 def test_heading_lines_are_not_quoted():
-    from research.domain.types import Authority
     from research.answer.extractive import Passage, candidate_sentences
+    from research.domain.types import Authority
 
     text = ("[PART II.] LANTERN DEPOSITS\n\n"
             "[§8-9] Refund of deposits. (a) The county shall refund a deposit within ten days.\n"
@@ -222,8 +228,8 @@ def test_heading_lines_are_not_quoted():
 
 
 def test_sentences_of_the_matched_chunk_are_preferred_as_candidates(hashing_embedder):
-    from research.domain.types import Authority
     from research.answer.extractive import Passage
+    from research.domain.types import Authority
 
     sentences = [f"Rule {i}: a lantern permit holder shall keep the permit number {i} visible." for i in range(12)]
     text = " ".join(sentences)

@@ -42,8 +42,8 @@ def test_normalised_text_keeps_letters_and_digits_in_single_spaced_lowercase_wor
 
 def test_statutes_holding_the_quoted_words_or_the_named_subsection_rise_and_say_why(catalogue):
     from research.index.lexical import LexicalIndex
-    from research.search.retriever import HybridRetriever
     from research.search.config import RetrievalConfig
+    from research.search.retriever import HybridRetriever
 
     store, chunks, directory = catalogue([
         invented_statute(1, "A lantern keeper keeps lanterns lit; a lantern keeper keeps lantern oil.",

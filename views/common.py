@@ -6,7 +6,8 @@ import html
 
 import streamlit as st
 
-from research.domain.answer import VERIFIED, Answer, Citation
+from research.domain.answer import Answer, Citation, SupportStatus
+from research.domain.types import Kind
 from research.wiring import default_index, open_app_database
 
 CONTEXT_CHARS = 700
@@ -39,11 +40,11 @@ def highlighted_passage(text: str, start: int, end: int) -> str:
 
 def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
     """One citation: an expander that opens the source passage with the quoted span highlighted."""
-    flag = "" if citation.status == VERIFIED else " ⚠ unsupported"
+    flag = "" if citation.status == SupportStatus.VERIFIED else " ⚠ unsupported"
     with st.expander(f"[{citation.number}] {citation.citation}{flag}"):
         authority = default_index().store.authority(citation.authority_id)
         st.markdown(f"**{html.escape(citation.citation)}**")
-        if authority is not None and authority.kind == "opinion":
+        if authority is not None and authority.kind == Kind.OPINION:
             st.caption(f"{authority.heading} · {authority.court or 'Supreme Court of the United States'} · {authority.year or ''}")
         elif authority is not None:
             path = " › ".join(authority.heading_path + ((authority.heading,) if authority.heading else ()))
@@ -79,7 +80,7 @@ def render_answer(answer: Answer, label: str) -> None:
     else:
         for sentence in answer.sentences:
             marks = "".join(f"[{n}]" for n in sentence.citations)
-            if sentence.status == VERIFIED:
+            if sentence.status == SupportStatus.VERIFIED:
                 st.markdown(f"- {html.escape(sentence.text)} {marks}")
             else:
                 st.markdown(f"- :red[**Unsupported:**] {html.escape(sentence.text)} {marks}")

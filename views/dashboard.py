@@ -6,10 +6,14 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from research.evaluation.answers import latest_eval_run
 from research.domain.types import JURISDICTIONS
-from research.workflow.reporting import agreement, quality_figures, status_report_markdown
+from research.evaluation.answers import latest_eval_run
 from research.wiring import default_index
+from research.workflow.reporting import (
+    agreement,
+    quality_figures,
+    status_report_markdown,
+)
 from views.common import app_database
 
 st.title("Dashboard")

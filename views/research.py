@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from research.domain.types import JURISDICTIONS
-from research.search.rewrite import IssueTermsError
-from research.answer.researcher import EXTRACTIVE, GENERATED, QuestionError
-from research.wiring import IndexMissingError, default_index
+from research.answer.researcher import QuestionError
+from research.domain.answer import AnswerMode
 from research.domain.records import DRAFT_LABEL
+from research.domain.types import JURISDICTIONS, Kind
+from research.search.rewrite import IssueTermsError
+from research.wiring import IndexMissingError, default_index
 from views.common import app_database, render_answer, researcher
 
-KIND_LABELS = {"Statutes": "statute", "Cases": "opinion"}
-MODE_LABELS = {"Extractive (quotes only)": EXTRACTIVE, "Configured model": GENERATED}
+KIND_LABELS = {"Statutes": Kind.STATUTE, "Cases": Kind.OPINION}
+MODE_LABELS = {"Extractive (quotes only)": AnswerMode.EXTRACTIVE, "Configured model": AnswerMode.GENERATED}
 
 st.title("Research")
 db = app_database()

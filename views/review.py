@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from research.domain.types import JURISDICTIONS, SearchFilter
 from research.domain.review import CITATION_MARKS, Grade, GradeError
+from research.domain.types import JURISDICTIONS, SearchFilter
 from research.wiring import IndexMissingError
 from views.common import app_database, render_answer, researcher
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from research.corpus.chunking import statute_spans
-from research.corpus.structure import is_division_heading
-from research.domain.types import Authority, Chunk
-from research.corpus.sentences import Sentence, split_sentences
 from research.answer.textmatch import content_terms
+from research.corpus.chunking import statute_spans
+from research.corpus.sentences import Sentence, split_sentences
+from research.corpus.structure import is_division_heading
+from research.domain.types import Authority, Chunk, Kind
 
 _LEADING_LABEL = re.compile(r"^(?:\((?:[a-zA-Z]{1,4}|\d{1,3}(?:\.\d+)?)\)\s*)+")
 
@@ -81,7 +81,7 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
     """
     found: list[tuple[Sentence, str]] = []
     seen: set[int] = set()
-    spans = statute_spans(passage.authority.text) if passage.authority.kind == "statute" else []
+    spans = statute_spans(passage.authority.text) if passage.authority.kind == Kind.STATUTE else []
     span_starts = [span.start for span in spans]
     for chunk in passage.chunks:
         for sentence in split_sentences(chunk.text, offset=chunk.start):

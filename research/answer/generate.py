@@ -17,8 +17,8 @@ from pathlib import Path
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from research.domain.answer import CANNOT_ANSWER
 from research.answer.prompts import PromptTemplate
+from research.domain.answer import CANNOT_ANSWER
 
 log = logging.getLogger(__name__)
 

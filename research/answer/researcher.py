@@ -9,29 +9,32 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from research.answer.extractive import (
+    ExtractiveAnswerer,
+    Passage,
+    candidate_sentences,
+    group_by_authority,
+)
+from research.answer.followup import resolve
+from research.answer.generate import Generator, ModelUnavailable, passage_key
+from research.answer.scope import Scope
+from research.answer.textmatch import contradicted_periods, coverage, supports
 from research.domain.answer import (
-    UNSUPPORTED,
-    VERIFIED,
+    ASKABLE_MODES,
     Answer,
+    AnswerMode,
     AnswerSentence,
     Citation,
+    SupportStatus,
     Survey,
     SurveyRow,
     human_citation,
     no_authority_message,
 )
-from research.domain.types import JURISDICTIONS, KINDS, Authority, SearchFilter
-from research.answer.extractive import ExtractiveAnswerer, Passage, candidate_sentences, group_by_authority
 from research.domain.records import Turn
-from research.answer.followup import resolve
-from research.answer.generate import Generator, ModelUnavailable, passage_key
-from research.answer.scope import Scope
-from research.answer.textmatch import contradicted_periods, coverage, supports
+from research.domain.types import JURISDICTIONS, KINDS, Authority, Kind, SearchFilter
 
 MAX_QUESTION_CHARS = 2000
-EXTRACTIVE = "extractive"
-GENERATED = "generated"
-MODES = (EXTRACTIVE, GENERATED)
 OPINION_NEIGHBOURS = 1  # chunks on each side of an opinion's best chunk that may be quoted
 MIN_VERIFIED_SHARE = 0.5  # a generated answer with fewer verified sentences falls back to extractive
 
@@ -54,8 +57,8 @@ def check_question(question: str, jurisdictions: tuple[str, ...], kinds: tuple[s
     bad_kinds = [k for k in kinds if k not in KINDS]
     if bad_kinds:
         raise QuestionError(f"Unknown source kind {', '.join(bad_kinds)}; choose from {', '.join(KINDS)}.")
-    if mode not in MODES:
-        raise QuestionError(f"Unknown answer mode {mode!r}; choose from {', '.join(MODES)}.")
+    if mode not in ASKABLE_MODES:
+        raise QuestionError(f"Unknown answer mode {mode!r}; choose from {', '.join(ASKABLE_MODES)}.")
     return question
 
 
@@ -71,7 +74,7 @@ class Researcher:
     _versions: dict[str, str] = field(default_factory=dict)
 
     def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
-            history: list[Turn] | None = None, mode: str = EXTRACTIVE) -> Answer:
+            history: list[Turn] | None = None, mode: str = AnswerMode.EXTRACTIVE) -> Answer:
         """Answer a question (a follow-up is first made standalone from `history`) within the selected
         jurisdictions the question names (research.answer.scope)."""
         question = check_question(question, tuple(jurisdictions), tuple(kinds), mode)
@@ -79,7 +82,7 @@ class Researcher:
         return self.answer_in_scope(question, standalone, where, kinds, mode)
 
     def answer_in_scope(self, question: str, standalone: str, where: Scope, kinds: tuple[str, ...] = (),
-                        mode: str = EXTRACTIVE) -> Answer:
+                        mode: str = AnswerMode.EXTRACTIVE) -> Answer:
         """Answer `standalone` (asked as `question`) within `where`, adding its notice; no scoping."""
         started = time.perf_counter()
         scope = where.jurisdictions
@@ -87,12 +90,12 @@ class Researcher:
         retrieved_at = time.perf_counter()
         passages = self._passages(hits)
         answer = Answer(question=question, standalone_question=standalone, jurisdictions=scope,
-                        kinds=tuple(kinds), mode=EXTRACTIVE, brief_answer="", sentences=[], citations=[],
+                        kinds=tuple(kinds), mode=AnswerMode.EXTRACTIVE, brief_answer="", sentences=[], citations=[],
                         abstained=False, retrieved=tuple(h.authority_id for h in hits),
                         added_terms=self.retriever.added_terms(standalone))
         if where.notice:
             answer.notices.append(where.notice)
-        if mode == GENERATED:
+        if mode == AnswerMode.GENERATED:
             self._generate(answer, passages)
         if not answer.sentences and not answer.abstained:
             self._extract(answer, passages)
@@ -103,7 +106,7 @@ class Researcher:
         return answer
 
     def survey(self, question: str, jurisdictions: tuple[str, ...], kinds: tuple[str, ...] = (),
-               mode: str = EXTRACTIVE) -> Survey:
+               mode: str = AnswerMode.EXTRACTIVE) -> Survey:
         """The question answered separately in each jurisdiction, so none crowds out the others."""
         if len(jurisdictions) < 2:
             raise QuestionError("A survey needs at least two jurisdictions.")
@@ -116,7 +119,7 @@ class Researcher:
         for rank, hit in enumerate(hits[:self.answerer.config.authorities]):
             authority = self.store.authority(hit.authority_id)
             chunks = self.store.chunks_of(hit.authority_id)
-            if authority.kind == "opinion":
+            if authority.kind == Kind.OPINION:
                 best = next((i for i, c in enumerate(chunks) if c.id == hit.chunk.id), 0)
                 chunks = chunks[max(0, best - OPINION_NEIGHBOURS): best + OPINION_NEIGHBOURS + 1]
             passages.append(Passage(authority, rank, tuple(chunks), (hit.chunk.start, hit.chunk.end)))
@@ -158,7 +161,7 @@ class Researcher:
         citations: list[Citation] = []
         for drafted in draft.sentences:
             numbers = []
-            status = UNSUPPORTED
+            status = SupportStatus.UNSUPPORTED
             for key in drafted.keys:
                 passage = by_key[key]
                 span = _best_span(drafted.text, passage)
@@ -167,12 +170,12 @@ class Researcher:
                 sentence, pin = span
                 supported = supports(drafted.text, passage_text_of(passage))
                 citation = _citation(len(citations) + 1, passage.authority, pin, sentence.start, sentence.end,
-                                     VERIFIED if supported else UNSUPPORTED)
+                                     SupportStatus.VERIFIED if supported else SupportStatus.UNSUPPORTED)
                 citations.append(citation)
                 numbers.append(citation.number)
-                status = VERIFIED if supported else status
+                status = SupportStatus.VERIFIED if supported else status
             sentences.append(AnswerSentence(drafted.text, tuple(numbers), status))
-        verified = [s for s in sentences if s.status == VERIFIED]
+        verified = [s for s in sentences if s.status == SupportStatus.VERIFIED]
         if not sentences or len(verified) < MIN_VERIFIED_SHARE * len(sentences):
             answer.notices.append(
                 f"The model's answer could not be verified against the sources ({len(verified)} of "
@@ -187,7 +190,7 @@ class Researcher:
             answer.notices.append(f"{unsupported} sentence(s) are not supported by the passage they cite and are marked.")
 
     def _mark_generated(self, answer: Answer) -> None:
-        answer.mode, answer.prompt_version, answer.model = GENERATED, self.generator.prompt.version, self.generator.model_name
+        answer.mode, answer.prompt_version, answer.model = AnswerMode.GENERATED, self.generator.prompt.version, self.generator.model_name
 
     def _version(self, source: str) -> str:
         if source not in self._versions:
@@ -219,11 +222,11 @@ def _abstain(answer: Answer) -> None:
     answer.brief_answer = no_authority_message(answer.question, answer.jurisdictions)
 
 
-def _citation(number: int, authority: Authority, pin: str, start: int, end: int, status: str = VERIFIED) -> Citation:
+def _citation(number: int, authority: Authority, pin: str, start: int, end: int, status: str = SupportStatus.VERIFIED) -> Citation:
     """A citation of `authority.text[start:end]`; a span that does not lie in the text is unsupported."""
     quote = authority.text[start:end]
     if not (0 <= start < end <= len(authority.text)) or not quote.strip():
-        status = UNSUPPORTED
+        status = SupportStatus.UNSUPPORTED
     return Citation(number=number, authority_id=authority.id, citation=human_citation(authority, pin), pin=pin,
                     quote=quote, start=start, end=end, status=status, source=authority.source,
                     jurisdiction=authority.jurisdiction, kind=authority.kind,

@@ -12,7 +12,6 @@ import re
 import bm25s
 import Stemmer
 
-
 # Section numbers ("42-3505.01", "6-1-1304", "521-44", "28:2-725") stay whole tokens; words split.
 _TOKEN = re.compile(r"\d+[a-z]*(?:[\-.:]\d+[a-z]*)+|[a-z]+(?:'[a-z]+)?|\d+[a-z]*")
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from research.corpus.citations import scan_reporter_citations
-from research.domain.types import Authority
 from research.domain.ids import ANCHOR_MARK
+from research.domain.types import Authority, Kind
 
 CONTEXT_BEFORE = 500
 CONTEXT_AFTER = 250
@@ -50,7 +50,7 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
 def anchors_of(authority: Authority, resolve: Callable[[str], list[str]]) -> list[Anchor]:
     """The anchors an opinion writes: one per citation of another case of the corpus (resolved from its
     key). Statutes write none."""
-    if authority.kind != "opinion":
+    if authority.kind != Kind.OPINION:
         return []
     found: dict[str, Anchor] = {}
     for match in scan_reporter_citations(authority.text):

@@ -13,8 +13,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from research.domain.types import Authority, Chunk
 from research.corpus.tokens import count_tokens
+from research.domain.types import Authority, Chunk, Kind
 
 _LABEL = re.compile(r"\(([A-Za-z]{1,6}|\d{1,3}(?:\.\d+)?[A-Za-z]?)\)")
 _HI_PREFIX = re.compile(r"^\s*\[?§+\s*[\w.\-:]+(?:\s+to\s+[\w.\-:]+)?\]?\s*")
@@ -140,7 +140,7 @@ def _pin_range(first: str, last: str) -> str:
 
 
 def _context(authority: Authority) -> str:
-    if authority.kind == "opinion":
+    if authority.kind == Kind.OPINION:
         year = f" ({authority.year})" if authority.year else ""
         return f"{authority.heading}, {authority.citation}{year}"
     path = " > ".join(authority.heading_path)
@@ -229,7 +229,7 @@ def chunk_opinion(authority: Authority, max_tokens: int = 256) -> list[Chunk]:
 
 def chunk_authority(authority: Authority, max_tokens: int = 256) -> list[Chunk]:
     """Chunks of any authority, by its kind."""
-    if authority.kind == "opinion":
+    if authority.kind == Kind.OPINION:
         return chunk_opinion(authority, max_tokens)
     return chunk_statute(authority, max_tokens)
 

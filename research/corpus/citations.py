@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from research.domain.types import Kind
+
 _SECTION = r"§+\s*(?P<section>[0-9][0-9A-Za-z:.\-]*[0-9A-Za-z])(?P<pin>(?:\s?\([0-9A-Za-z.\-]+\))*)"
 _STATUTE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("US-DC", re.compile(r"\bD\.?\s?C\.?\s+(?:Official\s+)?Code(?:\s+Ann\.?)?\s*" + _SECTION, re.I)),
@@ -95,7 +97,7 @@ def find_citations(text: str) -> list[CitationMatch]:
 
 def authority_keys(jurisdiction: str, kind: str, citations: list[str]) -> list[str]:
     """The keys under which an authority is found by citation."""
-    if kind == "opinion":
+    if kind == Kind.OPINION:
         return [reporter_key(c) for c in citations]
     keys = []
     for c in citations:

@@ -17,13 +17,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from research.domain.types import Authority
+from research.domain.types import Authority, Kind
 
 REQUIRED_MANIFEST_KEYS = (
     "name", "title", "jurisdiction", "kind", "file", "sha256", "expected_records",
     "upstream", "version", "licence", "fields",
 )
-from research.corpus.structure import MAJOR_DIVISION, unbracketed, division_lines
+from research.corpus.structure import MAJOR_DIVISION, division_lines, unbracketed
 
 
 class CorpusError(Exception):
@@ -122,7 +122,7 @@ _REPEALED_HEADING = re.compile(r"(^repealed\b)|([\[(]\s*(repealed|reserved)\s*[\
 
 def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
     """Why a record is not indexed ("empty", "repealed"), or None to keep it."""
-    if kind == "statute":
+    if kind == Kind.STATUTE:
         status = (record.get("status") or "").lower()
         short = len(text) < 400
         if status == "repealed" or (short and (_REPEALED_TEXT.match(text) or _REPEALED_HEADING.search(heading))):
@@ -188,13 +188,13 @@ def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | No
         return record.get(f[key], default) if key in f else default
 
     text = get("text") or ""
-    if manifest.kind == "opinion":
+    if manifest.kind == Kind.OPINION:
         citations = tuple(get("citations") or ())
         us_cites = [c for c in citations if " U.S. " in c]
         year = get("year")
         return Authority(
             id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction,
-            kind="opinion", citation=(us_cites or list(citations) or [record["id"]])[0],
+            kind=Kind.OPINION, citation=(us_cites or list(citations) or [record["id"]])[0],
             heading=get("case_name") or "", text=text, url=get("url"),
             year=int(year) if year else None, court=get("court"), reporter_citations=citations,
         )
@@ -211,7 +211,7 @@ def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | No
     if url is None and manifest.official_url:
         url = manifest.official_url.format(section=record.get("section", ""), title=record.get("title", ""))
     return Authority(
-        id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction, kind="statute",
+        id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction, kind=Kind.STATUTE,
         citation=get("citation") or record["id"], heading=heading, text=text,
         heading_path=tuple(path or ()), url=url,
         history="; ".join(map(str, history)) if isinstance(history, list) else str(history),

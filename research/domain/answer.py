@@ -7,14 +7,30 @@ trip every field (the chat history and the review queue rely on that).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
 
-from research.domain.types import Authority
+from research.domain.types import Authority, Kind
 
 # The one abstention message, shared by the answerers, the evaluation and the tests.
 CANNOT_ANSWER = "No authority found in the selected jurisdictions for"
 
-VERIFIED = "verified"
-UNSUPPORTED = "unsupported"
+
+class SupportStatus(StrEnum):
+    """Whether the passage a sentence cites contains what it states."""
+
+    VERIFIED = "verified"
+    UNSUPPORTED = "unsupported"
+
+
+class AnswerMode(StrEnum):
+    """How an answer was written: quoted sentences, a configured model's checked sentences, or a survey table."""
+
+    EXTRACTIVE = "extractive"
+    GENERATED = "generated"
+    SURVEY = "survey"
+
+
+ASKABLE_MODES: tuple[AnswerMode, ...] = (AnswerMode.EXTRACTIVE, AnswerMode.GENERATED)  # what a user may ask for
 
 
 def no_authority_message(question: str, jurisdictions: tuple[str, ...] | list[str]) -> str:
@@ -33,7 +49,7 @@ def human_citation(authority: Authority, pin: str) -> str:
 
     Statutes: `D.C. Code § 42-3502.17(a)`; opinions: `Miranda v. Arizona, 384 U.S. 436, 444 (1966)`.
     """
-    if authority.kind != "opinion":
+    if authority.kind != Kind.OPINION:
         return f"{authority.citation}{pin}"
     page = pin.removeprefix("at ").strip()
     name = f"{authority.heading}, " if authority.heading else ""
@@ -67,7 +83,7 @@ class AnswerSentence:
 
     text: str
     citations: tuple[int, ...]
-    status: str = VERIFIED
+    status: str = SupportStatus.VERIFIED
 
 
 @dataclass
@@ -176,7 +192,7 @@ class Survey:
         timings = {"total": round(sum(r.answer.timings_ms.get("total", 0.0) for r in self.rows), 1)}
         return Answer(question=self.question, standalone_question=self.question,
                       jurisdictions=tuple(r.jurisdiction for r in self.rows), kinds=self.rows[0].answer.kinds,
-                      mode="survey", brief_answer=brief, sentences=sentences, citations=citations,
+                      mode=AnswerMode.SURVEY, brief_answer=brief, sentences=sentences, citations=citations,
                       abstained=not found, retrieved=tuple(a for r in self.rows for a in r.answer.retrieved),
                       law_versions=versions, timings_ms=timings, survey_rows=rows)
 

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from research.domain.answer import Answer
 from research.domain.review import Grade
 
 
-DRAFT = "draft"
+class ReviewStatus(StrEnum):
+    """Where an answer stands in review: a draft until an attorney approves it."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
 
 
 DRAFT_LABEL = "Draft - needs attorney review"
 
 
-APPROVED = "approved"
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class StoredAnswer:
     @property
     def label(self) -> str:
         """'Draft - needs attorney review', or 'Reviewed by NAME on DATE' once approved."""
-        if self.status == APPROVED and self.reviewer and self.reviewed_at:
+        if self.status == ReviewStatus.APPROVED and self.reviewer and self.reviewed_at:
             return f"Reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}"
         return DRAFT_LABEL
 

@@ -6,10 +6,17 @@ Nothing here touches a file, a model or a database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
 
-Kind = Literal["statute", "opinion"]
-KINDS: tuple[str, ...] = ("statute", "opinion")
+
+class Kind(StrEnum):
+    """The two kinds of authority the corpus holds."""
+
+    STATUTE = "statute"
+    OPINION = "opinion"
+
+
+KINDS: tuple[Kind, ...] = tuple(Kind)
 JURISDICTIONS: tuple[str, ...] = ("US-DC", "US-HI", "US-CO", "US-federal")
 
 
@@ -35,7 +42,7 @@ class Authority:
     @property
     def display_title(self) -> str:
         """Citation plus heading (statutes) or case name (opinions)."""
-        if self.kind == "opinion":
+        if self.kind == Kind.OPINION:
             return f"{self.heading}, {self.citation} ({self.year})" if self.year else self.citation
         return f"{self.citation}. {self.heading}".strip()
 
@@ -71,7 +78,7 @@ class Chunk:
         """The citation with its pinpoint, e.g. `D.C. Code § 42-3505.01(b)` or `384 U.S. 436, at 444`."""
         if not self.pin:
             return self.citation
-        if self.kind == "opinion":
+        if self.kind == Kind.OPINION:
             return f"{self.citation}, {self.pin}"
         return f"{self.citation}{self.pin}"
 

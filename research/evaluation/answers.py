@@ -17,10 +17,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from research.domain.answer import UNSUPPORTED, Answer, Survey
-from research.corpus.evalsets import EvalSetError, is_survey, jurisdictions_of, read_records
-from research.domain.stats import percentile
 from research.answer.textmatch import key_fact_stated
+from research.corpus.evalsets import (
+    EvalSetError,
+    is_survey,
+    jurisdictions_of,
+    read_records,
+)
+from research.domain.answer import Answer, AnswerMode, SupportStatus, Survey
+from research.domain.stats import percentile
 
 UNANSWERABLE = "unanswerable"
 FALSE_PREMISE = "false_premise"
@@ -61,7 +66,7 @@ def answers_of(result: Answer | Survey) -> list[Answer]:
 def sentence_supported(sentence, answer: Answer, authority_text: Callable[[str], str | None]) -> bool:
     """A sentence is supported when it cites something, and every cited quote lies at its offsets in the
     authority's text; a sentence given as a verbatim quote must also be inside a cited quote."""
-    if sentence.status == UNSUPPORTED or not sentence.citations:
+    if sentence.status == SupportStatus.UNSUPPORTED or not sentence.citations:
         return False
     quotes = []
     for number in sentence.citations:
@@ -125,7 +130,7 @@ def summarise(rows: list[dict], latencies_ms: list[float]) -> dict:
 
 
 def evaluate_answers(items: list[QuestionItem], researcher, authority_text, jurisdiction_of,
-                     mode: str = "extractive", on_item: Callable[[dict], None] | None = None) -> dict:
+                     mode: str = AnswerMode.EXTRACTIVE, on_item: Callable[[dict], None] | None = None) -> dict:
     """Ask every item (surveys through survey mode) and score the answers; adds `items` with per-item rows."""
     rows, latencies = [], []
     for item in items:

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from research.domain.types import SearchFilter
 from research.corpus.evalsets import EvalItem
 from research.domain.stats import percentile
+from research.domain.types import SearchFilter
 
 CUTOFFS = (1, 3, 5, 10, 100)
 

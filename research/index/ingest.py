@@ -16,14 +16,14 @@ from typing import Callable
 
 from tqdm import tqdm
 
+from research.corpus.analysis import analyse
 from research.corpus.anchors import all_anchors
 from research.corpus.chunking import chunk_authority, heading_entry
-from research.index.catalogue import ChunkStore, SourceStatus, now
 from research.corpus.sources import Manifest, load_source, verify_file
-from research.index.lexical import LexicalIndex
-from research.corpus.analysis import analyse
+from research.domain.types import Kind
+from research.index.catalogue import ChunkStore, SourceStatus, now
 from research.index.directory import AuthorityDirectory
-
+from research.index.lexical import LexicalIndex
 
 CHUNKER_VERSION = "4"  # bump when chunks or the stored records change (3: the context is part of a chunk id; Hawaii
 # Part headings; 4: statutes keep their history and annotation count)
@@ -66,7 +66,7 @@ class VectorTier:
     name: str
     vectors: object  # VectorStore
     embedder: object  # anything with encode(texts) -> ndarray
-    kinds: tuple[str, ...] = ("statute", "opinion")
+    kinds: tuple[str, ...] = tuple(Kind)
 
 
 def _is_current(store: ChunkStore, tiers: list[VectorTier], manifest: Manifest, sha256: str, chunker: str) -> bool:
@@ -169,9 +169,9 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
         chunk_docs.extend((c.id, c.jurisdiction, c.kind, c.indexed_text) for c in batch if c.source in ready)
     if not chunk_docs:
         return False
-    section_docs = [(a.id, a.jurisdiction, a.kind, section_text(a)) for a in store.iter_authorities("statute")
+    section_docs = [(a.id, a.jurisdiction, a.kind, section_text(a)) for a in store.iter_authorities(Kind.STATUTE)
                     if a.source in ready]
-    opinion_docs = [(a.id, a.jurisdiction, a.kind, f"{a.heading}\n{a.text}") for a in store.iter_authorities("opinion")
+    opinion_docs = [(a.id, a.jurisdiction, a.kind, f"{a.heading}\n{a.text}") for a in store.iter_authorities(Kind.OPINION)
                     if a.source in ready]
     anchor_docs = _anchor_docs(store, ready)
     tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
@@ -200,7 +200,7 @@ def _anchor_docs(store: ChunkStore, ready: set[str]) -> list[tuple[str, str, str
     """Citing contexts among the ready sources, as (anchor id, cited jurisdiction, cited kind, text).
     Only opinions write them (research.corpus.anchors), so statute texts are not read."""
     directory = AuthorityDirectory(store.citation_index())
-    authorities = (a for a in store.iter_authorities("opinion") if a.source in ready)
+    authorities = (a for a in store.iter_authorities(Kind.OPINION) if a.source in ready)
     docs = []
     for anchor in all_anchors(authorities, directory.ids_for):
         jurisdiction, kind = directory.place(anchor.cited)

@@ -9,9 +9,8 @@ from typing import Callable
 import bm25s
 import numpy as np
 
-from research.domain.types import SearchFilter
 from research.corpus.analysis import analyse, pairs_of
-
+from research.domain.types import SearchFilter
 
 # how an index turns a text's terms (`analyse`) into tokens, by the name it is saved with (terms as they are: no
 # copy of every document's list)

@@ -25,11 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from research.domain.ids import citing_authority
-from research.domain.types import AuthorityHit, Chunk, SearchFilter
-from research.search.rewrite import IssueRewriter, is_question
-from research.search.text_cues import normalised, part_labels, text_cues
-from research.domain.ids import authority_of, is_text_chunk
+from research.domain.ids import authority_of, citing_authority, is_text_chunk
+from research.domain.types import AuthorityHit, Chunk, Kind, SearchFilter
 from research.index.directory import AuthorityDirectory
 from research.search.config import RetrievalConfig
 from research.search.fusion import (
@@ -42,6 +39,8 @@ from research.search.fusion import (
     rerank_statutes,
     roll_up,
 )
+from research.search.rewrite import IssueRewriter, is_question
+from research.search.text_cues import normalised, part_labels, text_cues
 
 VECTOR_OVERFETCH = 8
 PASSAGE_VECTOR_CACHE = 20_000  # passages whose re-scoring vectors a retriever keeps (~30 MB)
@@ -178,7 +177,7 @@ class HybridRetriever:
                 passages[authority_id] = chunk
         if reranking:
             candidates = [a for a in top if a not in cited and a in passages][:cfg.rerank_depth]
-            statutes = [a for a in candidates if passages[a].kind == "statute"]
+            statutes = [a for a in candidates if passages[a].kind == Kind.STATUTE]
             if len(statutes) < 2:  # centred on their mean, a lone statute would not move: nothing to embed
                 statutes = []
             similarities = self._passage_similarities(query, [passages[a] for a in statutes])
@@ -249,7 +248,7 @@ class HybridRetriever:
         return self._chunks_per_authority
 
     def _is_opinion(self, authority_id: str) -> bool:
-        return (self.directory.place(authority_id) or ("", ""))[1] == "opinion"
+        return (self.directory.place(authority_id) or ("", ""))[1] == Kind.OPINION
 
     def _opinion_chunk_count(self, authority_id: str) -> int:
         """Chunks of an opinion in the lexical index (0 for statutes)."""

@@ -27,18 +27,23 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
 
-from research.domain.answer import Answer
-from research.domain.review import AnswerFacts, Grade, GradedAnswer
+from research.domain.answer import Answer, SupportStatus
 from research.domain.records import (
-    APPROVED,
-    DRAFT,
     Conversation,
     ConversationSummary,
     QueuedAnswer,
+    ReviewStatus,
     StoredAnswer,
 )
+from research.domain.review import AnswerFacts, Grade, GradedAnswer
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -86,7 +91,7 @@ class AnswerRow(Base):
     law_versions: Mapped[dict] = mapped_column(JSON)
     timings_ms: Mapped[dict] = mapped_column(JSON)
     payload: Mapped[str] = mapped_column(Text)  # Answer.to_dict() as JSON: what is shown again
-    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.DRAFT, index=True)
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     edited_text: Mapped[str | None] = mapped_column(Text, nullable=True)  # the reviewer's edit; `text` stays
     reviewer: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -185,9 +190,9 @@ class AppDatabase:
                 conversation_id=conversation_id, question=answer.question,
                 standalone_question=answer.standalone_question, jurisdictions=list(answer.jurisdictions),
                 mode=answer.mode, brief_answer=answer.brief_answer, text=answer.text, abstained=answer.abstained,
-                unsupported_sentences=sum(1 for s in answer.sentences if s.status != "verified"),
+                unsupported_sentences=sum(1 for s in answer.sentences if s.status != SupportStatus.VERIFIED),
                 prompt_version=answer.prompt_version, model=answer.model, law_versions=answer.law_versions,
-                timings_ms=answer.timings_ms, payload=json.dumps(answer.to_dict()), status=DRAFT, asked_at=_now(),
+                timings_ms=answer.timings_ms, payload=json.dumps(answer.to_dict()), status=ReviewStatus.DRAFT, asked_at=_now(),
                 citations=[CitationRow(number=c.number, authority_id=c.authority_id, citation=c.citation, pin=c.pin,
                                        quote=c.quote, start=c.start, end=c.end, status=c.status)
                            for c in answer.citations])
@@ -205,7 +210,7 @@ class AppDatabase:
             row = session.get(AnswerRow, answer_id)
             if row is None:
                 raise AnswerNotFound(f"no answer {answer_id}")
-            row.status, row.reviewer, row.reviewed_at = APPROVED, reviewer.strip()[:200], when or _now()
+            row.status, row.reviewer, row.reviewed_at = ReviewStatus.APPROVED, reviewer.strip()[:200], when or _now()
             if edited_text is not None and edited_text.strip() and edited_text.strip() != row.text.strip():
                 row.edited_text = edited_text.strip()
 
@@ -231,7 +236,7 @@ class AppDatabase:
         """Answers awaiting approval, oldest first, optionally of one matter, jurisdiction or associate."""
         with self._sessions() as session:
             query = (select(AnswerRow, ConversationRow).join(ConversationRow)
-                     .where(AnswerRow.status != APPROVED).order_by(AnswerRow.asked_at, AnswerRow.id))
+                     .where(AnswerRow.status != ReviewStatus.APPROVED).order_by(AnswerRow.asked_at, AnswerRow.id))
             if matter:
                 query = query.where(ConversationRow.matter == matter)
             if associate:
@@ -273,7 +278,7 @@ class AppDatabase:
         """Approved answers with their grades, oldest first."""
         with self._sessions() as session:
             query = (select(AnswerRow, ConversationRow).join(ConversationRow)
-                     .where(AnswerRow.status == APPROVED).order_by(AnswerRow.asked_at, AnswerRow.id))
+                     .where(AnswerRow.status == ReviewStatus.APPROVED).order_by(AnswerRow.asked_at, AnswerRow.id))
             return _queued(session, query)
 
     def conversation(self, conversation_id: int) -> Conversation:

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from research.corpus.evalsets import SURVEY
+from research.domain.answer import AnswerMode
 from research.domain.records import QueuedAnswer
 from research.domain.review import CORRECT
 
@@ -73,8 +75,8 @@ def evalset_items(approved: list[QueuedAnswer], key_fact_words: int = 12) -> lis
             continue
         by_id = {c.authority_id: c for c in answer.citations}
         quotes = [c for c in answer.citations if c.authority_id in gold_ids]
-        if answer.mode == "survey":
-            kind = "survey"
+        if answer.mode == AnswerMode.SURVEY:
+            kind = SURVEY
         elif not gold_ids:
             kind = "unanswerable"
         else:

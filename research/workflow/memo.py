@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from research.domain.answer import Answer, Citation, is_abstention
-from research.domain.records import APPROVED, StoredAnswer
+from research.domain.answer import Answer, Citation, SupportStatus, is_abstention
+from research.domain.records import ReviewStatus, StoredAnswer
+from research.domain.types import Kind
 
 DRAFT_MARK = "DRAFT - NOT REVIEWED BY AN ATTORNEY"
 _MARKER = re.compile(r"\s*((?:\[\d+\])+)")
@@ -77,7 +78,7 @@ class Memo:
 
 def base_citation(citation: Citation) -> str:
     """The citation without its pinpoint: `D.C. Code § 16-5502`, `Miranda v. Arizona, 384 U.S. 436 (1966)`."""
-    if citation.kind == "opinion":
+    if citation.kind == Kind.OPINION:
         page = citation.pin.removeprefix("at ").strip()
         return citation.citation.replace(f", {page} (", " (", 1) if page else citation.citation
     return citation.citation.removesuffix(citation.pin) if citation.pin else citation.citation
@@ -89,7 +90,7 @@ def short_repeat(citation: Citation, previous: Citation | None) -> str | None:
         return None
     if previous.pin == citation.pin:
         return "Id."
-    if citation.kind == "opinion":
+    if citation.kind == Kind.OPINION:
         return f"Id. at {citation.pin.removeprefix('at ').strip()}" if citation.pin else "Id."
     section = citation.citation[citation.citation.find("§"):] if "§" in citation.citation else citation.pin
     return f"Id. {section}"
@@ -131,7 +132,7 @@ def _paragraphs(stored: StoredAnswer, citer: _Citer) -> list[str]:
     for sentence in answer.sentences:
         authority = answer.citation(sentence.citations[0]).authority_id if sentence.citations else None
         rendered = _inline(f"{sentence.text} {''.join(f'[{n}]' for n in sentence.citations)}", answer, citer)
-        if sentence.status != "verified":
+        if sentence.status != SupportStatus.VERIFIED:
             rendered += " [unsupported]"
         if authority == current and paragraphs:
             paragraphs[-1] += " " + rendered
@@ -161,7 +162,7 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
     """The memo of these answers (in order); MemoError when there are none."""
     if not stored_answers:
         raise MemoError("The conversation has no answers to put in a memo.")
-    unreviewed = [s for s in stored_answers if s.status != APPROVED]
+    unreviewed = [s for s in stored_answers if s.status != ReviewStatus.APPROVED]
     if unreviewed:
         review_status, draft = DRAFT_MARK, True
     else:
@@ -179,7 +180,7 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
             appendix.append(AppendixEntry(f"{number}.{citation.number}", citation.citation, citation.authority_id,
                                           citation.quote, citation.status, citation.start, citation.end))
         versions.update(answer.law_versions)
-        verified = sum(1 for c in answer.citations if c.status == "verified")
+        verified = sum(1 for c in answer.citations if c.status == SupportStatus.VERIFIED)
         if answer.abstained or is_abstention(answer.brief_answer):
             conclusion.append(f"Question {number}: no authority was found in the selected jurisdictions.")
         else:
@@ -187,11 +188,11 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
                               f"({verified} of {len(answer.citations)} citations verified against the source text.)")
     table = {kind: [AuthorityEntry(citation, tuple(sorted(sections)))
                     for (k, citation), sections in sorted(cited_in.items(), key=lambda item: _sort_key(item[0][1]))
-                    if k == kind] for kind in ("statute", "opinion")}
+                    if k == kind] for kind in Kind}
     return Memo(to=to, author=author, date=on, re=matter, review_status=review_status, draft=draft,
                 questions=[s.answer.question for s in stored_answers],
                 brief_answers=[_brief(s) for s in stored_answers], discussion=discussion, conclusion=conclusion,
-                statutes=table["statute"], cases=table["opinion"], appendix=appendix, law_versions=versions)
+                statutes=table[Kind.STATUTE], cases=table[Kind.OPINION], appendix=appendix, law_versions=versions)
 
 
 def _sort_key(citation: str) -> list:

@@ -7,8 +7,8 @@ from collections import Counter
 from datetime import date
 from itertools import combinations
 
-from research.domain.stats import percentile
 from research.domain.review import CORRECT, AnswerFacts, Grade, GradedAnswer
+from research.domain.stats import percentile
 
 
 def cohen_kappa(first: list, second: list) -> float | None:

@@ -22,9 +22,14 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from research.corpus.evalsets import EvalItem, read_eval_set
 from research.corpus.analysis import analyse
-from research.index.npzfile import is_current, load_by_jurisdiction, save_by_jurisdiction, save_stamped
+from research.corpus.evalsets import EvalItem, read_eval_set
+from research.index.npzfile import (
+    is_current,
+    load_by_jurisdiction,
+    save_by_jurisdiction,
+    save_stamped,
+)
 
 CHAPTER_MODEL_FILE_NAME = "chapter_prior.npz"  # in the models directory, trained at ingest
 

@@ -19,10 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from research.search.priors.chapters import notes_digest, tfidf, trained_from
-from research.corpus.evalsets import EvalItem, read_eval_set
 from research.corpus.analysis import analyse
-from research.index.npzfile import load_by_jurisdiction, save_by_jurisdiction, save_stamped
+from research.corpus.evalsets import EvalItem, read_eval_set
+from research.index.npzfile import (
+    load_by_jurisdiction,
+    save_by_jurisdiction,
+    save_stamped,
+)
+from research.search.priors.chapters import notes_digest, tfidf, trained_from
 
 NOTE_NEIGHBOURS_FILE_NAME = "note_neighbours.npz"  # in the models directory, built at ingest
 NEIGHBOURS = 10  # notes that vote (10 against 30: evals/ablation.md, session 15)

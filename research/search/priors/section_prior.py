@@ -26,7 +26,13 @@ import numpy as np
 from tqdm import tqdm
 
 from research.corpus.evalsets import EvalItem, read_eval_set
-from research.index.npzfile import is_current, load_by_jurisdiction, save_by_jurisdiction, save_stamped
+from research.domain.types import Kind
+from research.index.npzfile import (
+    is_current,
+    load_by_jurisdiction,
+    save_by_jurisdiction,
+    save_stamped,
+)
 
 SECTION_PRIOR_FILE_NAME = "section_prior.npz"  # in the index directory (it scores its sections), trained at ingest
 OPENING_CHARS = 1500  # of a section's text, read for its words
@@ -49,7 +55,7 @@ class StatuteSection:
 def sections_of(authorities):
     """The statutes among `authorities` (research.domain.types.Authority) as the prior reads them (a generator)."""
     return (StatuteSection(a.id, a.jurisdiction, a.heading, a.text, a.history, a.annotations)
-            for a in authorities if a.kind == "statute")
+            for a in authorities if a.kind == Kind.STATUTE)
 
 
 _YEAR = re.compile(r"\b(1[789]\d\d|20\d\d)\b")
