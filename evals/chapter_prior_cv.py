@@ -20,13 +20,12 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from research.corpus.evalsets import EvalItem, read_eval_set
-from research.domain.types import SearchFilter  # noqa: E402
+from research.domain.types import Kind, SearchFilter  # noqa: E402
 from research.evaluation.retrieval import item_metrics  # noqa: E402
 from research.search.config import RetrievalConfig  # noqa: E402
 from research.search.priors.chapters import fit_chapter_classifier, training_notes  # noqa: E402
@@ -58,7 +57,7 @@ def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[f
     """Markdown rows: recall@10 and MRR@10 per jurisdiction and set of weights (chapter prior, section prior by text,
     by record, nearest notes), folds by `split` (grouped by gold section by default)."""
     index = ResearchIndex(Settings(chapter_notes_file=None))  # each fold brings its own models
-    sections = list(sections_of(index.store.iter_authorities("statute")))
+    sections = list(sections_of(index.store.iter_authorities(Kind.STATUTE)))
     items = [i for i in items if len(i.jurisdictions) == 1 and i.gold]
     jurisdictions = sorted({i.jurisdictions[0] for i in items})
     rng = random.Random(1)
@@ -73,11 +72,9 @@ def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[f
         prior = fit_section_prior(annotated_sections(training), sections)
         neighbours = fit_note_neighbours(training)
         for w, s, r, n in settings:
-            retriever = index.retriever(replace(RetrievalConfig(), chapter_weight=w, section_prior_weight=s,
-                                                record_prior_weight=r, note_weight=n))
-            retriever.chapters = model
-            retriever.section_prior = prior
-            retriever.note_neighbours = neighbours
+            config = RetrievalConfig().model_copy(update=dict(chapter_weight=w, section_prior_weight=s,
+                                                              record_prior_weight=r, note_weight=n))
+            retriever = index.retriever(config, chapters=model, section_prior=prior, note_neighbours=neighbours)
             for j in jurisdictions:
                 tested = [i for i in sample[j] if split(i) == fold][:per_jurisdiction]
                 for item in tested:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -47,7 +46,7 @@ ALONE = {
 def ceiling_rows(items: list[EvalItem], index: ResearchIndex) -> list[str]:
     """Markdown rows: recall@k of the shipped fusion, of each ranking alone, and of the best of them per item;
     then the count of items only the fusion finds in its first 10."""
-    configs = {"shipped fusion": RetrievalConfig(), **{name: replace(RetrievalConfig(), **weights)
+    configs = {"shipped fusion": RetrievalConfig(), **{name: RetrievalConfig().model_copy(update=weights)
                                                        for name, weights in ALONE.items()}}
     metrics: dict[str, list[dict[str, float]]] = {}
     for name, config in configs.items():

@@ -326,12 +326,12 @@ def cmd_corpus_list(args) -> int:
     """Sources, jurisdictions, record counts and ingest status."""
     rows = _index().corpus_overview()
     if args.json:
-        print(json.dumps(rows))
+        print(json.dumps([r.as_dict() for r in rows]))
         return 0
     print(f"{'source':<12}{'jurisdiction':<13}{'kind':<9}{'records':>9}{'indexed':>9}{'chunks':>9}  status")
     for r in rows:
-        print(f"{r['source']:<12}{r['jurisdiction']:<13}{r['kind']:<9}{r['expected_records']:>9}"
-              f"{r['authorities']:>9}{r['chunks']:>9}  {r['status']}" + (f" ({r['ingested_at']})" if r["ingested_at"] else ""))
+        print(f"{r.source:<12}{r.jurisdiction:<13}{r.kind:<9}{r.expected_records:>9}"
+              f"{r.authorities:>9}{r.chunks:>9}  {r.status}" + (f" ({r.ingested_at})" if r.ingested_at else ""))
     return 0
 
 

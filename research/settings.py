@@ -10,13 +10,15 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from research.search.config import RetrievalConfig, load_preset
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +35,7 @@ DEFAULT_ISSUE_TERMS_FILE = Path(__file__).parent / "search" / "legal_terms.toml"
 class Settings(BaseSettings):
     """Where the corpus, indexes and services are, and which embedder to use."""
 
-    model_config = SettingsConfigDict(env_prefix="RESEARCH_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix="RESEARCH_", env_nested_delimiter="__", extra="forbid")
 
     corpus_dir: Path = PROJECT_ROOT.parent / "shared" / "corpora"
     manifests_dir: Path = PROJECT_ROOT / "corpora"
@@ -66,6 +68,18 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 60.0
     llm_max_tokens: int = 1024  # a draft is a few cited sentences; a longer reply is cut here
     database_url: str | None = None
+    # Ranking knobs: `[retrieval]` in research.toml (`rerank_depth = 0`) or RESEARCH_RETRIEVAL__RERANK_DEPTH=0;
+    # `retrieval_preset` names a file of research/search/presets/ whose knobs apply under these.
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    retrieval_preset: str | None = None
+
+    @model_validator(mode="after")
+    def _apply_preset(self) -> Settings:
+        if self.retrieval_preset:
+            preset = load_preset(self.retrieval_preset)
+            chosen = self.retrieval.model_dump(exclude_unset=True)
+            self.retrieval = RetrievalConfig(**{**preset, **chosen})
+        return self
 
     @field_validator("issue_terms_file", "chapter_notes_file", mode="before")
     @classmethod

@@ -1,11 +1,16 @@
-"""The one place that builds real adapters (catalogue, Chroma, embedder, lexical index) from settings."""
+"""The one place that builds real adapters (catalogue, Chroma, embedders, lexical indexes, models) from settings.
+
+`IndexPaths` says where an index's files live; `ResearchIndex` opens each adapter once, when first asked for;
+`ResearchIndex.ingest` builds the index and trains the search priors, then forgets what it had opened, so the
+next search reads what was written.
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from research.answer.extractive import ExtractiveAnswerer
@@ -14,7 +19,7 @@ from research.answer.prompts import PromptTemplate
 from research.answer.researcher import Researcher
 from research.corpus.sources import Manifest, load_manifests, select_manifests
 from research.domain.types import Kind
-from research.index.catalogue import ChunkStore
+from research.index.catalogue import ChunkStore, SourceOverview, corpus_overview
 from research.index.directory import AuthorityDirectory
 from research.index.embedders import (
     MiniLMEmbedder,
@@ -27,6 +32,8 @@ from research.index.ingest import SourceReport, VectorTier, ingest_sources
 from research.index.lexical import LexicalIndex
 from research.index.vectorstore import ChromaVectorStore
 from research.search.config import RetrievalConfig
+from research.search.evidence.dense import DenseTier
+from research.search.evidence.registry import default_evidence
 from research.search.priors.chapters import (
     CHAPTER_MODEL_FILE_NAME,
     ChapterClassifier,
@@ -47,16 +54,55 @@ from research.search.priors.section_prior import (
 from research.search.priors.section_prior import (
     trained_from as section_prior_trained_from,
 )
-from research.search.retriever import DenseTier, HybridRetriever
+from research.search.retriever import HybridRetriever
 from research.search.rewrite import IssueRewriter, load_concepts
 from research.settings import Settings
 from research.storage.database import AppDatabase
 
 log = logging.getLogger(__name__)
 
+LEXICAL_INDEXES = ("chunks", "sections", "anchors", "opinions", "chunk-pairs", "anchor-pairs", "opinion-pairs")
+
 
 class IndexMissingError(RuntimeError):
     """Search was asked of an index that has not been built."""
+
+
+@dataclass(frozen=True)
+class IndexPaths:
+    """Where one index's files live, from the settings (the path policy, in one place)."""
+
+    settings: Settings
+
+    @property
+    def catalogue(self) -> Path:
+        """The SQLite catalogue of authorities and chunks."""
+        return self.settings.index_dir / "catalog.sqlite"
+
+    @property
+    def chroma(self) -> Path:
+        """Embedded Chroma's directory (unused with a Chroma server)."""
+        return self.settings.index_dir / "chroma"
+
+    @property
+    def lexical(self) -> Path:
+        """The lexical indexes, one directory each."""
+        return self.settings.index_dir / "lexical"
+
+    @property
+    def chapter_model(self) -> Path:
+        """The chapter classifier trained from `chapter_notes_file`."""
+        return self.settings.models_dir / CHAPTER_MODEL_FILE_NAME
+
+    @property
+    def note_neighbours(self) -> Path:
+        """The case notes of `chapter_notes_file` for the nearest-notes vote."""
+        return self.settings.models_dir / NOTE_NEIGHBOURS_FILE_NAME
+
+    @property
+    def section_prior(self) -> Path:
+        """The section prior of this index's statutes (it scores them, so it lives with the index)."""
+        return self.settings.index_dir / SECTION_PRIOR_FILE_NAME
 
 
 def make_embedder(settings: Settings) -> VectorEmbedder:
@@ -79,97 +125,85 @@ class _LazyEmbedder:
         return self._embedder.encode(texts)
 
 
-@dataclass
 class ResearchIndex:
-    """Lazily opened adapters over one index directory."""
+    """The adapters over one index directory, each opened once when first asked for."""
 
-    settings: Settings
-    _cache: dict = field(default_factory=dict)
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.paths = IndexPaths(settings)
 
-    def _once(self, name, factory):
-        if name not in self._cache:
-            self._cache[name] = factory()
-        return self._cache[name]
-
-    @property
+    @functools.cached_property
     def store(self) -> ChunkStore:
         """The catalogue of authorities and chunks."""
-        return self._once("store", lambda: ChunkStore(self.settings.index_dir / "catalog.sqlite"))
+        return ChunkStore(self.paths.catalogue)
 
-    def _chroma(self, collection: str) -> ChromaVectorStore:
-        s = self.settings
-        return self._once(f"chroma:{collection}", lambda: ChromaVectorStore(
-            collection, path=s.index_dir / "chroma", url=s.chroma_url))
-
-    @property
+    @functools.cached_property
     def vectors(self) -> ChromaVectorStore:
         """Chunk vectors (embedded Chroma, or the server at RESEARCH_CHROMA_URL)."""
         return self._chroma(f"{self.settings.chroma_collection}-{self.settings.embedder}")
 
-    @property
+    @functools.cached_property
     def heading_vectors(self) -> ChromaVectorStore:
         """MiniLM vectors of statute headings."""
         return self._chroma(f"{self.settings.chroma_collection}-headings-minilm")
 
-    @property
+    def _chroma(self, collection: str) -> ChromaVectorStore:
+        return ChromaVectorStore(collection, path=self.paths.chroma, url=self.settings.chroma_url)
+
+    @functools.cached_property
     def embedder(self) -> VectorEmbedder:
         """The configured embedder of chunks."""
-        return self._once("embedder", lambda: make_embedder(self.settings))
+        return make_embedder(self.settings)
 
-    @property
+    @functools.cached_property
     def heading_embedder(self) -> VectorEmbedder:
-        """MiniLM, for the heading tier and answer sentences (short texts: fast enough for the whole corpus):
-        on ONNX Runtime in fp32, the same vectors as sentence-transformers, ~35% faster on headings and about
-        twice as fast on one query here (evals/ablation.md, session 6)."""
+        """MiniLM, for the heading tier and answer sentences, on ONNX Runtime in fp32: the same vectors as
+        sentence-transformers, faster on short texts (docs/decisions/0015)."""
         if self.settings.embedder == "minilm":
             return self.embedder
-        return self._once("heading_embedder", lambda: OnnxMiniLMEmbedder(
-            self.settings.models_dir, quantized=False, max_seq_length=64, batch_size=128))
+        return OnnxMiniLMEmbedder(self.settings.models_dir, quantized=False, max_seq_length=64, batch_size=128)
 
-    @property
+    @functools.cached_property
     def reranker(self) -> VectorEmbedder:
-        """int8 MiniLM, for re-scoring the first statutes of a search by their passage: 64 word pieces rank
-        within ~0.01 MRR of 96 or 128 and take a third less time than 96 (evals/ablation.md)."""
-        return self._once("reranker", lambda: OnnxMiniLMEmbedder(self.settings.models_dir, max_seq_length=64))
-
-    @property
-    def chapter_model_file(self) -> Path:
-        """Where ingest keeps the chapter classifier trained from `chapter_notes_file`."""
-        return self.settings.models_dir / CHAPTER_MODEL_FILE_NAME
-
-    @property
-    def note_neighbours_file(self) -> Path:
-        """Where ingest keeps the case notes of `chapter_notes_file` for the nearest-notes vote."""
-        return self.settings.models_dir / NOTE_NEIGHBOURS_FILE_NAME
-
-    @property
-    def section_prior_file(self) -> Path:
-        """Where ingest keeps the section prior (research.search.priors.section_prior) of this index's statutes."""
-        return self.settings.index_dir / SECTION_PRIOR_FILE_NAME
-
-    @property
-    def lexical_dir(self):
-        """Where the lexical indexes are stored."""
-        return self.settings.index_dir / "lexical"
+        """int8 MiniLM with passages cut at 64 word pieces, for re-scoring the first statutes (docs/decisions/0014)."""
+        return OnnxMiniLMEmbedder(self.settings.models_dir, max_seq_length=64)
 
     def manifests(self, names: list[str] | None = None) -> list[Manifest]:
         """Corpus manifests, all or the named ones."""
         return select_manifests(load_manifests(self.settings.manifests_dir), names)
 
-    def corpus_overview(self) -> list[dict]:
-        """Per source: title, jurisdiction, kind, record counts, ingest status and time, version, upstream."""
-        statuses = {s.name: s for s in self.store.statuses()}
-        rows = []
-        for m in self.manifests():
-            s = statuses.get(m.name)
-            rows.append({
-                "source": m.name, "title": m.title, "jurisdiction": m.jurisdiction, "kind": m.kind,
-                "expected_records": m.expected_records, "records_read": s.records_read if s else None,
-                "authorities": s.authorities if s else 0, "chunks": s.chunks if s else 0,
-                "status": s.status if s else "not ingested", "ingested_at": s.updated_at if s else None,
-                "version": m.version, "upstream": f"{m.upstream} @ {m.commit[:10]}" if m.commit else m.upstream,
-            })
-        return rows
+    def corpus_overview(self) -> list[SourceOverview]:
+        """Per source: its manifest's facts beside its ingest status."""
+        return corpus_overview(self.manifests(), self.store.statuses())
+
+    def ingest(self, names: list[str] | None = None, progress: bool = True) -> list[SourceReport]:
+        """Ingest the named sources (all by default) and train the search priors; what was opened before is
+        forgotten, so the next search reads the new index."""
+        reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self._tiers(),
+                                 self.paths.lexical, self.settings.chunk_max_tokens, progress)
+        if self.settings.rerank or self.settings.heading_tier:
+            onnx_minilm_dir(self.settings.models_dir)  # exported once (~10 s): here, not in the first search
+        self._train_priors(progress)
+        self._forget_opened(keep=("store",))
+        return reports
+
+    def _train_priors(self, progress: bool) -> None:
+        notes = self.settings.chapter_notes_file
+        if notes is not None and notes.is_file():
+            ensure_chapter_model(notes, self.paths.chapter_model, progress)  # ~40 s the first time
+            ensure_note_neighbours(notes, self.paths.note_neighbours)  # a few seconds
+            ensure_section_prior(notes, self.store.fingerprint(), sections_of(self.store.iter_authorities(Kind.STATUTE)),
+                                 self.paths.section_prior, progress)  # ~5 s when the notes or the catalogue changed
+        elif notes is not None:
+            log.warning("case notes for the chapter and section priors and the nearest-notes vote not found at %s: "
+                        "searches go without them (RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns them "
+                        "off)", notes)
+
+    def _forget_opened(self, keep: tuple[str, ...]) -> None:
+        """Drop every adapter opened once (the cached properties) but those in `keep`."""
+        for name, value in vars(type(self)).items():
+            if isinstance(value, functools.cached_property) and name not in keep:
+                self.__dict__.pop(name, None)
 
     def _tiers(self) -> list[VectorTier]:
         tiers = ([VectorTier("passages", self.vectors, _LazyEmbedder(lambda: self.embedder))]
@@ -179,72 +213,77 @@ class ResearchIndex:
                                     kinds=(Kind.STATUTE,)))
         return tiers
 
-    def ingest(self, names: list[str] | None = None, progress: bool = True) -> list[SourceReport]:
-        """Ingest the named sources (all by default)."""
-        reports = ingest_sources(self.manifests(names), self.settings.corpus_dir, self.store, self._tiers(),
-                                 self.lexical_dir, self.settings.chunk_max_tokens, progress)
-        if self.settings.rerank or self.settings.heading_tier:
-            onnx_minilm_dir(self.settings.models_dir)  # exported once (~10 s): here, not in the first search
-        notes = self.settings.chapter_notes_file
-        if notes is not None and notes.is_file():
-            ensure_chapter_model(notes, self.chapter_model_file, progress)  # ~40 s the first time
-            ensure_note_neighbours(notes, self.note_neighbours_file)  # a few seconds
-            ensure_section_prior(notes, self.store.fingerprint(), sections_of(self.store.iter_authorities(Kind.STATUTE)),
-                                 self.section_prior_file, progress)  # ~5 s when the notes or the catalogue changed
-        elif notes is not None:
-            log.warning("case notes for the chapter and section priors and the nearest-notes vote not found at %s: "
-                        "searches go without them (RESEARCH_CHAPTER_NOTES_FILE names another file; empty turns them "
-                        "off)", notes)
-        for key in [k for k in self._cache if k.startswith("lexical:")] + [
-                "retriever", "directory", "researcher", "chapters", "section prior", "note neighbours"]:
-            self._cache.pop(key, None)
-        return reports
+    @functools.cached_property
+    def lexical_indexes(self) -> dict[str, LexicalIndex]:
+        """The lexical indexes ingest wrote, by name; IndexMissingError before ingest."""
+        if not (self.paths.lexical / "fingerprint.json").is_file():
+            raise IndexMissingError(f"no index in {self.settings.index_dir}; run `research ingest` first")
+        return {name: LexicalIndex.load(self.paths.lexical / name) for name in LEXICAL_INDEXES
+                if (self.paths.lexical / name).is_dir()}
 
-    def retriever(self, config: RetrievalConfig | None = None) -> HybridRetriever:
-        """A hybrid retriever over this index; raises IndexMissingError before ingest."""
-        if config is not None:
-            return self._build_retriever(config)
-        return self._once("retriever", lambda: self._build_retriever(RetrievalConfig()))
+    @functools.cached_property
+    def directory(self) -> AuthorityDirectory:
+        """Jurisdiction, kind and citation keys of every authority."""
+        return AuthorityDirectory(self.store.citation_index())
 
-    def _build_retriever(self, config: RetrievalConfig) -> HybridRetriever:
-        if not (self.lexical_dir / "fingerprint.json").is_file():
-            raise IndexMissingError(
-                f"no index in {self.settings.index_dir}; run `research ingest` first")
-        lexical = self._lexical_index("chunks")
-        directory = self._once("directory", lambda: AuthorityDirectory(self.store.citation_index()))
+    @functools.cached_property
+    def rewrite(self) -> IssueRewriter | None:
+        """The legal-issue terms table, unless turned off."""
+        terms_file = self.settings.issue_terms_file
+        return IssueRewriter(load_concepts(terms_file)) if terms_file else None
+
+    @functools.cached_property
+    def chapters(self) -> ChapterClassifier | None:
+        """The chapter prior trained from the configured case notes, when it is current."""
+        notes, model_file = self.settings.chapter_notes_file, self.paths.chapter_model
+        return ChapterClassifier.load(model_file) if notes is not None and trained_from(notes, model_file) else None
+
+    @functools.cached_property
+    def note_neighbours(self) -> NoteNeighbours | None:
+        """The case notes of the nearest-notes vote, when current."""
+        notes, path = self.settings.chapter_notes_file, self.paths.note_neighbours
+        return NoteNeighbours.load(path) if notes is not None and trained_from(notes, path) else None
+
+    @functools.cached_property
+    def section_prior(self) -> SectionPrior | None:
+        """The section prior of this index's statutes, when current."""
+        notes, path = self.settings.chapter_notes_file, self.paths.section_prior
+        current = notes is not None and section_prior_trained_from(notes, self.store.fingerprint(), path)
+        return SectionPrior.load(path) if current else None
+
+    @functools.cached_property
+    def _default_retriever(self) -> HybridRetriever:
+        return self.retriever(self.settings.retrieval)
+
+    def retriever(self, config: RetrievalConfig | None = None, *, chapters: ChapterClassifier | None = None,
+                  section_prior: SectionPrior | None = None,
+                  note_neighbours: NoteNeighbours | None = None) -> HybridRetriever:
+        """A hybrid retriever over this index (the settings' one, opened once, when no argument is given); the
+        priors may be given (cross-validation brings each fold's). IndexMissingError before ingest."""
+        if config is None and chapters is None and section_prior is None and note_neighbours is None:
+            return self._default_retriever
+        lexical = self.lexical_indexes
         passages = (DenseTier(self.vectors, _LazyEmbedder(lambda: self.embedder))
                     if self.settings.passage_vectors else None)
         headings = (DenseTier(self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder))
                     if self.settings.heading_tier else None)
-        terms_file = self.settings.issue_terms_file
-        rewrite = self._once("rewrite", lambda: IssueRewriter(load_concepts(terms_file)) if terms_file else None)
+        evidence = default_evidence(
+            self.store, lexical["chunks"], self.directory, opinions=lexical.get("opinions"),
+            sections=lexical.get("sections"), anchors=lexical.get("anchors"), phrases=lexical.get("chunk-pairs"),
+            anchor_phrases=lexical.get("anchor-pairs"), opinion_phrases=lexical.get("opinion-pairs"),
+            passages=passages, headings=headings, chapters=chapters or self.chapters,
+            section_prior=section_prior or self.section_prior, note_neighbours=note_neighbours or self.note_neighbours)
         reranker = _LazyEmbedder(lambda: self.reranker) if self.settings.rerank else None
-        notes, model_file = self.settings.chapter_notes_file, self.chapter_model_file
-        chapters = self._once("chapters", lambda: ChapterClassifier.load(model_file) if (
-            notes is not None and trained_from(notes, model_file)) else None)
-        neighbours_file = self.note_neighbours_file
-        neighbours = self._once("note neighbours", lambda: NoteNeighbours.load(neighbours_file) if (
-            notes is not None and trained_from(notes, neighbours_file)) else None)
-        prior_file = self.section_prior_file
-        section_prior = self._once("section prior", lambda: SectionPrior.load(prior_file) if (
-            notes is not None and section_prior_trained_from(notes, self.store.fingerprint(), prior_file)) else None)
-        return HybridRetriever(self.store, lexical, self._lexical_index("sections"), passages, headings, directory,
-                               config, self._lexical_index("anchors"), rewrite, self._lexical_index("opinions"),
-                               reranker, chapters, phrases=self._lexical_index("chunk-pairs"),
-                               anchor_phrases=self._lexical_index("anchor-pairs"),
-                               opinion_phrases=self._lexical_index("opinion-pairs"), section_prior=section_prior,
-                               note_neighbours=neighbours)
-
-    def _lexical_index(self, name: str) -> LexicalIndex | None:
-        """The lexical index `name` of the data directory, loaded once; None when ingest wrote none."""
-        directory = self.lexical_dir / name
-        return self._once(f"lexical:{name}", lambda: LexicalIndex.load(directory) if directory.is_dir() else None)
-
+        return HybridRetriever(self.store, lexical["chunks"], self.directory, evidence,
+                               config or self.settings.retrieval, self.rewrite, reranker)
 
     def researcher(self) -> Researcher:
         """Answers questions over this index; with a generator only when a model endpoint is configured."""
-        return self._once("researcher", lambda: Researcher(
-            self.retriever(), self.store, ExtractiveAnswerer(self.heading_embedder), self._generator()))
+        return self._researcher
+
+    @functools.cached_property
+    def _researcher(self) -> Researcher:
+        return Researcher(self.retriever(), self.store, ExtractiveAnswerer(self.heading_embedder), self._generator())
 
     def _generator(self) -> Generator | None:
         s = self.settings

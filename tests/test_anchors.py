@@ -75,7 +75,7 @@ def _retriever(tmp_path, directory):
     from research.index.catalogue import ChunkStore, SourceStatus, now
     from research.index.lexical import LexicalIndex
     from research.search.config import RetrievalConfig
-    from research.search.retriever import HybridRetriever
+    from research.search.evidence.registry import build_retriever
 
     chunks = [c for a in ALL for c in chunk_authority(a)]
     store = ChunkStore(tmp_path / "c.sqlite")
@@ -83,8 +83,8 @@ def _retriever(tmp_path, directory):
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
     anchors = LexicalIndex.build([(a.id, "US-federal", "opinion", a.text) for a in all_anchors(ALL, directory.ids_for)])
     # lexical search keeps only its best chunk (Owl's), so Lantern can only be found by what cites it
-    return HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(heading_weight=0, lexical_depth=1),
-                           anchors)
+    return build_retriever(store, lexical, directory, RetrievalConfig(heading_weight=0, lexical_depth=1),
+                           anchors=anchors)
 
 
 def test_search_finds_a_case_by_what_later_opinions_say_it_held(tmp_path, directory):

@@ -90,7 +90,7 @@ def test_retriever_lifts_sections_of_the_likely_chapter_in_a_one_jurisdiction_se
     from research.domain.types import Authority
     from research.index.lexical import LexicalIndex
     from research.search.config import RetrievalConfig
-    from research.search.retriever import HybridRetriever
+    from research.search.evidence.registry import build_retriever
 
     def statute(section, text):
         return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",
@@ -102,7 +102,7 @@ def test_retriever_lifts_sections_of_the_likely_chapter_in_a_one_jurisdiction_se
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
 
     def first(query, search_filter, weight=1.5, chapters=classifier):  # enough to pass one rank here
-        retriever = HybridRetriever(store, lexical, None, None, None, directory,
+        retriever = build_retriever(store, lexical, directory,
                                     RetrievalConfig(chapter_weight=weight), chapters=chapters)
         return retriever.search(query, search_filter, k=2)[0].authority_id
 
@@ -143,11 +143,11 @@ def test_ingest_trains_the_configured_notes_and_search_uses_them(invented_index_
 
     notes = write_notes(invented_index_env / "notes.jsonl.gz")
     index = ResearchIndex(Settings(chapter_notes_file=notes))
-    index.chapter_model_file.unlink(missing_ok=True)
+    index.paths.chapter_model.unlink(missing_ok=True)
     index.ingest(progress=False)
-    assert index.chapter_model_file.is_file()
-    assert index.retriever().chapters.covers("US-HI")
-    assert ResearchIndex(Settings(chapter_notes_file="")).retriever().chapters is None
+    assert index.paths.chapter_model.is_file()
+    assert index.retriever().signal("chapter prior").classifier.covers("US-HI")
+    assert ResearchIndex(Settings(chapter_notes_file="")).retriever().signal("chapter prior") is None
     missing = ResearchIndex(Settings(chapter_notes_file=invented_index_env / "none.jsonl.gz"))
     missing.ingest(progress=False)  # warns and goes on
-    assert missing.retriever().chapters is None
+    assert missing.retriever().signal("chapter prior") is None

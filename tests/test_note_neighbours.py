@@ -75,7 +75,7 @@ def test_retriever_finds_the_section_the_nearest_notes_annotate_for_statements_o
     from research.domain.types import Authority, SearchFilter
     from research.index.lexical import LexicalIndex
     from research.search.config import RetrievalConfig
-    from research.search.retriever import HybridRetriever
+    from research.search.evidence.registry import build_retriever
 
     def statute(section, heading, text):
         return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",
@@ -88,7 +88,7 @@ def test_retriever_finds_the_section_the_nearest_notes_annotate_for_statements_o
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
 
     def ranked(query, search_filter=SearchFilter(jurisdictions=("US-HI",)), weight=1.0, exclude=frozenset()):
-        retriever = HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(note_weight=weight),
+        retriever = build_retriever(store, lexical, directory, RetrievalConfig(note_weight=weight),
                                     note_neighbours=neighbours)
         return [(h.authority_id, h.matched_by) for h in retriever.search(query, search_filter, k=2, exclude=exclude)]
 
@@ -121,5 +121,5 @@ def test_ensure_builds_once_per_notes_content_and_ingest_wires_it(tmp_path, inve
 
     index = ResearchIndex(Settings(chapter_notes_file=notes))
     index.ingest(progress=False)
-    assert index.note_neighbours_file.is_file() and index.retriever().note_neighbours.covers("US-HI")
-    assert ResearchIndex(Settings(chapter_notes_file="")).retriever().note_neighbours is None
+    assert index.paths.note_neighbours.is_file() and index.retriever().signal("case notes").neighbours.covers("US-HI")
+    assert ResearchIndex(Settings(chapter_notes_file="")).retriever().signal("case notes") is None

@@ -176,7 +176,8 @@ def test_headings_rescore_lexical_candidates_unless_allowed_to_add(catalogue, ha
     from research.corpus.chunking import heading_entry
     from research.index.vectorstore import InMemoryVectorStore
     from research.search.config import RetrievalConfig
-    from research.search.retriever import DenseTier, HybridRetriever
+    from research.search.evidence.dense import DenseTier
+    from research.search.evidence.registry import build_retriever
 
     authorities = [invented_statute(1, "A lantern permit is required to hang a lantern.", "Lantern permits"),
                    invented_statute(2, "Goats graze in parks before noon with a lantern.", "Goat grazing"),
@@ -188,8 +189,8 @@ def test_headings_rescore_lexical_candidates_unless_allowed_to_add(catalogue, ha
     headings.add(entries, hashing_embedder.encode([e.indexed_text for e in entries]))
 
     def ids(adds):
-        retriever = HybridRetriever(store, lexical, None, None, DenseTier(headings, hashing_embedder), directory,
-                                    RetrievalConfig(heading_adds_candidates=adds))
+        retriever = build_retriever(store, lexical, directory, RetrievalConfig(heading_adds_candidates=adds),
+                                    headings=DenseTier(headings, hashing_embedder))
         return [h.authority_id for h in retriever.search("lantern festival goats", k=10)]
 
     assert "us-dc:dc-code:97-3" not in ids(adds=False)
@@ -214,7 +215,7 @@ class _FavouringEmbedder:
 
 def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authorities_first(catalogue):
     from research.search.config import RetrievalConfig
-    from research.search.retriever import HybridRetriever
+    from research.search.evidence.registry import build_retriever
 
     authorities = [invented_statute(n, text, f"Lanterns {n}") for n, text in (
         (1, "Lantern lantern lantern permits are issued by the mayor."),
@@ -224,7 +225,7 @@ def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authori
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.text) for c in chunks])
 
     def ids(query, reranker, **config):
-        retriever = HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(**config),
+        retriever = build_retriever(store, lexical, directory, RetrievalConfig(**config),
                                     reranker=reranker)
         return [h.authority_id for h in retriever.search(query, k=2)]
 
@@ -238,7 +239,7 @@ def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authori
     assert ids("D.C. Code § 97-3 lantern permits", _FavouringEmbedder("renewed"))[0] == "us-dc:dc-code:97-3"
     # passages already embedded are not embedded again
     cached = _FavouringEmbedder("renewed")
-    retriever = HybridRetriever(store, lexical, None, None, None, directory, reranker=cached)
+    retriever = build_retriever(store, lexical, directory, reranker=cached)
     retriever.search("lantern permits", k=2)
     embedded = len(cached.texts)
     retriever.search("lantern permits", k=2)
@@ -247,7 +248,7 @@ def test_reranker_reorders_the_first_statutes_by_passage_and_keeps_cited_authori
 
 def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catalogue):
     from research.search.config import RetrievalConfig
-    from research.search.retriever import HybridRetriever
+    from research.search.evidence.registry import build_retriever
 
     store, chunks, directory = catalogue([
         invented_statute(1, "Limitations on grazing: a statute sets limitations; no statute lifts limitations.",
@@ -256,7 +257,7 @@ def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catal
     docs = [(c.id, c.jurisdiction, c.kind, c.text) for c in chunks]
 
     def hits(query, **config):
-        retriever = HybridRetriever(store, LexicalIndex.build(docs), None, None, None, directory,
+        retriever = build_retriever(store, LexicalIndex.build(docs), directory,
                                     RetrievalConfig(**config), phrases=LexicalIndex.build(docs, analyser="pairs"))
         return retriever.search(query, k=2)
 
@@ -271,7 +272,7 @@ def test_phrase_evidence_orders_a_statement_but_not_an_associates_question(catal
 
 def test_whole_opinion_phrase_evidence_orders_a_statement_but_not_an_associates_question(catalogue):
     from research.search.config import RetrievalConfig
-    from research.search.retriever import HybridRetriever
+    from research.search.evidence.registry import build_retriever
 
     store, chunks, directory = catalogue([
         _opinion(1, "The conviction's consequences were collateral to the sentence; it remains.", "Apart v. Words"),
@@ -282,7 +283,7 @@ def test_whole_opinion_phrase_evidence_orders_a_statement_but_not_an_associates_
         ("cl-cluster:992", " ".join(c.text for c in chunks if c.authority_id == "cl-cluster:992")))]
 
     def hits(query, **config):
-        retriever = HybridRetriever(store, LexicalIndex.build(docs), None, None, None, directory,
+        retriever = build_retriever(store, LexicalIndex.build(docs), directory,
                                     RetrievalConfig(**config),
                                     opinion_phrases=LexicalIndex.build(opinions, analyser="pairs"))
         return retriever.search(query, k=2)

@@ -126,7 +126,7 @@ def test_section_prior_is_added_by_authority_and_weight():
 def test_retriever_prefers_the_annotatable_section_in_a_one_jurisdiction_search(catalogue):
     from research.index.lexical import LexicalIndex
     from research.search.config import RetrievalConfig
-    from research.search.retriever import HybridRetriever
+    from research.search.evidence.registry import build_retriever
 
     def statute(section, heading):
         return Authority(id=f"us-hi:hrs:{section}", source="t", jurisdiction="US-HI", kind="statute",
@@ -141,7 +141,7 @@ def test_retriever_prefers_the_annotatable_section_in_a_one_jurisdiction_search(
                          {"US-HI": {"us-hi:hrs:3-1": 1.0, "us-hi:hrs:3-2": -1.0}})
 
     def order(search_filter, weight=0.5, record_weight=0.0, section_prior=prior, query="The owner of a lantern."):
-        retriever = HybridRetriever(store, lexical, None, None, None, directory,
+        retriever = build_retriever(store, lexical, directory,
                                     RetrievalConfig(section_prior_weight=weight, record_prior_weight=record_weight),
                                     section_prior=section_prior)
         return [h.authority_id for h in retriever.search(query, search_filter, k=2)]
@@ -166,11 +166,11 @@ def test_ingest_trains_the_prior_over_the_catalogue_and_search_uses_it(invented_
                         {"us-dc:dc-code:99-101", "us-dc:dc-code:99-102", "us-dc:dc-code:98-1"}, "US-DC")
     index = ResearchIndex(Settings(chapter_notes_file=notes))
     index.ingest(progress=False)
-    assert index.section_prior_file.is_file()
-    prior = index.retriever().section_prior
+    assert index.paths.section_prior.is_file()
+    prior = index.retriever().signal("section prior").prior
     statutes = {a.id for a in index.store.iter_authorities("statute")}
     assert "us-dc:dc-code:99-104" in statutes and set(prior.bonus("US-DC")) == statutes  # the unannotated too
-    assert ResearchIndex(Settings(chapter_notes_file="")).retriever().section_prior is None
+    assert ResearchIndex(Settings(chapter_notes_file="")).retriever().signal("section prior") is None
 
 
 @pytest.mark.parametrize("history, years", [

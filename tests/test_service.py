@@ -23,7 +23,7 @@ from research.index.catalogue import ChunkStore, SourceStatus, now
 from research.index.directory import AuthorityDirectory
 from research.index.lexical import LexicalIndex
 from research.search.config import RetrievalConfig
-from research.search.retriever import HybridRetriever
+from research.search.evidence.registry import build_retriever
 from research.settings import PROJECT_ROOT
 
 
@@ -64,7 +64,7 @@ def world(tmp_path, hashing_embedder):
     chunks = [c for batch in store.iter_chunks() for c in batch]
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
     directory = AuthorityDirectory(store.citation_index())
-    retriever = HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(heading_weight=0))
+    retriever = build_retriever(store, lexical, directory, RetrievalConfig(heading_weight=0))
     answerer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.2))
     return store, retriever, answerer
 
@@ -253,7 +253,7 @@ def test_answer_shows_the_issue_terms_search_added(world):
     store, retriever, answerer = world
     plain = Researcher(retriever, store, answerer).ask("How long does a lantern permit last?", ("US-DC",))
     assert plain.added_terms == ""
-    rewriting = HybridRetriever(retriever.chunks, retriever.lexical, None, None, None, retriever.directory,
+    rewriting = build_retriever(retriever.chunks, retriever.lexical, retriever.directory,
                                 retriever.config, rewrite=IssueRewriter(load_concepts(DEFAULT_ISSUE_TERMS_FILE)))
     answer = Researcher(rewriting, store, answerer).ask(
         "My neighbor was killed by a falling lantern; can his widow sue?", ("US-DC",))

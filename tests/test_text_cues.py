@@ -43,7 +43,7 @@ def test_normalised_text_keeps_letters_and_digits_in_single_spaced_lowercase_wor
 def test_statutes_holding_the_quoted_words_or_the_named_subsection_rise_and_say_why(catalogue):
     from research.index.lexical import LexicalIndex
     from research.search.config import RetrievalConfig
-    from research.search.retriever import HybridRetriever
+    from research.search.evidence.registry import build_retriever
 
     store, chunks, directory = catalogue([
         invented_statute(1, "A lantern keeper keeps lanterns lit; a lantern keeper keeps lantern oil.",
@@ -56,7 +56,7 @@ def test_statutes_holding_the_quoted_words_or_the_named_subsection_rise_and_say_
     assert list(fetched) == ["us-dc:dc-code:97-2"] and fetched["us-dc:dc-code:97-2"].text.startswith("(a) Every")
 
     def hits(query, **config):
-        retriever = HybridRetriever(store, lexical, None, None, None, directory, RetrievalConfig(**config))
+        retriever = build_retriever(store, lexical, directory, RetrievalConfig(**config))
         return retriever.search(query, k=3)
 
     plain = [h.authority_id for h in hits("A lantern keeper keeps lantern oil.")]

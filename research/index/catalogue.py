@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from research.corpus.sources import Manifest
 from research.domain.types import Authority, Chunk
 
 _SCHEMA = """
@@ -211,3 +212,40 @@ class ChunkStore:
 def now() -> str:
     """Current UTC time in ISO format."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SourceOverview:
+    """One source of the corpus: its manifest's facts beside its ingest status (the Corpus page, `corpus list`)."""
+
+    source: str
+    title: str
+    jurisdiction: str
+    kind: str
+    expected_records: int
+    records_read: int | None
+    authorities: int
+    chunks: int
+    status: str
+    ingested_at: str | None
+    version: str
+    upstream: str
+
+    def as_dict(self) -> dict:
+        """JSON-ready fields (`research corpus list --json`)."""
+        return asdict(self)
+
+
+def corpus_overview(manifests: list[Manifest], statuses: list[SourceStatus]) -> list[SourceOverview]:
+    """Per manifest, its facts and its source's status ('not ingested' when the catalogue has none)."""
+    by_name = {s.name: s for s in statuses}
+    rows = []
+    for m in manifests:
+        s = by_name.get(m.name)
+        rows.append(SourceOverview(
+            source=m.name, title=m.title, jurisdiction=m.jurisdiction, kind=m.kind,
+            expected_records=m.expected_records, records_read=s.records_read if s else None,
+            authorities=s.authorities if s else 0, chunks=s.chunks if s else 0,
+            status=s.status if s else "not ingested", ingested_at=s.updated_at if s else None,
+            version=m.version, upstream=f"{m.upstream} @ {m.commit[:10]}" if m.commit else m.upstream))
+    return rows

@@ -1,60 +1,93 @@
-"""The knobs of hybrid retrieval, with defaults chosen by measurement (docs/decisions/)."""
+"""The knobs of hybrid retrieval, each with the decision record that chose its default (docs/decisions/).
+
+Settable from `research.toml` under `[retrieval]` or from `RESEARCH_RETRIEVAL__<KNOB>` environment variables
+(research.settings), or named presets (research/search/presets/*.toml).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PRESETS_DIR = Path(__file__).with_name("presets")
 
 
-@dataclass
-class RetrievalConfig:
-    """Knobs of the hybrid retriever (defaults chosen by measurement: see evals/ablation.md)."""
+class PresetError(ValueError):
+    """A named retrieval preset that does not exist or cannot be read."""
 
-    lexical_depth: int = 300
-    anchor_depth: int = 300
-    section_depth: int = 200
-    opinion_depth: int = 300
-    vector_depth: int = 200
-    heading_depth: int = 200
-    lexical_weight: float = 1.0
-    section_weight: float = 0.0
-    opinion_blend: float = 0.5  # share of an opinion's lexical evidence from the whole-opinion ranking
-    opinion_length_penalty: float = 0.03  # discount of an opinion's chunk scores per log of its chunk count
-    anchor_weight: float = 0.5
-    # rank scores of chunks, citing contexts and whole opinions by adjacent-term pairs (research.index.lexical.pairs_of),
-    # for statements only: a proposition in a court's or a brief's words shares the law's phrases, while the pairs
-    # of an associate's question told in facts are narrative and cost questions.dev items; chosen with case notes
-    # (folds grouped by section) and scotus_citeprec: evals/ablation.md, sessions 11 and 12 (whole opinions; the
-    # chunk pairs' ranking takes the opinion length discount too)
-    phrase_weight: float = 0.4
-    anchor_phrase_weight: float = 0.3
-    opinion_phrase_weight: float = 0.3
-    vector_weight: float = 0.0
-    heading_weight: float = 0.5
-    heading_adds_candidates: bool = False  # False: headings only re-score what lexical search found
-    issue_terms: bool = True  # add legal-issue terms to questions told in plain facts (research.search.rewrite)
-    issue_terms_for_headings: bool = True
-    # statutes among this many first results are re-scored by their passage (0: off); 6, not 10, keeps search
-    # within 150 ms at the median on a 2-core machine without AVX-512 (evals/ablation.md, session 6)
-    rerank_depth: int = 6
-    rerank_weight: float = 2.0
-    # weight of sqrt(P(chapter | query)) from research.search.priors.chapters, in single-jurisdiction searches of a
-    # jurisdiction it covers (0: off); chosen with folds grouped by gold section (evals/ablation.md, session 7)
-    chapter_weight: float = 0.4
-    # weight of log(P / mean P) that a section reads like those case notes annotate (research.search.priors.section_prior), in
-    # single-jurisdiction searches of a jurisdiction it covers (0: off); folds grouped by gold section, session 13
-    section_prior_weight: float = 0.05
-    # weight of log(P / mean P) that a section's record (its history, its count of notes of decisions) is like those
-    # of the sections case notes annotate (research.search.priors.section_prior), in the same searches, for statements only (an
-    # associate's question may be about a law too new to have been litigated); folds grouped by section, session 17
-    record_prior_weight: float = 0.1
-    # weight of the share of the nearest case notes that annotate a section (research.search.priors.note_neighbours), in
-    # single-jurisdiction searches of a jurisdiction with notes, for statements only (as phrase evidence: on
-    # questions told in facts it cost questions.dev items); sections voted for become candidates (evals/ablation.md,
-    # session 15)
-    note_weight: float = 1.0
-    # statutes among this many first results gain quote_weight x the share of the query's quoted phrases their text
-    # holds verbatim, and part_weight when they have every subsection the query names (research.search.text_cues); chosen
-    # with case notes of sections no training note annotates (evals/ablation.md, session 16)
-    cue_depth: int = 50
-    quote_weight: float = 0.4
-    part_weight: float = 0.4
+
+def preset_names() -> list[str]:
+    """The named presets shipped in research/search/presets/."""
+    return sorted(p.stem for p in PRESETS_DIR.glob("*.toml"))
+
+
+def load_preset(name: str) -> dict:
+    """The knobs a named preset sets (a TOML file of RetrievalConfig fields)."""
+    path = PRESETS_DIR / f"{name}.toml"
+    if not path.is_file():
+        raise PresetError(f"no retrieval preset {name!r}; choose from {', '.join(preset_names())}")
+    try:
+        knobs = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PresetError(f"{path}: {exc}") from exc
+    RetrievalConfig(**knobs)  # a preset names only real knobs, with valid values
+    return knobs
+
+
+class RetrievalConfig(BaseModel):
+    """Knobs of the hybrid retriever: depths of each ranking, the weight of each evidence, and re-scoring."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    lexical_depth: int = Field(300, ge=1, description="chunks BM25 returns (chunk text and chunk pairs)")
+    anchor_depth: int = Field(300, ge=1, description="citing contexts BM25 returns")
+    section_depth: int = Field(200, ge=1, description="whole statute sections BM25 returns")
+    opinion_depth: int = Field(300, ge=1, description="whole opinions BM25 returns (and their pairs)")
+    vector_depth: int = Field(200, ge=1, description="nearest chunk vectors")
+    heading_depth: int = Field(200, ge=1, description="nearest heading vectors")
+    vector_overfetch: int = Field(8, ge=1, description="a filtered dense search fetches this many times its depth "
+                                                       "unfiltered, then filters (docs/decisions/0001)")
+    lexical_weight: float = Field(1.0, ge=0, description="chunk text by BM25 (docs/decisions/0002)")
+    section_weight: float = Field(0.0, ge=0, description="whole statute sections by BM25 (docs/decisions/0005)")
+    opinion_blend: float = Field(0.5, ge=0, le=1, description="share of an opinion's lexical evidence from the "
+                                                              "whole-opinion ranking (docs/decisions/0011)")
+    opinion_length_penalty: float = Field(0.03, ge=0, description="discount of an opinion's chunk scores per log of "
+                                                                  "its chunk count (docs/decisions/0012)")
+    anchor_weight: float = Field(0.5, ge=0, description="citing contexts (docs/decisions/0008)")
+    phrase_weight: float = Field(0.4, ge=0, description="adjacent-term pairs of chunks, statements only "
+                                                        "(docs/decisions/0019)")
+    anchor_phrase_weight: float = Field(0.3, ge=0, description="adjacent-term pairs of citing contexts, statements "
+                                                               "only (docs/decisions/0019)")
+    opinion_phrase_weight: float = Field(0.3, ge=0, description="adjacent-term pairs of whole opinions, statements "
+                                                                "only (docs/decisions/0020)")
+    vector_weight: float = Field(0.0, ge=0, description="chunk vectors by the index embedder (docs/decisions/0004)")
+    heading_weight: float = Field(0.5, ge=0, description="MiniLM similarity of statute headings "
+                                                         "(docs/decisions/0003)")
+    heading_adds_candidates: bool = Field(False, description="false: headings only re-score what lexical search "
+                                                             "found (docs/decisions/0006)")
+    issue_terms: bool = Field(True, description="add legal-issue terms to questions told in plain facts "
+                                                "(docs/decisions/0009)")
+    issue_terms_for_headings: bool = Field(True, description="embed the question with its issue terms for the "
+                                                             "heading tier")
+    rerank_depth: int = Field(6, ge=0, description="statutes among this many first results are re-scored by their "
+                                                   "passage (0: off; docs/decisions/0014)")
+    rerank_weight: float = Field(2.0, ge=0, description="weight of the centred passage similarity "
+                                                        "(docs/decisions/0014)")
+    chapter_weight: float = Field(0.4, ge=0, description="sqrt(P(chapter | query)) in single-jurisdiction searches "
+                                                         "of a jurisdiction with case notes (docs/decisions/0016)")
+    section_prior_weight: float = Field(0.05, ge=0, description="log(P / mean P) that a section reads like those "
+                                                                "case notes annotate (docs/decisions/0022)")
+    record_prior_weight: float = Field(0.1, ge=0, description="log(P / mean P) that a section's record is like "
+                                                              "annotated sections', statements only "
+                                                              "(docs/decisions/0027)")
+    note_weight: float = Field(1.0, ge=0, description="share of the nearest case notes that annotate a section, "
+                                                      "statements only (docs/decisions/0024)")
+    cue_depth: int = Field(50, ge=0, description="statutes among this many first results are checked for the "
+                                                 "query's text cues (docs/decisions/0025)")
+    quote_weight: float = Field(0.4, ge=0, description="share of the query's quoted phrases a statute holds "
+                                                       "verbatim (docs/decisions/0025)")
+    part_weight: float = Field(0.4, ge=0, description="a statute has every subsection the query names "
+                                                      "(docs/decisions/0025)")
+    cited_boost: float = Field(100.0, ge=0, description="added to an authority the query cites, so it comes first")
