@@ -56,6 +56,7 @@ from research.search.priors.section_prior import (
 )
 from research.search.retriever import HybridRetriever
 from research.search.rewrite import IssueRewriter, load_concepts
+from research.service import ResearchService
 from research.settings import Settings
 from research.storage.database import AppDatabase
 
@@ -303,3 +304,9 @@ def open_app_database(settings: Settings | None = None) -> AppDatabase:
 def default_index() -> ResearchIndex:
     """The index for the settings of this process (shared by CLI and app)."""
     return ResearchIndex(Settings())
+
+
+def research_service(settings: Settings | None = None) -> ResearchService:
+    """The research service over the index and app database of the settings (this process's, by default)."""
+    index = default_index() if settings is None else ResearchIndex(settings)
+    return ResearchService(index.researcher(), functools.partial(open_app_database, index.settings))

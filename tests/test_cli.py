@@ -222,3 +222,24 @@ def test_chunk_vectors_are_stored_only_when_asked_and_search_works_either_way(co
     assert index.vectors.count() == (sum(r.chunks_total for r in reports) if passage_vectors else 0)
     hits = index.retriever().search("how long does a lantern permit last")
     assert hits[0].authority_id == "us-dc:dc-code:99-101"
+
+
+def test_ask_files_the_answer_only_with_a_matter(configured, capsys):
+    from research.wiring import default_index, open_app_database
+
+    assert cli.main(["ingest", "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["ask", "How long does a lantern permit last?", "--jurisdiction", "US-DC", "--json"]) == 0
+    assert "filed" not in last_json(capsys)
+    db = open_app_database(default_index().settings)
+    assert db.conversations() == []
+
+    assert cli.main(["ask", "How long does a lantern permit last?", "--jurisdiction", "US-DC", "--matter",
+                     "Lantern Co.", "--associate", "Ava", "--json"]) == 0
+    answer = last_json(capsys)
+    (conversation,) = db.conversations()
+    assert answer["filed"]["conversation_id"] == conversation.id and conversation.matter == "Lantern Co."
+    stored = db.conversation(conversation.id).answers[0]
+    assert stored.id == answer["filed"]["answer_id"] and stored.answer.brief_answer == answer["brief_answer"]
+    assert cli.main(["ask", "How long does a lantern permit last?", "--matter", "Lantern Co."]) == 0
+    assert f"of conversation {conversation.id + 1}" in capsys.readouterr().out

@@ -294,3 +294,30 @@ def test_whole_opinion_phrase_evidence_orders_a_statement_but_not_an_associates_
     assert phrased[0].authority_id == "cl-cluster:992" and "opinion phrase" in phrased[0].matched_by
     asked = hits("Do collateral consequences of the conviction remain?", opinion_phrase_weight=1.0)
     assert asked[0].authority_id == "cl-cluster:991" and all("opinion phrase" not in h.matched_by for h in asked)
+
+
+def test_a_new_evidence_class_is_one_class_and_one_knob(catalogue):
+    """The plug-in contract: a signal added to the registry is gathered, weighted, fused and listed."""
+    from research.index.lexical import LexicalIndex
+    from research.search.config import RetrievalConfig
+    from research.search.evidence.base import Evidence, Stage
+    from research.search.evidence.registry import build_retriever
+
+    class GoatsFirst(Evidence):
+        name = "goats"
+        stage = Stage.RANK
+        weight_knob = "anchor_weight"  # borrowed knob: a real plug-in adds its own field to RetrievalConfig
+
+        def gather(self, query, signals, config):
+            return [("us-dc:dc-code:97-2", "", 1.0)]
+
+    store, chunks, directory = catalogue([invented_statute(1, "A lantern permit is required for a lantern."),
+                                          invented_statute(2, "Goats graze in parks before noon.")])
+    lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
+    plain = build_retriever(store, lexical, directory, RetrievalConfig(heading_weight=0, anchor_weight=5.0))
+    assert [h.authority_id for h in plain.search("lantern permit", k=2)][0] == "us-dc:dc-code:97-1"
+    plain.evidence.append(GoatsFirst())
+    hits = plain.search("lantern permit", k=2)
+    assert hits[0].authority_id == "us-dc:dc-code:97-2" and "goats" in hits[0].matched_by
+    plain.config = RetrievalConfig(heading_weight=0, anchor_weight=0.0)
+    assert plain.search("lantern permit", k=2)[0].authority_id == "us-dc:dc-code:97-1"

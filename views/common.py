@@ -8,15 +8,16 @@ import streamlit as st
 
 from research.domain.answer import Answer, Citation, SupportStatus
 from research.domain.types import Kind
+from research.service import ResearchService
 from research.wiring import default_index, open_app_database
 
 CONTEXT_CHARS = 700
 
 
 @st.cache_resource(show_spinner="Opening the index…")
-def researcher():
-    """The answerer over the configured index (raises IndexMissingError before ingest)."""
-    return default_index().researcher()
+def research_service():
+    """The research service over the configured index and app database (IndexMissingError before ingest)."""
+    return ResearchService(default_index().researcher(), app_database())
 
 
 @st.cache_resource(show_spinner="Opening the app database…")

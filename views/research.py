@@ -9,8 +9,9 @@ from research.domain.answer import AnswerMode
 from research.domain.records import DRAFT_LABEL
 from research.domain.types import JURISDICTIONS, Kind
 from research.search.rewrite import IssueTermsError
+from research.service import ResearchRequest
 from research.wiring import IndexMissingError, default_index
-from views.common import app_database, render_answer, researcher
+from views.common import app_database, render_answer, research_service
 
 KIND_LABELS = {"Statutes": Kind.STATUTE, "Cases": Kind.OPINION}
 MODE_LABELS = {"Extractive (quotes only)": AnswerMode.EXTRACTIVE, "Configured model": AnswerMode.GENERATED}
@@ -56,7 +57,7 @@ def _ask(question: str) -> None:
         st.error("Pick at least one jurisdiction and one kind of source.")
         return
     try:
-        answerer = researcher()
+        service = research_service()
     except IndexMissingError as exc:
         st.error(f"The index is not built yet: {exc}")
         return
@@ -69,21 +70,18 @@ def _ask(question: str) -> None:
         try:
             with st.status("Researching…", expanded=False) as progress:
                 progress.update(label="Retrieving authorities and choosing the passages that answer…")
-                selected = tuple(KIND_LABELS[k] for k in kinds)
-                if survey:
-                    answer = answerer.survey(question, tuple(jurisdictions), selected, mode=MODE_LABELS[mode_label]).as_answer()
-                else:
-                    history = conversation.turns() if conversation else []
-                    answer = answerer.ask(question, tuple(jurisdictions), selected, history=history,
-                                          mode=MODE_LABELS[mode_label])
+                request = ResearchRequest(
+                    question, tuple(jurisdictions), tuple(KIND_LABELS[k] for k in kinds), MODE_LABELS[mode_label],
+                    survey=survey, history=tuple(conversation.turns()) if conversation else (),
+                    matter=matter, conversation_id=conversation.id if conversation else None,
+                    associate=st.session_state.get("associate", ""))
+                result = service.research(request)
                 progress.update(label="Answer ready", state="complete")
         except QuestionError as exc:
             st.error(str(exc))
             return
-        cid = conversation.id if conversation else db.create_conversation(matter, st.session_state.get("associate", ""))
-        db.add_answer(cid, answer)
-        st.session_state.conversation_id = cid
-        render_answer(answer, DRAFT_LABEL)
+        st.session_state.conversation_id = result.conversation_id
+        render_answer(result.answer, DRAFT_LABEL)
 
 
 question = st.chat_input("Ask a research question")

@@ -7,7 +7,7 @@ import streamlit as st
 from research.domain.review import CITATION_MARKS, Grade, GradeError
 from research.domain.types import JURISDICTIONS, SearchFilter
 from research.wiring import IndexMissingError
-from views.common import app_database, render_answer, researcher
+from views.common import app_database, render_answer, research_service
 
 st.title("Review")
 db = app_database()
@@ -39,7 +39,7 @@ missing_query = st.text_input("Search the corpus", key=f"missing_query_{answer_i
 options: dict[str, str] = {}
 if missing_query.strip():
     try:
-        hits = researcher().retriever.search(missing_query, SearchFilter(answer.jurisdictions, ()), k=10)
+        hits = research_service().researcher.retriever.search(missing_query, SearchFilter(answer.jurisdictions, ()), k=10)
         options = {h.authority_id: f"{h.chunk.citation} ({h.authority_id})" for h in hits}
     except IndexMissingError as exc:
         st.error(f"The index is not built yet: {exc}")

@@ -1,0 +1,146 @@
+"""The `research` command line: the parser and `main`; the commands live in the modules beside this one."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from research.cli import asking, corpus, evaluate, records
+from research.cli.common import EXIT_FAILURE, EXIT_USAGE
+from research.domain.answer import ASKABLE_MODES, AnswerMode
+from research.domain.types import JURISDICTIONS, KINDS
+
+
+def _configure() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"),
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `research`."""
+    parser = argparse.ArgumentParser(prog="research", description="Legal research assistant: index, search, ask, evaluate.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="load, chunk, embed and index corpus sources (idempotent, resumable)")
+    p.add_argument("--source", action="append", metavar="NAME", help="a source to ingest (repeatable; default all)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=corpus.cmd_ingest)
+
+    p = sub.add_parser("search", help="ranked authorities for a query")
+    p.add_argument("query")
+    p.add_argument("--jurisdiction", action="append", choices=JURISDICTIONS, help="repeatable; default all")
+    p.add_argument("--kind", action="append", choices=KINDS, help="statute or opinion; default both")
+    p.add_argument("--k", type=int, default=10, help="number of authorities (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=asking.cmd_search)
+
+    for name, helptext in (("ask", "a cited answer to a research question"),
+                           ("survey", "the same question answered per jurisdiction")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("question")
+        p.add_argument("--jurisdiction", action="append", choices=JURISDICTIONS,
+                       help="repeatable; " + ("default all" if name == "ask" else "at least two"))
+        p.add_argument("--kind", action="append", choices=KINDS, help="statute or opinion; default both")
+        p.add_argument("--mode", choices=ASKABLE_MODES, default=AnswerMode.EXTRACTIVE,
+                       help="extractive (default, no model) or generated (the configured model)")
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.add_argument("--matter", help="file the answer under a new conversation of this matter (default: not stored)")
+        p.add_argument("--associate", help="the associate's name on the filed conversation")
+        if name == "ask":
+            p.add_argument("--after", action="append", metavar="EARLIER_QUESTION",
+                           help="an earlier question of the conversation (repeatable, oldest first)")
+        p.set_defaults(func=asking.cmd_ask if name == "ask" else asking.cmd_survey)
+
+    p = sub.add_parser("eval", help="evaluations")
+    eval_sub = p.add_subparsers(dest="eval_command", required=True)
+    r = eval_sub.add_parser("retrieval", help="authority-level recall@1/10/100 and MRR@10 of an eval set")
+    r.add_argument("--set", action="append", metavar="FILE", help=".jsonl or .jsonl.gz (repeatable)")
+    r.add_argument("--all", action="store_true", help="every set in the evals directory, in one table")
+    r.add_argument("--limit", type=int, help="only the first N items of each set")
+    r.add_argument("--items", metavar="FILE", help="write each item's top 10 authority ids as JSON lines (.gz: gzipped)")
+    r.add_argument("--json", action="store_true", help="print one JSON object last")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=evaluate.cmd_eval_retrieval)
+    a = eval_sub.add_parser("answers", help="score cited answers on a question set")
+    a.add_argument("--set", required=True, metavar="FILE", help=".jsonl or .jsonl.gz in the questions format")
+    a.add_argument("--limit", type=int, help="only the first N items")
+    a.add_argument("--mode", choices=ASKABLE_MODES, default=AnswerMode.EXTRACTIVE)
+    a.add_argument("--items", action="store_true", help="also print one JSON line of scores per item")
+    a.add_argument("--json", action="store_true", help="print one JSON object last")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.set_defaults(func=evaluate.cmd_eval_answers)
+
+    p = sub.add_parser("history", help="past conversations, newest first")
+    p.add_argument("--search", help="text to find in matters, questions and answers")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=records.cmd_history)
+
+    p = sub.add_parser("memo", help="export a conversation as a research memo")
+    p.add_argument("conversation_id", type=int)
+    p.add_argument("--format", choices=("docx", "pdf", "md"), required=True)
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    p.add_argument("--answers", metavar="1,3", help="only these answers of the conversation (1-based)")
+    p.add_argument("--to", default="Supervising Attorney")
+    p.add_argument("--from", dest="author", help="default: the conversation's associate")
+    p.set_defaults(func=records.cmd_memo)
+
+    p = sub.add_parser("grades", help="reviewers' grades")
+    grades_sub = p.add_subparsers(dest="grades_command", required=True)
+    g = grades_sub.add_parser("export", help="every grade as CSV or JSON lines")
+    g.add_argument("--format", choices=("csv", "jsonl"), required=True)
+    g.add_argument("--out", metavar="FILE", help="default: standard output")
+    g.add_argument("--force", action="store_true")
+    g.set_defaults(func=records.cmd_grades_export)
+    g = grades_sub.add_parser("to-evalset", help="approved answers as an eval set for `research eval answers`")
+    g.add_argument("file", metavar="FILE")
+    g.add_argument("--force", action="store_true")
+    g.set_defaults(func=records.cmd_grades_to_evalset, out=None)
+
+    p = sub.add_parser("report", help="status report: answers, turnaround, pass rate, citation accuracy")
+    p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.add_argument("--until", metavar="YYYY-MM-DD")
+    p.add_argument("--matter")
+    p.add_argument("--jurisdiction", choices=JURISDICTIONS)
+    p.add_argument("--format", choices=("md", "csv"), default="md")
+    p.add_argument("--out", metavar="FILE")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=records.cmd_report)
+
+    p = sub.add_parser("corpus", help="corpus sources")
+    corpus_sub = p.add_subparsers(dest="corpus_command", required=True)
+    c = corpus_sub.add_parser("list", help="sources, jurisdictions, record counts, ingest status")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=corpus.cmd_corpus_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `research`."""
+    from research.corpus.evalsets import EvalSetError
+    from research.corpus.sources import CorpusError
+    from research.wiring import IndexMissingError
+
+    _configure()
+    args = build_parser().parse_args(argv)
+    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+        print("error: --k must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except (CorpusError, EvalSetError, IndexMissingError, ValueError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

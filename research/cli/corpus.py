@@ -1,0 +1,34 @@
+"""`research ingest` and `research corpus list`."""
+
+from __future__ import annotations
+
+import json
+
+from research.cli.common import open_index
+
+
+def cmd_ingest(args) -> int:
+    """Load, chunk, embed and index the sources."""
+    reports = open_index().ingest(args.source or None, progress=not args.quiet)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in reports]))
+        return 0
+    print(f"{'source':<12}{'read':>8}{'skipped':>9}  {'(reasons)':<40}{'chunks':>8}{'written':>9}")
+    for r in reports:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(r.skipped.items())) or "-"
+        print(f"{r.source:<12}{r.records_read:>8}{sum(r.skipped.values()):>9}  {reasons:<40}"
+              f"{r.chunks_total:>8}{r.chunks_written:>9}" + ("  (up to date)" if r.up_to_date else ""))
+    return 0
+
+
+def cmd_corpus_list(args) -> int:
+    """Sources, jurisdictions, record counts and ingest status."""
+    rows = open_index().corpus_overview()
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows]))
+        return 0
+    print(f"{'source':<12}{'jurisdiction':<13}{'kind':<9}{'records':>9}{'indexed':>9}{'chunks':>9}  status")
+    for r in rows:
+        print(f"{r.source:<12}{r.jurisdiction:<13}{r.kind:<9}{r.expected_records:>9}"
+              f"{r.authorities:>9}{r.chunks:>9}  {r.status}" + (f" ({r.ingested_at})" if r.ingested_at else ""))
+    return 0
