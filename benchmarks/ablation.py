@@ -1,7 +1,7 @@
 """Ablation of retrieval techniques on fixed samples of the dev eval sets, in one run.
 
 Usage: python benchmarks/ablation.py [--per-set N] [--out evals/results/ablation-latest.md]
-(evals/ablation.md collects these tables with their reading.)
+(docs/decisions/ records what was adopted; docs/decisions/archive.md what was not.)
 Each configuration runs over the same items: casenotes (N Hawaii + N Colorado, random with seed 1),
 scotus_citeprec (N random), questions.dev (all answerable items). Writes a Markdown table.
 """

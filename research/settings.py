@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = 256
     heading_tier: bool = True
     # every chunk's vector by the index embedder, in Chroma: off by default, as the default ranking gives
-    # them no weight (evals/ablation.md) and they cost ~5 minutes of ingest on 2 cores
+    # them no weight (docs/decisions/0004) and they cost ~5 minutes of ingest on 2 cores
     passage_vectors: bool = False
     rerank: bool = True  # re-score the first statutes of a search with int8 MiniLM over their passages
     # Case notes that `research ingest` learns P(chapter | question) from (research/search/priors/chapters.py), added to the

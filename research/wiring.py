@@ -62,7 +62,7 @@ from research.storage.database import AppDatabase
 
 log = logging.getLogger(__name__)
 
-LEXICAL_INDEXES = ("chunks", "sections", "anchors", "opinions", "chunk-pairs", "anchor-pairs", "opinion-pairs")
+LEXICAL_INDEXES = ("chunks", "anchors", "opinions", "chunk-pairs", "anchor-pairs", "opinion-pairs")
 
 
 class IndexMissingError(RuntimeError):
@@ -270,7 +270,7 @@ class ResearchIndex:
                     if self.settings.heading_tier else None)
         evidence = default_evidence(
             self.store, lexical["chunks"], self.directory, opinions=lexical.get("opinions"),
-            sections=lexical.get("sections"), anchors=lexical.get("anchors"), phrases=lexical.get("chunk-pairs"),
+            anchors=lexical.get("anchors"), phrases=lexical.get("chunk-pairs"),
             anchor_phrases=lexical.get("anchor-pairs"), opinion_phrases=lexical.get("opinion-pairs"),
             passages=passages, headings=headings, chapters=chapters or self.chapters,
             section_prior=section_prior or self.section_prior, note_neighbours=note_neighbours or self.note_neighbours)

@@ -27,7 +27,7 @@ _LEADING_LABEL = re.compile(r"^(?:\((?:[a-zA-Z]{1,4}|\d{1,3}(?:\.\d+)?)\)\s*)+")
 
 @dataclass
 class ExtractiveConfig:
-    """Knobs of the extractive answerer (defaults chosen on questions.dev: see evals/answers.md)."""
+    """Knobs of the extractive answerer (defaults chosen on questions.dev: see docs/decisions/0007, 0010)."""
 
     authorities: int = 10
     candidates_per_authority: int = 8

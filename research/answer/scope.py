@@ -2,7 +2,7 @@
 
 An associate who leaves every jurisdiction selected and asks about "a Maui tenant" wants Hawaii law,
 not D.C.'s or Colorado's: searched everywhere, 41 of 58 answers to questions.dev cited another
-state's law (evals/scope_eval.py, evals/answers.md). A question that names jurisdictions is searched
+state's law (evals/scope_eval.py, docs/decisions/0018). A question that names jurisdictions is searched
 in those of the selection it names; one that names none keeps the selection. A case name ("Wolf v. Colorado") names
 a party, not the law that governs, so it does not count.
 """

@@ -2,7 +2,7 @@
 
 An opinion that cites a case usually restates what the case stands for. Indexed under the cited
 case, these passages find it from the words of the proposition, as a brief would phrase it
-(measured in evals/ablation.md; cross-references between statute sections were measured too and
+(docs/decisions/0008; cross-references between statute sections were measured too and
 did not pay). An anchor never counts for the opinion that wrote it, and search leaves out the
 anchors written by an excluded authority.
 """

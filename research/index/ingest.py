@@ -32,7 +32,7 @@ CHUNKER_VERSION = "4"  # bump when chunks or the stored records change (3: the c
 LEXICAL_VERSION = "7"
 EMBED_BATCH = 512
 # Whole opinions run to hundreds of pages: stronger length normalisation and term saturation than the
-# chunk index's (1.2, 0.75) ranked them better (evals/ablation.md).
+# chunk index's (1.2, 0.75) ranked them better (docs/decisions/0013).
 WHOLE_OPINION_K1 = 2.0
 WHOLE_OPINION_B = 0.9
 
@@ -154,7 +154,7 @@ def ingest_sources(
 
 
 def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: bool = True) -> bool:
-    """Rebuild the lexical indexes (chunks, whole statute sections, whole opinions, citing contexts, and the
+    """Rebuild the lexical indexes (chunks, whole opinions, citing contexts, and the
     adjacent-term pairs of chunks, of whole opinions and of citing contexts) when the ready sources changed.
 
     All are written to a temporary directory that replaces the old one only when complete.
@@ -169,19 +169,17 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
         chunk_docs.extend((c.id, c.jurisdiction, c.kind, c.indexed_text) for c in batch if c.source in ready)
     if not chunk_docs:
         return False
-    section_docs = [(a.id, a.jurisdiction, a.kind, section_text(a)) for a in store.iter_authorities(Kind.STATUTE)
-                    if a.source in ready]
     opinion_docs = [(a.id, a.jurisdiction, a.kind, f"{a.heading}\n{a.text}") for a in store.iter_authorities(Kind.OPINION)
                     if a.source in ready]
     anchor_docs = _anchor_docs(store, ready)
     tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     # (name, documents, build options); a pair found in one chunk only (58% of the 2.8 million) ranks nothing
-    # measurably (evals/ablation.md, session 11) but costs the search process ~0.34 GiB; likewise a pair of one
+    # measurably (docs/decisions/0019) but costs the search process ~0.34 GiB; likewise a pair of one
     # opinion only (69% of 1.6 million)
     whole_opinion = {"k1": WHOLE_OPINION_K1, "b": WHOLE_OPINION_B}
     indexes = [("chunks", chunk_docs, {}), ("chunk-pairs", chunk_docs, {"analyser": "pairs", "min_df": 2}),
-               ("sections", section_docs, {}), ("opinions", opinion_docs, whole_opinion),
+               ("opinions", opinion_docs, whole_opinion),
                ("opinion-pairs", opinion_docs, {**whole_opinion, "analyser": "pairs", "min_df": 2}),
                ("anchors", anchor_docs, {}), ("anchor-pairs", anchor_docs, {"analyser": "pairs"})]
     analysed: tuple[list, list[list[str]]] = ([], [])  # the last documents' terms: the next index of them reuses them
@@ -206,8 +204,3 @@ def _anchor_docs(store: ChunkStore, ready: set[str]) -> list[tuple[str, str, str
         jurisdiction, kind = directory.place(anchor.cited)
         docs.append((anchor.id, jurisdiction, kind, anchor.text))
     return docs
-
-
-def section_text(authority) -> str:
-    """What the section-level lexical index sees: citation, heading, heading path and full text."""
-    return f"{authority.citation} {authority.heading}\n{' '.join(authority.heading_path)}\n{authority.text}"

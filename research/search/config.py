@@ -43,14 +43,12 @@ class RetrievalConfig(BaseModel):
 
     lexical_depth: int = Field(300, ge=1, description="chunks BM25 returns (chunk text and chunk pairs)")
     anchor_depth: int = Field(300, ge=1, description="citing contexts BM25 returns")
-    section_depth: int = Field(200, ge=1, description="whole statute sections BM25 returns")
     opinion_depth: int = Field(300, ge=1, description="whole opinions BM25 returns (and their pairs)")
     vector_depth: int = Field(200, ge=1, description="nearest chunk vectors")
     heading_depth: int = Field(200, ge=1, description="nearest heading vectors")
     vector_overfetch: int = Field(8, ge=1, description="a filtered dense search fetches this many times its depth "
                                                        "unfiltered, then filters (docs/decisions/0001)")
     lexical_weight: float = Field(1.0, ge=0, description="chunk text by BM25 (docs/decisions/0002)")
-    section_weight: float = Field(0.0, ge=0, description="whole statute sections by BM25 (docs/decisions/0005)")
     opinion_blend: float = Field(0.5, ge=0, le=1, description="share of an opinion's lexical evidence from the "
                                                               "whole-opinion ranking (docs/decisions/0011)")
     opinion_length_penalty: float = Field(0.03, ge=0, description="discount of an opinion's chunk scores per log of "

@@ -50,7 +50,7 @@ def blend_opinion_evidence(chunk_ranking: list[str], whole_ranking: list[str], i
     (1 - blend) x that plus blend x the rank score of the whole opinion among opinions. Long opinions are
     judged by all their text as well as by their best passage, while an opinion's evidence stays on the
     same scale as a statute's (adding the whole-opinion score instead lifts opinions above the statutes
-    that answer a federal question: evals/ablation.md)."""
+    that answer a federal question: docs/decisions/0011)."""
     evidence = {a: rank_score(rank) * ((1 - blend) if is_opinion(a) else 1.0) for rank, a in enumerate(chunk_ranking)}
     for rank, authority in enumerate(whole_ranking):
         evidence[authority] = evidence.get(authority, 0.0) + blend * rank_score(rank)
@@ -77,7 +77,7 @@ def rerank_statutes(order: list[str], scores: dict[str, float], similarities: di
     themselves and past opinions by how far their passage stands from the others', not because a
     similarity is positive; authorities without one keep their score (ties keep their order).
     Opinions are not re-scored: the passage search shows for an opinion does not stand for the case
-    a citing sentence describes, and re-scoring them lowered scotus_citeprec (evals/ablation.md)."""
+    a citing sentence describes, and re-scoring them lowered scotus_citeprec (docs/decisions/0014)."""
     mean = sum(similarities.values()) / len(similarities) if similarities else 0.0
     adjusted = {a: scores.get(a, 0.0) + (weight * (similarities[a] - mean) if a in similarities else 0.0)
                 for a in order}

@@ -73,7 +73,7 @@ def is_question(text: str) -> bool:
     """Whether the text asks something (has a question mark), as an associate's chat question does.
 
     Propositions in a court's or a brief's words (case notes, a sentence citing a case) are already
-    in the law's vocabulary; adding issue terms to them cost recall (evals/ablation.md).
+    in the law's vocabulary; adding issue terms to them cost recall (docs/decisions/0009).
     """
     return "?" in text
 

@@ -123,21 +123,6 @@ class OpinionPhrases(Evidence):
         return [(a, "", s) for a, s in self.index.search(query.expanded, config.opinion_depth, query.search_filter)]
 
 
-class WholeSections(Evidence):
-    """BM25 over whole statute sections (weighted 0 by default: docs/decisions/0005)."""
-
-    name = "section"
-    stage = Stage.RANK
-    weight_knob = "section_weight"
-    passage_priority = 4
-
-    def __init__(self, index: LexicalIndex):
-        self.index = index
-
-    def gather(self, query: Query, signals: Signals, config: RetrievalConfig) -> list[Row]:
-        return [(a, "", s) for a, s in self.index.search(query.expanded, config.section_depth, query.search_filter)]
-
-
 class CitedBy(Evidence):
     """BM25 over citing contexts, filed under the cited case (research.corpus.anchors; docs/decisions/0008)."""
 

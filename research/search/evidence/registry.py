@@ -22,7 +22,6 @@ from research.search.evidence.lexical import (
     OpinionLengths,
     OpinionPhrases,
     WholeOpinions,
-    WholeSections,
 )
 from research.search.evidence.priors import (
     ChapterPrior,
@@ -38,7 +37,7 @@ from research.search.rewrite import IssueRewriter
 
 
 def default_evidence(chunks: ChunkStore, lexical: LexicalIndex, directory: AuthorityDirectory, *,
-                     opinions: LexicalIndex | None = None, sections: LexicalIndex | None = None,
+                     opinions: LexicalIndex | None = None,
                      anchors: LexicalIndex | None = None, phrases: LexicalIndex | None = None,
                      anchor_phrases: LexicalIndex | None = None, opinion_phrases: LexicalIndex | None = None,
                      passages: DenseTier | None = None, headings: DenseTier | None = None,
@@ -52,7 +51,6 @@ def default_evidence(chunks: ChunkStore, lexical: LexicalIndex, directory: Autho
         WholeOpinions(opinions) if opinions is not None else None,
         PassageVectors(passages, directory) if passages is not None else None,
         HeadingVectors(headings, directory) if headings is not None else None,
-        WholeSections(sections) if sections is not None else None,
         CitedBy(anchors) if anchors is not None else None,
         ChunkPhrases(phrases, lengths) if phrases is not None else None,
         CitedByPhrases(anchor_phrases) if anchor_phrases is not None else None,

@@ -8,7 +8,7 @@ that chapter (a square root, not a log: an unsure classifier, as on an associate
 facts, then moves little). `research ingest` trains it from the dev case notes of ../shared/evals
 (~40 s, `ensure_chapter_model`) into the data directory, with chapters rather than sections as
 classes, so it can help for sections that no training note annotates (folds grouped by section in
-evals/ablation.md measure exactly that).
+docs/decisions/0016 measure exactly that).
 """
 
 from __future__ import annotations

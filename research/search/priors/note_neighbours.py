@@ -7,7 +7,7 @@ jurisdiction, every (note, annotated section) pair is a tf-idf vector of the lex
 takes its `NEIGHBOURS` most similar notes (cosine) and each of their sections gets its share of their summed
 similarity. Shares, not raw similarities: when the nearest notes annotate many sections (the query's section has no
 notes) the vote spreads thin and moves little. `research ingest` builds it from the same case notes as the chapter
-prior (research.search.priors.chapters); measured in evals/ablation.md, session 15.
+prior (research.search.priors.chapters); measured in docs/decisions/0024.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from research.index.npzfile import (
 from research.search.priors.chapters import notes_digest, tfidf, trained_from
 
 NOTE_NEIGHBOURS_FILE_NAME = "note_neighbours.npz"  # in the models directory, built at ingest
-NEIGHBOURS = 10  # notes that vote (10 against 30: evals/ablation.md, session 15)
+NEIGHBOURS = 10  # notes that vote (10 against 30: docs/decisions/0024)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ of its history, its count of annotations) learn that difference from the section
 to sections no note has annotated yet, which is what the held-out split asks about (other gold authorities). In a
 search of Hawaii or Colorado alone each section gains weight x log(P / mean P) of the text model, and for a
 statement (a proposition in a court's words, not an associate's question, which may be about a law too new to have
-been litigated) weight x that of the record model; measured with folds grouped by gold section in evals/ablation.md
-(sessions 13 and 17).
+been litigated) weight x that of the record model; measured with folds grouped by gold section (docs/decisions/0022,
+0027).
 """
 
 from __future__ import annotations
