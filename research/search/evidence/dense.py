@@ -64,18 +64,13 @@ class PassageVectors(Evidence):
                                          config.vector_overfetch))
 
 
-class HeadingVectors(Evidence):
+class HeadingVectors(PassageVectors):
     """MiniLM vectors of statute headings; by default they only re-score what lexical search found
     (docs/decisions/0003, 0006), so this evidence is listed after the chunk text's."""
 
     name = "heading"
-    stage = Stage.SCORE
     weight_knob = "heading_weight"
     passage_priority = 9
-
-    def __init__(self, tier: DenseTier, directory: AuthorityDirectory):
-        self.tier = tier
-        self.directory = directory
 
     def gather(self, query: Query, signals: Signals, config: RetrievalConfig) -> list[Row]:
         rows = roll_up(self.tier.nearest(query.heading_text, config.heading_depth, query.search_filter, self.directory,

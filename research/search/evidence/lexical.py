@@ -67,30 +67,19 @@ class WholeOpinions(Evidence):
         return [(a, "", s) for a, s in self.index.search(query.expanded, config.opinion_depth, query.search_filter)]
 
 
-class ChunkText(Evidence):
-    """BM25 over chunks, rolled up to authorities; an opinion's evidence is blended with its whole-opinion rank."""
+class OpinionPhrases(WholeOpinions):
+    """BM25 over adjacent-term pairs of whole opinions, for statements (docs/decisions/0020)."""
 
-    name = "lexical"
-    stage = Stage.SCORE
-    weight_knob = "lexical_weight"
-    passage_priority = 12
-
-    def __init__(self, index: LexicalIndex, lengths: OpinionLengths):
-        self.index = index
-        self.lengths = lengths
-
-    def gather(self, query: Query, signals: Signals, config: RetrievalConfig) -> list[Row]:
-        ranked = self.index.search(query.expanded, config.lexical_depth, query.search_filter)
-        return roll_up(self.lengths.discounted(ranked, config.opinion_length_penalty))
-
-    def scores(self, signals: Signals, config: RetrievalConfig) -> dict[str, float]:
-        blend = config.opinion_blend if WholeOpinions.name in signals.found else 0.0
-        return blend_opinion_evidence(signals.ids(self.name), signals.ids(WholeOpinions.name), self.lengths.is_opinion,
-                                      blend)
+    name = "opinion phrase"
+    stage = Stage.RANK
+    weight_knob = "opinion_phrase_weight"
+    passage_priority = 6
+    statements_only = True
 
 
 class ChunkPhrases(Evidence):
-    """BM25 over adjacent-term pairs of chunks, for statements (docs/decisions/0019)."""
+    """BM25 over adjacent-term pairs of chunks, for statements (docs/decisions/0019); rolled up to authorities,
+    an opinion's chunk scores discounted by its length."""
 
     name = "phrase"
     stage = Stage.RANK
@@ -107,20 +96,19 @@ class ChunkPhrases(Evidence):
         return roll_up(self.lengths.discounted(ranked, config.opinion_length_penalty))
 
 
-class OpinionPhrases(Evidence):
-    """BM25 over adjacent-term pairs of whole opinions, for statements (docs/decisions/0020)."""
+class ChunkText(ChunkPhrases):
+    """BM25 over chunks, rolled up to authorities; an opinion's evidence is blended with its whole-opinion rank."""
 
-    name = "opinion phrase"
-    stage = Stage.RANK
-    weight_knob = "opinion_phrase_weight"
-    passage_priority = 6
-    statements_only = True
+    name = "lexical"
+    stage = Stage.SCORE
+    weight_knob = "lexical_weight"
+    passage_priority = 12
+    statements_only = False
 
-    def __init__(self, index: LexicalIndex):
-        self.index = index
-
-    def gather(self, query: Query, signals: Signals, config: RetrievalConfig) -> list[Row]:
-        return [(a, "", s) for a, s in self.index.search(query.expanded, config.opinion_depth, query.search_filter)]
+    def scores(self, signals: Signals, config: RetrievalConfig) -> dict[str, float]:
+        blend = config.opinion_blend if WholeOpinions.name in signals.found else 0.0
+        return blend_opinion_evidence(signals.ids(self.name), signals.ids(WholeOpinions.name), self.lengths.is_opinion,
+                                      blend)
 
 
 class CitedBy(Evidence):
