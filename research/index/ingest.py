@@ -9,7 +9,6 @@ catalogue when the set of ready sources changed, and replaced atomically.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,6 +20,7 @@ from research.corpus.anchors import all_anchors
 from research.corpus.chunking import chunk_authority, heading_entry
 from research.corpus.sources import Manifest, load_source, verify_file
 from research.domain.types import Kind
+from research.files import replaced_whole
 from research.index.catalogue import ChunkStore, SourceStatus, now
 from research.index.directory import AuthorityDirectory
 from research.index.lexical import LexicalIndex
@@ -157,7 +157,7 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     """Rebuild the lexical indexes (chunks, whole opinions, citing contexts, and the
     adjacent-term pairs of chunks, of whole opinions and of citing contexts) when the ready sources changed.
 
-    All are written to a temporary directory that replaces the old one only when complete.
+    All are written to a temporary directory that replaces the old one only when complete (research.files).
     """
     fingerprint = f"lexical v{LEXICAL_VERSION} " + store.fingerprint()
     stamp = lexical_dir / "fingerprint.json"
@@ -172,8 +172,6 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     opinion_docs = [(a.id, a.jurisdiction, a.kind, f"{a.heading}\n{a.text}") for a in store.iter_authorities(Kind.OPINION)
                     if a.source in ready]
     anchor_docs = _anchor_docs(store, ready)
-    tmp = lexical_dir.with_name(lexical_dir.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
     # (name, documents, build options); a pair found in one chunk only (58% of the 2.8 million) ranks nothing
     # measurably (docs/decisions/0019) but costs the search process ~0.34 GiB; likewise a pair of one
     # opinion only (69% of 1.6 million)
@@ -183,14 +181,13 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
                ("opinion-pairs", opinion_docs, {**whole_opinion, "analyser": "pairs", "min_df": 2}),
                ("anchors", anchor_docs, {}), ("anchor-pairs", anchor_docs, {"analyser": "pairs"})]
     analysed: tuple[list, list[list[str]]] = ([], [])  # the last documents' terms: the next index of them reuses them
-    for name, docs, options in tqdm([row for row in indexes if row[1]], desc="build lexical indexes", unit="index",
-                                    disable=not progress):
-        if analysed[0] is not docs:
-            analysed = (docs, [analyse(text) for _, _, _, text in docs])
-        LexicalIndex.build(docs, **options, terms=analysed[1]).save(tmp / name)
-    (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))
-    shutil.rmtree(lexical_dir, ignore_errors=True)
-    tmp.rename(lexical_dir)
+    with replaced_whole(lexical_dir, ".tmp") as tmp:
+        for name, docs, options in tqdm([row for row in indexes if row[1]], desc="build lexical indexes",
+                                        unit="index", disable=not progress):
+            if analysed[0] is not docs:
+                analysed = (docs, [analyse(text) for _, _, _, text in docs])
+            LexicalIndex.build(docs, **options, terms=analysed[1]).save(tmp / name)
+        (tmp / "fingerprint.json").write_text(json.dumps(fingerprint))
     return True
 
 

@@ -4,10 +4,11 @@ written whole or not at all and stamped with a digest of what it was built from.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
+
+from research.files import replaced_whole
 
 
 def save_by_jurisdiction(path: Path, arrays: dict[str, dict[str, np.ndarray]]) -> None:
@@ -44,8 +45,6 @@ def save_stamped(model, path: Path, digest: str) -> None:
     """Write `model` (anything with a `save(path)` writing an .npz) to `path` whole or not at all, then stamp it
     with `digest` (of what it was built from) for `is_current`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.stem + ".partial.npz")
-    model.save(partial)
-    os.replace(partial, path)
+    with replaced_whole(path, ".partial.npz") as partial:  # numpy adds .npz to a name without it
+        model.save(partial)
     _stamp(path).write_text(digest + "\n")
