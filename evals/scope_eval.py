@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from research.answer.scope import FEDERAL, Scope, question_scope  # noqa: E402
+from research.answer.scope import Scope, question_scope  # noqa: E402
 from research.corpus.evalsets import is_survey  # noqa: E402
-from research.domain.types import JURISDICTIONS  # noqa: E402
 from research.evaluation.answers import read_question_set  # noqa: E402
+from research.jurisdictions import FEDERAL, JURISDICTIONS  # noqa: E402
 from research.wiring import default_index  # noqa: E402
 
 WAYS = {

@@ -78,8 +78,8 @@ class ResearchService:
             raise ValueError("No app database is open to file the answer in.")
         conversation_id = request.conversation_id
         if conversation_id is None:
-            conversation_id = database.create_conversation(request.matter or "", request.associate)
-        answer_id = database.add_answer(conversation_id, answer)
+            conversation_id = database.conversations.create(request.matter or "", request.associate)
+        answer_id = database.conversations.add_answer(conversation_id, answer)
         return ResearchResult(answer, survey, conversation_id, answer_id)
 
     def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),

@@ -155,9 +155,10 @@ def test_memo_export_and_its_errors(configured, capsys, tmp_path):
     assert cli.main(["ingest", "--quiet"]) == 0
     index = default_index()
     db = open_app_database(index.settings)
-    conversation = db.create_conversation("Lantern Co. permits", associate="A. Associate")
-    db.add_answer(conversation, index.researcher().ask("How long does a lantern permit last?", ("US-DC",)))
-    empty = db.create_conversation("Nothing asked yet")
+    conversation = db.conversations.create("Lantern Co. permits", associate="A. Associate")
+    answer = index.researcher().ask("How long does a lantern permit last?", ("US-DC",))
+    db.conversations.add_answer(conversation, answer)
+    empty = db.conversations.create("Nothing asked yet")
     out = tmp_path / "memo.md"
     capsys.readouterr()
     assert cli.main(["memo", str(conversation), "--format", "md", "--out", str(out)]) == 0
@@ -185,12 +186,12 @@ def test_grades_export_and_the_graded_eval_set_replays(configured, capsys, tmp_p
     assert cli.main(["ingest", "--quiet"]) == 0
     index = default_index()
     db = open_app_database(index.settings)
-    conversation = db.create_conversation("Lantern Co. permits", associate="Ava")
+    conversation = db.conversations.create("Lantern Co. permits", associate="Ava")
     answer = index.researcher().ask("How long does a lantern permit last?", ("US-DC",))
-    answer_id = db.add_answer(conversation, answer)
+    answer_id = db.conversations.add_answer(conversation, answer)
     marks = {c.number: "correct" for c in answer.citations}
-    db.record_grade(answer_id, Grade("Ann", 5, 4, 4, True, marks))
-    db.approve(answer_id, "Ann")
+    db.reviews.record_grade(answer_id, Grade("Ann", 5, 4, 4, True, marks))
+    db.reviews.approve(answer_id, "Ann")
     capsys.readouterr()
     assert cli.main(["grades", "export", "--format", "jsonl"]) == 0
     (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -232,14 +233,14 @@ def test_ask_files_the_answer_only_with_a_matter(configured, capsys):
     assert cli.main(["ask", "How long does a lantern permit last?", "--jurisdiction", "US-DC", "--json"]) == 0
     assert "filed" not in last_json(capsys)
     db = open_app_database(default_index().settings)
-    assert db.conversations() == []
+    assert db.conversations.summaries() == []
 
     assert cli.main(["ask", "How long does a lantern permit last?", "--jurisdiction", "US-DC", "--matter",
                      "Lantern Co.", "--associate", "Ava", "--json"]) == 0
     answer = last_json(capsys)
-    (conversation,) = db.conversations()
+    (conversation,) = db.conversations.summaries()
     assert answer["filed"]["conversation_id"] == conversation.id and conversation.matter == "Lantern Co."
-    stored = db.conversation(conversation.id).answers[0]
+    stored = db.conversations.get(conversation.id).answers[0]
     assert stored.id == answer["filed"]["answer_id"] and stored.answer.brief_answer == answer["brief_answer"]
     assert cli.main(["ask", "How long does a lantern permit last?", "--matter", "Lantern Co."]) == 0
     assert f"of conversation {conversation.id + 1}" in capsys.readouterr().out

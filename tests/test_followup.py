@@ -5,7 +5,7 @@ import pytest
 from research.answer.followup import is_follow_up, replay, resolve
 from research.answer.scope import Scope
 from research.domain.records import Turn
-from research.domain.types import JURISDICTIONS
+from research.jurisdictions import JURISDICTIONS
 
 FIRST = Turn("How long does a D.C. landlord have to return a security deposit?",
              "How long does a D.C. landlord have to return a security deposit?", ("US-DC",))

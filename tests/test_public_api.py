@@ -55,14 +55,14 @@ def test_the_service_answers_without_storing_unless_told_where(service):
     filed = service.research(ResearchRequest("How long does a lantern permit last?", ("US-DC",), matter="Lantern Co.",
                                              associate="Ava"))
     assert filed.to_dict()["filed"] == {"conversation_id": filed.conversation_id, "answer_id": filed.answer_id}
-    conversation = service.database.conversation(filed.conversation_id)
+    conversation = service.database.conversations.get(filed.conversation_id)
     assert conversation.matter == "Lantern Co." and conversation.associate == "Ava"
     assert conversation.answers[0].answer.to_dict() == filed.answer.to_dict()
 
     again = service.research(ResearchRequest("When may goats graze?", ("US-DC",), conversation_id=filed.conversation_id))
     assert again.conversation_id == filed.conversation_id
-    assert [a.id for a in service.database.conversation(filed.conversation_id).answers] == [filed.answer_id,
-                                                                                            again.answer_id]
+    answers = service.database.conversations.get(filed.conversation_id).answers
+    assert [a.id for a in answers] == [filed.answer_id, again.answer_id]
 
 
 def test_a_survey_is_filed_as_one_answer_with_its_table(service):
@@ -72,7 +72,7 @@ def test_a_survey_is_filed_as_one_answer_with_its_table(service):
                                               matter="Lantern Co."))
     assert result.survey is not None and [r.jurisdiction for r in result.survey.rows] == ["US-DC", "US-HI"]
     assert result.answer.mode == AnswerMode.SURVEY and result.to_dict()["rows"][0]["jurisdiction"] == "US-DC"
-    (stored,) = service.database.conversation(result.conversation_id).answers
+    (stored,) = service.database.conversations.get(result.conversation_id).answers
     assert stored.answer.survey_rows == result.answer.survey_rows
 
 

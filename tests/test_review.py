@@ -86,27 +86,27 @@ def test_quality_figures_for_a_period_matter_and_jurisdiction():
 
 def test_grading_queue_approval_exports_and_evalset(tmp_path):
     db = AppDatabase(f"sqlite:///{tmp_path / 'app.sqlite'}")
-    first_conversation = db.create_conversation("Lantern matter", associate="Ava")
-    first = db.add_answer(first_conversation, make_answer("How long does a permit last?"))
-    other_conversation = db.create_conversation("Goat matter", associate="Ben")
-    second = db.add_answer(other_conversation, make_answer("When may goats graze?"))
-    assert [q.stored.id for q in db.review_queue()] == [first, second]  # oldest first
-    assert [q.stored.id for q in db.review_queue(associate="Ben")] == [second]
-    assert [q.stored.id for q in db.review_queue(matter="Lantern matter", jurisdiction="US-DC")] == [first]
-    assert db.review_queue(jurisdiction="US-HI") == []
+    first_conversation = db.conversations.create("Lantern matter", associate="Ava")
+    first = db.conversations.add_answer(first_conversation, make_answer("How long does a permit last?"))
+    other_conversation = db.conversations.create("Goat matter", associate="Ben")
+    second = db.conversations.add_answer(other_conversation, make_answer("When may goats graze?"))
+    assert [q.stored.id for q in db.reviews.queue()] == [first, second]  # oldest first
+    assert [q.stored.id for q in db.reviews.queue(associate="Ben")] == [second]
+    assert [q.stored.id for q in db.reviews.queue(matter="Lantern matter", jurisdiction="US-DC")] == [first]
+    assert db.reviews.queue(jurisdiction="US-HI") == []
 
-    db.record_grade(first, Grade("Ann", 5, 4, 4, True, {1: "correct"}, ("us-dc:inv:7-102",), "good"))
-    db.record_grade(first, Grade("Bob", 4, 4, 5, True, {1: "correct"}))
-    db.record_grade(first, Grade("Bob", 4, 3, 5, True, {1: "correct"}))  # a second grade replaces the first
+    db.reviews.record_grade(first, Grade("Ann", 5, 4, 4, True, {1: "correct"}, ("us-dc:inv:7-102",), "good"))
+    db.reviews.record_grade(first, Grade("Bob", 4, 4, 5, True, {1: "correct"}))
+    db.reviews.record_grade(first, Grade("Bob", 4, 3, 5, True, {1: "correct"}))  # a second grade replaces the first
     with pytest.raises(GradeError):
-        db.record_grade(second, Grade("Ann", 3, 3, 3, True, {9: "correct"}))
-    db.approve(first, "Ann")
-    assert [q.stored.id for q in db.review_queue()] == [second]
+        db.reviews.record_grade(second, Grade("Ann", 3, 3, 3, True, {9: "correct"}))
+    db.reviews.approve(first, "Ann")
+    assert [q.stored.id for q in db.reviews.queue()] == [second]
 
-    records = grade_records([q for q in db.approved() if q.grades])
+    records = grade_records([q for q in db.reviews.approved() if q.grades])
     assert [(r["reviewer"], r["completeness"]) for r in records] == [("Ann", 4), ("Bob", 3)]
     assert "answer_id,matter,associate" in to_csv(records).splitlines()[0]
-    (item,) = evalset_items(db.approved())
+    (item,) = evalset_items(db.reviews.approved())
     assert item["jurisdiction"] == "US-DC" and item["kind"] == "multi"
     assert [g["id"] for g in item["gold"]] == ["us-dc:inv:7-101", "us-dc:inv:7-102"]
     assert item["key_facts"] == ["A lantern permit expires ninety days after it is issued."]

@@ -3,7 +3,7 @@
 import pytest
 
 from research.answer.scope import named_jurisdictions, question_scope
-from research.domain.types import JURISDICTIONS
+from research.jurisdictions import JURISDICTIONS
 
 ALL = JURISDICTIONS
 

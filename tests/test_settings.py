@@ -3,7 +3,12 @@
 import pytest
 from pydantic import ValidationError
 
-from research.search.config import PresetError, RetrievalConfig, load_preset, preset_names
+from research.search.config import (
+    PresetError,
+    RetrievalConfig,
+    load_preset,
+    preset_names,
+)
 from research.settings import Settings
 
 

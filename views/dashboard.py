@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from research.domain.types import JURISDICTIONS
 from research.evaluation.answers import latest_eval_run
+from research.jurisdictions import JURISDICTIONS
 from research.wiring import default_index
 from research.workflow.reporting import (
     agreement,
@@ -18,7 +18,7 @@ from views.common import app_database
 
 st.title("Dashboard")
 db = app_database()
-facts = db.answer_facts()
+facts = db.reviews.answer_facts()
 today = date.today()
 first = min((f.asked_at.date() for f in facts), default=today)
 left, middle, right = st.columns(3)
@@ -52,7 +52,7 @@ if figures["citation_marks"]:
     st.subheader("Reviewer marks on citations")
     st.bar_chart({"mark": list(figures["citation_marks"]), "citations": list(figures["citation_marks"].values())},
                  x="mark", y="citations")
-pairs = agreement(db.graded())
+pairs = agreement(db.reviews.graded())
 if pairs:
     st.subheader("Reviewer agreement (Cohen's kappa)")
     st.dataframe(pairs, hide_index=True)

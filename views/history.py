@@ -10,8 +10,8 @@ st.title("History")
 db = app_database()
 left, right = st.columns([3, 2])
 text = left.text_input("Search questions and answers")
-matter = right.selectbox("Matter", ["All matters"] + db.matters())
-conversations = db.conversations(text, "" if matter == "All matters" else matter)
+matter = right.selectbox("Matter", ["All matters"] + db.conversations.matters())
+conversations = db.conversations.summaries(text, "" if matter == "All matters" else matter)
 if not conversations:
     st.info("No conversations match." if text or matter != "All matters" else "No conversations yet.")
 for summary in conversations:

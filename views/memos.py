@@ -16,7 +16,7 @@ MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 st.title("Memos")
 db = app_database()
-conversations = db.conversations()
+conversations = db.conversations.summaries()
 if not conversations:
     st.info("No conversations yet: ask questions on the Research page first.")
     st.stop()
@@ -25,7 +25,7 @@ default = st.session_state.get("conversation_id")
 ids = list(by_id)
 chosen_id = st.selectbox("Conversation", ids, index=ids.index(default) if default in by_id else 0,
                          format_func=lambda i: f"{by_id[i].matter} · {by_id[i].updated_at:%Y-%m-%d %H:%M}")
-conversation = db.conversation(chosen_id)
+conversation = db.conversations.get(chosen_id)
 numbers = list(range(1, len(conversation.answers) + 1))
 picked = st.multiselect("Answers to include", numbers, default=numbers,
                         format_func=lambda n: f"{n}. {conversation.answers[n - 1].answer.question[:90]}")

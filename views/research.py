@@ -7,7 +7,8 @@ import streamlit as st
 from research.answer.researcher import QuestionError
 from research.domain.answer import AnswerMode
 from research.domain.records import DRAFT_LABEL
-from research.domain.types import JURISDICTIONS, Kind
+from research.domain.types import Kind
+from research.jurisdictions import JURISDICTIONS
 from research.search.rewrite import IssueTermsError
 from research.service import ResearchRequest
 from research.wiring import IndexMissingError, default_index
@@ -33,7 +34,7 @@ with st.sidebar:
         st.session_state.pop("conversation_id", None)
 
 conversation_id = st.session_state.get("conversation_id")
-conversation = db.conversation(conversation_id) if conversation_id else None
+conversation = db.conversations.get(conversation_id) if conversation_id else None
 if conversation is not None:
     st.subheader(conversation.matter)
     for stored in conversation.answers:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from research.domain.review import CITATION_MARKS, Grade, GradeError
-from research.domain.types import JURISDICTIONS, SearchFilter
+from research.domain.types import SearchFilter
+from research.jurisdictions import JURISDICTIONS
 from research.wiring import IndexMissingError
 from views.common import app_database, render_answer, research_service
 
 st.title("Review")
 db = app_database()
-everything = db.review_queue()
+everything = db.reviews.queue()
 left, middle, right = st.columns(3)
 matter = left.selectbox("Matter", ["All"] + sorted({q.matter for q in everything}), key="review_matter")
 jurisdiction = middle.selectbox("Jurisdiction", ["All"] + list(JURISDICTIONS), key="review_jurisdiction")
 associate = right.selectbox("Associate", ["All"] + sorted({q.associate for q in everything if q.associate}),
                             key="review_associate")
-queue = db.review_queue("" if matter == "All" else matter, "" if jurisdiction == "All" else jurisdiction,
+queue = db.reviews.queue("" if matter == "All" else matter, "" if jurisdiction == "All" else jurisdiction,
                         "" if associate == "All" else associate)
 if not queue:
     st.info("No answers await review." if not everything else "No answers in the queue match these filters.")
@@ -65,9 +66,9 @@ with st.form(f"grade_{answer_id}"):
 if saved or approved:
     grade = Grade(reviewer.strip(), accuracy, completeness, clarity, verdict == "Pass", marks, tuple(missing), comments)
     try:
-        db.record_grade(answer_id, grade)
+        db.reviews.record_grade(answer_id, grade)
         if approved:
-            db.approve(answer_id, reviewer, edited_text=edited)
+            db.reviews.approve(answer_id, reviewer, edited_text=edited)
     except (GradeError, ValueError) as exc:
         st.error(str(exc))
     else:

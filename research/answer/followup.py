@@ -11,10 +11,12 @@ import re
 
 from research.answer.scope import Scope, named_jurisdictions, question_scope
 from research.domain.records import Turn
+from research.jurisdictions import REGISTRY
 
+_FOLLOW_UP_NAMES = "|".join(jurisdiction.follow_up_name for jurisdiction in REGISTRY)  # "in Hawaii?"
 _FOLLOW_UP_OPENERS = re.compile(
     r"^\s*(?:and|but|also|what about|how about|what if|and if|is there|are there|does (?:that|it|this)|"
-    r"do (?:they|those)|can (?:it|they|that)|same|in (?:d\.c\.|hawai|colorado|federal)|under (?:that|it|the same))",
+    r"do (?:they|those)|can (?:it|they|that)|same|in (?:" + _FOLLOW_UP_NAMES + r")|under (?:that|it|the same))",
     re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|they|those|these|there|same|such)\b", re.IGNORECASE)
 SHORT_QUESTION_WORDS = 12

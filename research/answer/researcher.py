@@ -32,7 +32,8 @@ from research.domain.answer import (
     no_authority_message,
 )
 from research.domain.records import Turn
-from research.domain.types import JURISDICTIONS, KINDS, Authority, Kind, SearchFilter
+from research.domain.types import KINDS, Authority, Kind, SearchFilter
+from research.jurisdictions import JURISDICTIONS
 
 MAX_QUESTION_CHARS = 2000
 OPINION_NEIGHBOURS = 1  # chunks on each side of an opinion's best chunk that may be quoted

@@ -12,20 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from research.domain.types import JURISDICTIONS
+from research.jurisdictions import JURISDICTIONS, REGISTRY
 
-FEDERAL = "US-federal"
-_AMENDMENTS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|thirteenth|"
-               "fourteenth|fifteenth")
-JURISDICTION_NAMES = {
-    "US-DC": r"d\.\s?c\.|district of columbia|\bdc\b",
-    "US-HI": r"hawai['ʻ]?i|\bhrs\b|\bhaw\.|honolulu|\bmaui\b|\boahu\b|\bkauai\b|\bkailua\b|\bkaneohe\b|\bhilo\b|"
-             r"\bkona\b|waikiki|\blanai\b|\bmolokai\b|\bpearl city\b|\bwaipahu\b",
-    "US-CO": r"colorado|\bc\.r\.s\.|\bcolo\.|\bdenver\b|\bboulder\b|\baurora\b|\bfort collins\b|\bpueblo\b|"
-             r"\blakewood\b|\bgreeley\b|\bgrand junction\b|\bvail\b|\baspen\b",
-    FEDERAL: rf"\bfederal\b|u\.s\.c\.|united states code|\bu\.s\. supreme court|supreme court of the united states|"
-             rf"(?:u\.s\.|united states) constitution|\b(?:{_AMENDMENTS}) amendment\b",
-}
+# code -> the pattern of the places and laws that name it, in the registry's order (research.jurisdictions)
+JURISDICTION_NAMES = {jurisdiction.code: jurisdiction.place_names for jurisdiction in REGISTRY}
 _NAME_WORD = r"[A-Z][\w.'’&-]*"
 _CASE_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:of|the|ex rel\.|{_NAME_WORD}))*\s+v\.\s+{_NAME_WORD}"
                         rf"(?:\s+(?:of|the|{_NAME_WORD}))*")

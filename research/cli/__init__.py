@@ -10,7 +10,8 @@ import sys
 from research.cli import asking, corpus, evaluate, records
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE
 from research.domain.answer import ASKABLE_MODES, AnswerMode
-from research.domain.types import JURISDICTIONS, KINDS
+from research.domain.types import KINDS
+from research.jurisdictions import JURISDICTIONS
 
 
 def _configure() -> None:

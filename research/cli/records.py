@@ -18,7 +18,7 @@ def _app_database():
 def cmd_history(args) -> int:
     """Past conversations, newest first (optionally searched)."""
     rows = [{"id": c.id, "matter": c.matter, "updated_at": c.updated_at.isoformat(), "questions": c.questions,
-             "first_question": c.first_question} for c in _app_database().conversations(args.search or "")]
+             "first_question": c.first_question} for c in _app_database().conversations.summaries(args.search or "")]
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -37,7 +37,7 @@ def cmd_memo(args) -> int:
     from research.workflow.memo import build_memo
     from research.workflow.memo_render import render
 
-    conversation = _app_database().conversation(args.conversation_id)
+    conversation = _app_database().conversations.get(args.conversation_id)
     answers = conversation.answers
     if args.answers:
         wanted = [int(n) for n in args.answers.split(",")]
@@ -58,7 +58,7 @@ def cmd_grades_export(args) -> int:
     from research.workflow.grades import grade_records, to_csv, to_jsonl
 
     db = _app_database()
-    graded = [q for q in db.review_queue() + db.approved() if q.grades]
+    graded = [q for q in db.reviews.queue() + db.reviews.approved() if q.grades]
     graded.sort(key=lambda q: q.stored.id)
     records = grade_records(graded)
     text = to_csv(records) if args.format == "csv" else to_jsonl(records)
@@ -69,7 +69,7 @@ def cmd_grades_to_evalset(args) -> int:
     """Approved answers with reviewer-confirmed authorities as an eval set for `research eval answers`."""
     from research.workflow.grades import evalset_items, to_jsonl
 
-    items = evalset_items(_app_database().approved())
+    items = evalset_items(_app_database().reviews.approved())
     if not items:
         raise ValueError("no approved answer with reviewer-confirmed authorities yet")
     return _emit(to_jsonl(items), args.file, args.force, f"{len(items)} item(s)")
@@ -100,13 +100,13 @@ def cmd_report(args) -> int:
     db = _app_database()
     since = date.fromisoformat(args.since) if args.since else None
     until = date.fromisoformat(args.until) if args.until else None
-    figures = quality_figures(db.answer_facts(), since, until, args.matter or "", args.jurisdiction or "")
+    figures = quality_figures(db.reviews.answer_facts(), since, until, args.matter or "", args.jurisdiction or "")
     period = f"{since or 'start'} to {until or 'today'}"
     if args.format == "csv":
         lines = ["measure,value"] + [f"{k},{v}" for k, v in figures.items() if not isinstance(v, dict)]
         lines += [f"answers on {day},{n}" for day, n in figures["answers_per_day"].items()]
         text = "\n".join(lines) + "\n"
     else:
-        text = status_report_markdown(figures, f"Research status report, {period}", agreement(db.graded()),
+        text = status_report_markdown(figures, f"Research status report, {period}", agreement(db.reviews.graded()),
                                       latest_eval_run(open_index().settings.eval_runs_log))
     return _emit(text, args.out, args.force, "the report")

@@ -10,14 +10,11 @@ import re
 from dataclasses import dataclass
 
 from research.domain.types import Kind
+from research.jurisdictions import REGISTRY
 
-_SECTION = r"§+\s*(?P<section>[0-9][0-9A-Za-z:.\-]*[0-9A-Za-z])(?P<pin>(?:\s?\([0-9A-Za-z.\-]+\))*)"
-_STATUTE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    ("US-DC", re.compile(r"\bD\.?\s?C\.?\s+(?:Official\s+)?Code(?:\s+Ann\.?)?\s*" + _SECTION, re.I)),
-    ("US-HI", re.compile(r"(?:\bHRS|\bHaw(?:aii|\.)\s*Rev(?:ised|\.)\s*Stat(?:utes|\.)?)\s*" + _SECTION, re.I)),
-    ("US-CO", re.compile(r"(?:\bC\.\s?R\.\s?S\.?|\bCRS|\bColo(?:rado|\.)\s*Rev(?:ised|\.)\s*Stat(?:utes|\.)?)\s*" + _SECTION, re.I)),
-    ("US-federal", re.compile(r"\b(?P<title>\d+[A-Za-z]?)\s*U\.?\s?S\.?\s?C\.?(?:\s?A\.?)?\s*" + _SECTION, re.I)),
-)
+# (jurisdiction, pattern) in the registry's order: each jurisdiction's patterns in its own order
+_STATUTE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (jurisdiction.code, pattern) for jurisdiction in REGISTRY for pattern in jurisdiction.statute_citations)
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ def reporter_key(citation: str) -> str:
 
 
 def find_statute_citations(text: str) -> list[CitationMatch]:
-    """Statute citations of D.C., Hawaii, Colorado and the U.S. Code in `text`."""
+    """Statute citations in `text` of every registered jurisdiction's code (research.jurisdictions)."""
     found = []
     for jurisdiction, pattern in _STATUTE_PATTERNS:
         for m in pattern.finditer(text):

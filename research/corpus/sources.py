@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from research.domain.types import Authority, Kind
+from research.jurisdictions import REGISTRY
 
 REQUIRED_MANIFEST_KEYS = (
     "name", "title", "jurisdiction", "kind", "file", "sha256", "expected_records",
@@ -117,6 +118,8 @@ _REPEALED_TEXT = re.compile(
     r"^\W*(\[?§+\s*[\w.\-:]+(\s+to\s+[\w.\-:]+)?\]?\s*)?(\w[\w\s,.'\-]*\.\s*)?(repealed|reserved)\b",
     re.IGNORECASE,
 )
+# jurisdictions whose statute records include ones holding only a Part heading (research.jurisdictions)
+_PART_HEADING_RECORDS = tuple(jurisdiction.code for jurisdiction in REGISTRY if jurisdiction.part_heading_records)
 _REPEALED_HEADING = re.compile(r"(^repealed\b)|([\[(]\s*(repealed|reserved)\s*[\])]\.?\s*$)|(^reserved\.?$)", re.I)
 
 
@@ -127,8 +130,8 @@ def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
         short = len(text) < 400
         if status == "repealed" or (short and (_REPEALED_TEXT.match(text) or _REPEALED_HEADING.search(heading))):
             return "repealed"
-        if "§" not in text and len(text) < 300 and record.get("jurisdiction") == "US-HI":
-            return "empty"  # Hawaii records that hold only a Part heading
+        if "§" not in text and len(text) < 300 and record.get("jurisdiction") in _PART_HEADING_RECORDS:
+            return "empty"  # records that hold only a Part heading (Hawaii's)
     if len(re.findall(r"\w+", text)) < 5:
         return "empty"
     return None

@@ -17,7 +17,6 @@ class Kind(StrEnum):
 
 
 KINDS: tuple[Kind, ...] = tuple(Kind)
-JURISDICTIONS: tuple[str, ...] = ("US-DC", "US-HI", "US-CO", "US-federal")
 
 
 @dataclass(frozen=True)

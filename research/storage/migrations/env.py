@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from research.storage.database import Base
+from research.storage.tables import Base
 
 config = context.config
 

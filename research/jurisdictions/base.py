@@ -1,0 +1,39 @@
+"""What the project knows of one jurisdiction: how its statutes are cited and how a question names it.
+
+Each jurisdiction's module (us_dc.py, us_hi.py, ...) defines one `Jurisdiction`; research.jurisdictions
+lists them in the order every caller uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A section number after "§" ("§ 42-3505.01", "§§ 28:2-725") and any subsection pinpoint ("(a)(2)"): the tail
+# of every statute citation pattern. Groups `section` and `pin` (research.corpus.citations reads them).
+SECTION = r"§+\s*(?P<section>[0-9][0-9A-Za-z:.\-]*[0-9A-Za-z])(?P<pin>(?:\s?\([0-9A-Za-z.\-]+\))*)"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """One jurisdiction the corpus covers.
+
+    `statute_citations`: patterns of a citation to its code, tried in order (research.corpus.citations); each
+    has the groups of `SECTION`, and `title` where the code is cited by title ("17 U.S.C. § 107").
+    `place_names`: a pattern, matched against lower-cased text, of the places and laws whose mention in a
+    question names the jurisdiction (research.answer.scope).
+    `follow_up_name`: a pattern of the name that, after "in ", opens a follow-up question ("in Hawaii?",
+    research.answer.followup).
+    `example_citation`: a citation of one of its sections in the usual form, which `statute_citations` must
+    recognise (tests/test_jurisdictions.py).
+    `part_heading_records`: its statute records include some that hold only a Part heading, without a
+    section (research.corpus.sources skips the short ones as empty).
+    """
+
+    code: str
+    name: str
+    statute_citations: tuple[re.Pattern[str], ...]
+    place_names: str
+    follow_up_name: str
+    example_citation: str
+    part_heading_records: bool = False

@@ -1,0 +1,22 @@
+"""Federal law: the United States Code and the U.S. Supreme Court."""
+
+from __future__ import annotations
+
+import re
+
+from research.jurisdictions.base import SECTION, Jurisdiction
+
+_AMENDMENTS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|thirteenth|"
+               "fourteenth|fifteenth")
+
+JURISDICTION = Jurisdiction(
+    code="US-federal",
+    name="United States (federal)",
+    statute_citations=(
+        re.compile(r"\b(?P<title>\d+[A-Za-z]?)\s*U\.?\s?S\.?\s?C\.?(?:\s?A\.?)?\s*" + SECTION, re.I),
+    ),
+    place_names=rf"\bfederal\b|u\.s\.c\.|united states code|\bu\.s\. supreme court|supreme court of the united states|"
+                rf"(?:u\.s\.|united states) constitution|\b(?:{_AMENDMENTS}) amendment\b",
+    follow_up_name=r"federal",
+    example_citation="17 U.S.C. § 107",
+)
