@@ -7,8 +7,9 @@ import os
 
 import streamlit as st
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from research.environment import stay_offline
+
+stay_offline()
 logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"))
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from research.environment import stay_offline
+
+stay_offline()
 # no chapter prior trained from the real case notes at every test ingest (~40 s); tests that want one name a file
 os.environ.setdefault("RESEARCH_CHAPTER_NOTES_FILE", "")
 

@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from research.domain.answer import Answer, Citation, SupportStatus
+from research.domain.answer import Answer, Citation, SupportStatus, citation_marks
 from research.domain.types import Kind
 from research.service import ResearchService
 from research.wiring import default_index, open_app_database
@@ -80,7 +80,7 @@ def render_answer(answer: Answer, label: str) -> None:
                   for r in answer.survey_rows])
     else:
         for sentence in answer.sentences:
-            marks = "".join(f"[{n}]" for n in sentence.citations)
+            marks = citation_marks(sentence.citations)
             if sentence.status == SupportStatus.VERIFIED:
                 st.markdown(f"- {html.escape(sentence.text)} {marks}")
             else:

@@ -28,6 +28,7 @@ from research.domain.answer import (
     SupportStatus,
     Survey,
     SurveyRow,
+    citation_marks,
     human_citation,
     no_authority_message,
 )
@@ -185,7 +186,7 @@ class Researcher:
         self._mark_generated(answer)
         answer.sentences, answer.citations = sentences, citations
         first = verified[0]
-        answer.brief_answer = f"{first.text} {''.join(f'[{n}]' for n in first.citations)}"
+        answer.brief_answer = f"{first.text} {citation_marks(first.citations)}"
         unsupported = len(sentences) - len(verified)
         if unsupported:
             answer.notices.append(f"{unsupported} sentence(s) are not supported by the passage they cite and are marked.")

@@ -11,13 +11,12 @@ from research.cli import asking, corpus, evaluate, records
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE
 from research.domain.answer import ASKABLE_MODES, AnswerMode
 from research.domain.types import KINDS
+from research.environment import stay_offline
 from research.jurisdictions import JURISDICTIONS
 
 
 def _configure() -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    stay_offline()
     logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"),
                         format="%(levelname)s %(name)s: %(message)s")
 

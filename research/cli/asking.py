@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from research.cli.common import open_index
-from research.domain.answer import SupportStatus
+from research.domain.answer import SupportStatus, citation_marks
 from research.domain.types import SearchFilter
 
 
@@ -49,7 +49,7 @@ def _print_answer(answer) -> None:
         return
     print()
     for sentence in answer.sentences:
-        marks = "".join(f"[{n}]" for n in sentence.citations)
+        marks = citation_marks(sentence.citations)
         flag = "" if sentence.status == SupportStatus.VERIFIED else "  (SupportStatus.UNSUPPORTED)"
         print(f"- {sentence.text} {marks}{flag}")
     print("\nCitations:")

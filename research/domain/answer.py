@@ -33,6 +33,11 @@ class AnswerMode(StrEnum):
 ASKABLE_MODES: tuple[AnswerMode, ...] = (AnswerMode.EXTRACTIVE, AnswerMode.GENERATED)  # what a user may ask for
 
 
+def citation_marks(numbers: tuple[int, ...] | list[int]) -> str:
+    """The bracketed citation numbers written after a sentence: (1, 3) -> '[1][3]'."""
+    return "".join(f"[{n}]" for n in numbers)
+
+
 def no_authority_message(question: str, jurisdictions: tuple[str, ...] | list[str]) -> str:
     """The abstention text for a question within the selected jurisdictions."""
     where = ", ".join(jurisdictions) if jurisdictions else "all jurisdictions"
@@ -113,7 +118,7 @@ class Answer:
         """Brief answer, then every sentence with its citation numbers in brackets."""
         if self.abstained:
             return self.brief_answer
-        body = " ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip() for s in self.sentences)
+        body = " ".join(f"{s.text} {citation_marks(s.citations)}".strip() for s in self.sentences)
         return f"{self.brief_answer}\n\n{body}".strip()
 
     def citation(self, number: int) -> Citation:

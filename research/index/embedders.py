@@ -8,13 +8,13 @@ hub. All implement LangChain's `Embeddings` interface and return L2-normalised v
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from research.environment import stay_offline
 from research.files import replaced_whole
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class MiniLMEmbedder(VectorEmbedder):
     dimension = 384
 
     def __init__(self, max_seq_length: int = 256, batch_size: int = 32):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        stay_offline()
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(str(minilm_path()), device="cpu")
@@ -83,7 +83,7 @@ class MiniLMEmbedder(VectorEmbedder):
 
 def distill_static_model(target: Path) -> Path:
     """Distill a model2vec static model from the MiniLM weights into `target` (offline, ~20 s)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    stay_offline()
     from model2vec.distill import distill
 
     log.info("distilling static embedder from all-MiniLM-L6-v2 into %s", target)
@@ -120,7 +120,7 @@ def export_onnx_minilm(target: Path) -> Path:
     sentence-transformers) and quantise its weights to int8 (`int8.onnx`: faster, cosine ~0.95 to the
     original) into `target` (offline, ~10 s). The tracer's warnings about a graph it traces once are not
     for the user and are silenced."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    stay_offline()
     import torch
     from transformers import AutoModel, AutoTokenizer
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from research.domain.answer import Answer, Citation, SupportStatus, is_abstention
+from research.domain.answer import Answer, Citation, SupportStatus, citation_marks, is_abstention
 from research.domain.records import ReviewStatus, StoredAnswer
 from research.domain.types import Kind
 
@@ -131,7 +131,7 @@ def _paragraphs(stored: StoredAnswer, citer: _Citer) -> list[str]:
     current: str | None = None
     for sentence in answer.sentences:
         authority = answer.citation(sentence.citations[0]).authority_id if sentence.citations else None
-        rendered = _inline(f"{sentence.text} {''.join(f'[{n}]' for n in sentence.citations)}", answer, citer)
+        rendered = _inline(f"{sentence.text} {citation_marks(sentence.citations)}", answer, citer)
         if sentence.status != SupportStatus.VERIFIED:
             rendered += " [unsupported]"
         if authority == current and paragraphs:

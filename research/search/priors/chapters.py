@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from research.index.npzfile import (
     save_by_jurisdiction,
     save_stamped,
 )
+from research.search.priors.tfidf import fit_tfidf, tfidf
 
 CHAPTER_MODEL_FILE_NAME = "chapter_prior.npz"  # in the models directory, trained at ingest
 
@@ -39,15 +39,6 @@ def chapter_of(authority_id: str) -> str:
     'us-co:crs:5-12-102' -> '5-12'; '' for ids without a dashed section number."""
     section = authority_id.rsplit(":", 1)[-1]
     return section.rsplit("-", 1)[0] if "-" in section else ""
-
-
-def tfidf(tokens: list[str], index: dict[str, int], idf: np.ndarray) -> tuple[list[int], np.ndarray]:
-    """Term indices and l2-normalised tf-idf weights (sublinear term frequency, float32) of the known terms
-    among `tokens`."""
-    counts = {index[t]: n for t, n in Counter(tokens).items() if t in index}
-    values = np.array([(1.0 + math.log(n)) * idf[i] for i, n in counts.items()], dtype=np.float32)
-    norm = np.linalg.norm(values) if len(values) else 1.0
-    return list(counts), values / norm
 
 
 @dataclass(frozen=True)
@@ -122,17 +113,11 @@ def fit_chapter_classifier(notes: list[tuple[str, str, str]], c: float = 30.0, m
     for jurisdiction in tqdm(sorted({j for j, _, _ in notes}), desc="train chapter prior", unit="jurisdiction",
                              disable=not progress):
         rows = [(analyse(text), chapter) for j, text, chapter in notes if j == jurisdiction]
-        df = Counter(term for terms, _ in rows for term in set(terms))
-        terms = tuple(sorted(t for t, n in df.items() if n >= min_df))
-        index = {t: i for i, t in enumerate(terms)}
-        idf = np.array([math.log((1 + len(rows)) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32)
-        data, cols, indptr = [], [], [0]
-        for tokens, _ in rows:
-            indices, values = tfidf(tokens, index, idf)
-            data.extend(values.tolist())
-            cols.extend(indices)
-            indptr.append(len(data))
-        matrix = csr_matrix((data, cols, indptr), shape=(len(rows), len(terms)))
+        fitted = fit_tfidf([tokens for tokens, _ in rows], min_df)
+        terms, idf = fitted.terms, fitted.idf
+        # float64, as the regression was fitted before the rows were shared with the nearest-notes vote
+        matrix = csr_matrix((fitted.data.astype(np.float64), fitted.indices, fitted.indptr),
+                            shape=(len(rows), len(terms)))
         labels = [chapter for _, chapter in rows]
         if len(set(labels)) < 2:
             raise ValueError(f"{jurisdiction}: case notes of at least two chapters are needed")

@@ -12,7 +12,6 @@ prior (research.search.priors.chapters); measured in docs/decisions/0024.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,8 @@ from research.index.npzfile import (
     save_by_jurisdiction,
     save_stamped,
 )
-from research.search.priors.chapters import notes_digest, tfidf, trained_from
+from research.search.priors.chapters import notes_digest, trained_from
+from research.search.priors.tfidf import fit_tfidf, tfidf
 
 NOTE_NEIGHBOURS_FILE_NAME = "note_neighbours.npz"  # in the models directory, built at ingest
 NEIGHBOURS = 10  # notes that vote (10 against 30: docs/decisions/0024)
@@ -110,18 +110,9 @@ def fit_note_neighbours(items: list[EvalItem]) -> NoteNeighbours:
     for jurisdiction in sorted({i.jurisdictions[0] for i in items if len(i.jurisdictions) == 1 and i.gold}):
         rows = [(i.id, analyse(i.query.replace("[SECTION]", " ")), section)
                 for i in items if i.jurisdictions == (jurisdiction,) for section in sorted(i.gold)]
-        df = Counter(term for note_id, terms, _ in rows for term in set(terms))
-        terms = tuple(sorted(df))
-        index = {t: k for k, t in enumerate(terms)}
-        idf = np.array([math.log((1 + len(rows)) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32)
-        data, cols, indptr = [], [], [0]
-        for _, tokens, _ in rows:
-            indices, values = tfidf(tokens, index, idf)
-            data.extend(values.tolist())
-            cols.extend(indices)
-            indptr.append(len(data))
+        fitted = fit_tfidf([tokens for _, tokens, _ in rows])
         notes[jurisdiction] = JurisdictionNotes(
-            terms, idf, np.array(data, dtype=np.float32), np.array(cols, dtype=np.int32), np.array(indptr),
+            fitted.terms, fitted.idf, fitted.data, fitted.indices, fitted.indptr,
             np.array([note_id for note_id, _, _ in rows]), np.array([section for _, _, section in rows]))
     return NoteNeighbours(notes)
 
