@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test benchmark
+.PHONY: install run test lint benchmark
 
 install: $(INSTALLED)
 
@@ -23,7 +23,12 @@ run: $(INSTALLED)
 	$(BIN)/research ingest
 	$(BIN)/streamlit run app.py --server.headless true --server.address 127.0.0.1 --browser.gatherUsageStats false
 
-test: $(INSTALLED)
+lint: $(INSTALLED)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check research views tests evals benchmarks app.py
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest
 
 benchmark: $(INSTALLED)

@@ -52,8 +52,9 @@ def machine() -> str:
     flags = set(info.get("flags", "").split())
     vector = next((name for flag, name in (("avx512_vnni", "AVX-512 VNNI"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
                    if flag in flags), "no AVX2")
-    cpu = f"{info.get('model name', 'cpu')}, family {info.get('cpu family', '?')} model {info.get('model', '?')}, {vector}"
-    mem_kb = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal"))
+    cpu = (f"{info.get('model name', 'cpu')}, family {info.get('cpu family', '?')} model {info.get('model', '?')}, "
+           f"{vector}")
+    mem_kb = next(int(row.split()[1]) for row in open("/proc/meminfo") if row.startswith("MemTotal"))
     try:
         commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True).stdout.strip() or "unknown"
@@ -71,9 +72,9 @@ def sample_queries(evals_dir: Path, n: int) -> list[tuple[str, list[str]]]:
         j = item["jurisdiction"]
         queries.append((item["question"], [j] if isinstance(j, str) else j))
     import gzip
-    notes = [json.loads(l) for l in gzip.open(evals_dir / "casenotes.dev.jsonl.gz", "rt")]
+    notes = [json.loads(row) for row in gzip.open(evals_dir / "casenotes.dev.jsonl.gz", "rt")]
     queries += [(x["query"], [x["jurisdiction"]]) for x in rng.sample(notes, n // 2)]
-    cites = [json.loads(l) for l in open(evals_dir / "scotus_citeprec.dev.jsonl")]
+    cites = [json.loads(row) for row in open(evals_dir / "scotus_citeprec.dev.jsonl")]
     queries += [(x["query"], []) for x in rng.sample(cites, n // 4)]
     rng.shuffle(queries)
     return queries[:n]

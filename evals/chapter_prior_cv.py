@@ -1,6 +1,7 @@
-"""Estimate what the models learned from case notes (the chapter classifier of research/search/priors/chapters.py, the section
-prior of research/search/priors/section_prior.py, the nearest-notes vote of research/search/priors/note_neighbours.py) are worth on notes they
-never saw: of sections they never saw (the default), or of sections other notes annotate (--split notes).
+"""Estimate what the models learned from case notes (the chapter classifier of research/search/priors/chapters.py,
+the section prior of research/search/priors/section_prior.py, the nearest-notes vote of
+research/search/priors/note_neighbours.py) are worth on notes they never saw: of sections they never saw (the
+default), or of sections other notes annotate (--split notes).
 
 Usage: python evals/chapter_prior_cv.py [--per-fold 80] [--set FILE] [--weights 0,0.4] [--section-weights 0.05]
        [--record-weights 0,0.1] [--note-weights 0,1] [--split sections|notes]
@@ -86,8 +87,8 @@ def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[f
                     row[1] += metrics["mrr@10"]
                     row[2] += 1
         print(f"fold {fold + 1} of {FOLDS} done", flush=True)
-    lines = ["| chapter prior weight | section prior weight | record prior weight | nearest notes weight | jurisdiction "
-             "| n | recall@10 | MRR@10 |",
+    lines = ["| chapter prior weight | section prior weight | record prior weight | nearest notes weight "
+             "| jurisdiction | n | recall@10 | MRR@10 |",
              "|---|---|---|---|---|---|---|---|"]
     for (j, w, s, r, note_weight), (recall, mrr, n) in totals.items():
         lines.append(f"| {w:g} | {s:g} | {r:g} | {note_weight:g} | {j} | {n} | {recall / n:.3f} | {mrr / n:.3f} |")

@@ -63,7 +63,8 @@ def ceiling_rows(items: list[EvalItem], index: ResearchIndex) -> list[str]:
         for k in CUTOFFS) + " |")
     fusion_only = sum(1 for i, m in enumerate(metrics["shipped fusion"])
                       if m["hit@10"] and not any(metrics[name][i]["hit@10"] for name in ALONE))
-    lines.append(f"\nFound in the first 10 by the shipped fusion and by no ranking alone: {fusion_only} of {len(items)} items.")
+    lines.append(f"\nFound in the first 10 by the shipped fusion and by no ranking alone: {fusion_only} of "
+                 f"{len(items)} items.")
     return lines
 
 

@@ -32,7 +32,8 @@ def open_researcher(settings: Settings | None = None) -> ResearchService:
 
 
 def open_index(settings: Settings | None = None) -> ResearchIndex:
-    """The index of `settings`: `retriever().search(query, SearchFilter(...), k=10)`, `corpus_overview()`, `ingest()`."""
+    """The index of `settings`: `retriever().search(query, SearchFilter(...), k=10)`, `corpus_overview()`,
+    `ingest()`."""
     from research.wiring import ResearchIndex, default_index
 
     return default_index() if settings is None else ResearchIndex(settings)

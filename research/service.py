@@ -6,8 +6,8 @@ the request names a matter or a conversation to file it under.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from research.answer.researcher import Researcher
 from research.domain.answer import Answer, AnswerMode, Survey

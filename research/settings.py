@@ -50,11 +50,12 @@ class Settings(BaseSettings):
     # them no weight (docs/decisions/0004) and they cost ~5 minutes of ingest on 2 cores
     passage_vectors: bool = False
     rerank: bool = True  # re-score the first statutes of a search with int8 MiniLM over their passages
-    # Case notes that `research ingest` learns P(chapter | question) from (research/search/priors/chapters.py), added to the
-    # sections of likely chapters in Hawaii and Colorado searches: the dev split only, whatever evals_dir says;
-    # a firm may point this at its own annotations in the same format. The section prior (research/search/priors/section_prior.py)
-    # learns from the same notes which sections read like annotated ones, and research/search/priors/note_neighbours.py votes
-    # with the notes most like a statement for the sections they annotate. Empty string: none of the three.
+    # Case notes that `research ingest` learns P(chapter | question) from (research/search/priors/chapters.py),
+    # added to the sections of likely chapters in Hawaii and Colorado searches: the dev split only, whatever
+    # evals_dir says; a firm may point this at its own annotations in the same format. The section prior
+    # (research/search/priors/section_prior.py) learns from the same notes which sections read like annotated
+    # ones, and research/search/priors/note_neighbours.py votes with the notes most like a statement for the
+    # sections they annotate. Empty string: none of the three.
     chapter_notes_file: Path | None = PROJECT_ROOT.parent / "shared" / "evals" / "casenotes.dev.jsonl.gz"
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     # Plain phrases -> legal-issue terms added to questions before search (research/search/rewrite.py); a

@@ -193,7 +193,8 @@ class ResearchIndex:
         if notes is not None and notes.is_file():
             ensure_chapter_model(notes, self.paths.chapter_model, progress)  # ~40 s the first time
             ensure_note_neighbours(notes, self.paths.note_neighbours)  # a few seconds
-            ensure_section_prior(notes, self.store.fingerprint(), sections_of(self.store.iter_authorities(Kind.STATUTE)),
+            ensure_section_prior(notes, self.store.fingerprint(),
+                                 sections_of(self.store.iter_authorities(Kind.STATUTE)),
                                  self.paths.section_prior, progress)  # ~5 s when the notes or the catalogue changed
         elif notes is not None:
             log.warning("case notes for the chapter and section priors and the nearest-notes vote not found at %s: "
@@ -290,8 +291,10 @@ class ResearchIndex:
         s = self.settings
         if not s.llm_configured:
             return None
-        chat_model = openai_chat_model(s.llm_base_url, s.llm_model, os.environ.get(s.llm_api_key_env), s.llm_timeout_s,
-                                       s.llm_max_tokens)
+        if s.llm_base_url is None or s.llm_model is None:  # cannot happen: llm_configured says both are set
+            raise RuntimeError("llm_base_url and llm_model must both be set")
+        chat_model = openai_chat_model(s.llm_base_url, s.llm_model, os.environ.get(s.llm_api_key_env),
+                                       s.llm_timeout_s, s.llm_max_tokens)
         return Generator(chat_model, PromptTemplate.load(s.prompts_dir, "answer"), s.llm_model, s.model_log)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC
 
 import pytest
 import sqlalchemy as sa
@@ -47,8 +48,8 @@ def database_url(request, tmp_path):
 
 
 def make_answer(question: str, quote: str = "A lantern permit expires ninety days after it is issued.") -> Answer:
-    citation = Citation(1, "us-dc:inv:7-101", "Inv. Code § 7-101(b)", "(b)", quote, 10, 10 + len(quote), SupportStatus.VERIFIED,
-                        "code-dc", "US-DC", "statute", "Lantern permits.", None)
+    citation = Citation(1, "us-dc:inv:7-101", "Inv. Code § 7-101(b)", "(b)", quote, 10, 10 + len(quote),
+                        SupportStatus.VERIFIED, "code-dc", "US-DC", "statute", "Lantern permits.", None)
     return Answer(question=question, standalone_question=question, jurisdictions=("US-DC",), kinds=(),
                   mode="extractive", brief_answer=f'Under Inv. Code § 7-101(b): "{quote}" [1]',
                   sentences=[AnswerSentence(f'"{quote}"', (1,))], citations=[citation], abstained=False,
@@ -138,7 +139,7 @@ def test_migrations_build_exactly_the_models_schema(database_url):
 
 
 def test_approval_relabels_an_answer_and_keeps_the_original_beside_the_edit(database_url):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     db = AppDatabase(database_url)
     conversation_id = db.conversations.create("Lantern matter")
@@ -148,7 +149,7 @@ def test_approval_relabels_an_answer_and_keeps_the_original_beside_the_edit(data
     with pytest.raises(ValueError):
         db.reviews.approve(answer_id, "  ")
     db.reviews.approve(answer_id, "R. Reviewer", edited_text="A permit lasts ninety days. [1]",
-               when=datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc))
+               when=datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
     stored = db.conversations.get(conversation_id).answers[0]
     assert stored.label == "Reviewed by R. Reviewer on 2026-11-20"
     assert stored.final_text == "A permit lasts ninety days. [1]"

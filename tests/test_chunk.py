@@ -66,7 +66,8 @@ def test_chunk_ids_are_deterministic_and_change_with_text_or_context():
     a = chunk_statute(statute("Every bicycle shall carry a bell."))
     b = chunk_statute(statute("Every bicycle shall carry a bell."))
     c = chunk_statute(statute("Every bicycle shall carry a horn."))
-    d = chunk_statute(replace(statute("Every bicycle shall carry a bell."), heading_path=("Title 99", "Part II. Bells")))
+    d = chunk_statute(replace(statute("Every bicycle shall carry a bell."),
+                              heading_path=("Title 99", "Part II. Bells")))
     assert a[0].id == b[0].id != c[0].id
     assert d[0].text == a[0].text and d[0].id != a[0].id  # embedded with its context: a new heading path, a new chunk
 

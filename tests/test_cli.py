@@ -81,7 +81,8 @@ def test_eval_retrieval_all_scores_every_set_of_the_evals_directory_in_one_table
         {"id": "a", "query": "goats grazing in a park before noon", "jurisdiction": "US-DC",
          "gold": [{"id": "us-dc:dc-code:99-102"}]}) + "\n")
     with gzip.open(evals / "opinions.jsonl.gz", "wt") as f:
-        f.write(json.dumps({"id": "b", "query": "a lantern permit is a license", "gold": [{"id": "cl-cluster:9999001"}]}))
+        f.write(json.dumps({"id": "b", "query": "a lantern permit is a license",
+                            "gold": [{"id": "cl-cluster:9999001"}]}))
     (evals / "README.md").write_text("not a set")
     monkeypatch.setenv("RESEARCH_EVALS_DIR", str(evals))
     assert cli.main(["ingest", "--quiet"]) == 0

@@ -45,7 +45,8 @@ def test_opinion_record_maps_to_reporter_citation(invented_corpus):
 
 
 def test_duplicate_ids_are_skipped(tmp_path):
-    record = '{"id": "us-dc:dc-code:1-1", "citation": "D.C. Code § 1-1", "heading": "H.", "text": "one two three four five six"}\n'
+    record = ('{"id": "us-dc:dc-code:1-1", "citation": "D.C. Code § 1-1", "heading": "H.", '
+              '"text": "one two three four five six"}\n')
     path = tmp_path / "dup.jsonl.gz"
     with gzip.open(path, "wt") as f:
         f.write(record + record)
@@ -150,8 +151,10 @@ def test_part_headings_carry_to_the_following_sections_of_their_chapter(tmp_path
     ("7-2", "Wicks.", "§7-2 Wicks. A wick shall be trimmed.", "Wicks."),
     ("7-3", "Lamps.] A lamp is a lantern kept", "[§7-3 Lamps.] A lamp is a lantern kept indoors.", "Lamps."),
     ("7-4", "[§7-4] Keepers.", "[§7-4] Keepers. A keeper keeps.", "Keepers."),
-    ("7-5", "[Complaint] in action on a lien.", "§7-5 [Complaint] in action on a lien. A keeper", "Complaint in action on a lien."),
-    ("7-6", "Law Journals and Reviews Lanterns in Paradise.", "§7-6 Definitions. As used in this part:", "Definitions."),
+    ("7-5", "[Complaint] in action on a lien.", "§7-5 [Complaint] in action on a lien. A keeper",
+     "Complaint in action on a lien."),
+    ("7-6", "Law Journals and Reviews Lanterns in Paradise.", "§7-6 Definitions. As used in this part:",
+     "Definitions."),
     ("7-7", "Cross References Candles, see chapter 8.", "§§7-7 to 7-9 were renumbered.", ""),  # no heading of its own
 ])
 def test_garbled_hawaii_style_headings_are_mended_from_the_section_line(section, heading, text, mended):

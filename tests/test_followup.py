@@ -15,7 +15,8 @@ FIRST = Turn("How long does a D.C. landlord have to return a security deposit?",
     ("What about in Hawaii?", True),
     ("Is there an exception for students?", True),
     ("Does that apply to commercial leases?", True),
-    ("A Colorado employer fired a worker for reporting wage theft to the labor department; what remedies exist?", False),
+    ("A Colorado employer fired a worker for reporting wage theft to the labor department; what remedies exist?",
+     False),
 ])
 def test_follow_ups_are_recognised(question, follow_up):
     assert is_follow_up(question) is follow_up

@@ -61,7 +61,7 @@ def test_lexical_index_is_built_and_searchable(invented_corpus, tmp_path, hashin
 def test_changed_source_replaces_stale_chunks(invented_corpus, tmp_path, hashing_embedder):
     corpus, manifests = invented_corpus
     run_ingest(corpus, manifests, tmp_path / "ix", hashing_embedder)
-    records = [json.loads(l) for l in gzip.open(corpus / "invented_code.jsonl.gz", "rt")]
+    records = [json.loads(line) for line in gzip.open(corpus / "invented_code.jsonl.gz", "rt")]
     records[1]["text"] = "  (a) Goats may graze in a municipal park at any hour."
     write_jsonl_gz(corpus / "invented_code.jsonl.gz", records)
     write_manifest(manifests, "invented-code", "invented_code.jsonl.gz", sha256_of(corpus / "invented_code.jsonl.gz"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -40,8 +40,8 @@ def statute_citation(number, pin, quote, section="99-101", start=0):
 
 def opinion_citation(number, page, quote):
     return Citation(number, "cl-cluster:9999001", f"Pemberton v. Lantern Office, 901 U.S. 77, {page} (2031)",
-                    f"at {page}", quote, 500, 500 + len(quote), SupportStatus.VERIFIED, "us-scotus", "US-federal", "opinion",
-                    "Pemberton v. Lantern Office")
+                    f"at {page}", quote, 500, 500 + len(quote), SupportStatus.VERIFIED, "us-scotus", "US-federal",
+                    "opinion", "Pemberton v. Lantern Office")
 
 
 def stored(question, citations, status=ReviewStatus.DRAFT, edited=None, abstained=False, number=1):
@@ -52,7 +52,7 @@ def stored(question, citations, status=ReviewStatus.DRAFT, edited=None, abstaine
                     mode="extractive", brief_answer=brief, sentences=sentences, citations=citations,
                     abstained=abstained, retrieved=tuple(c.authority_id for c in citations),
                     law_versions={c.source: f"{c.source} 2031 edition" for c in citations})
-    when = datetime(2031, 3, 1, tzinfo=timezone.utc)
+    when = datetime(2031, 3, 1, tzinfo=UTC)
     reviewed = status == ReviewStatus.APPROVED
     return StoredAnswer(number, 1, when, status, answer, edited, "R. Reviewer" if reviewed else None,
                         when if reviewed else None)

@@ -59,7 +59,8 @@ def test_the_service_answers_without_storing_unless_told_where(service):
     assert conversation.matter == "Lantern Co." and conversation.associate == "Ava"
     assert conversation.answers[0].answer.to_dict() == filed.answer.to_dict()
 
-    again = service.research(ResearchRequest("When may goats graze?", ("US-DC",), conversation_id=filed.conversation_id))
+    again = service.research(ResearchRequest("When may goats graze?", ("US-DC",),
+                                             conversation_id=filed.conversation_id))
     assert again.conversation_id == filed.conversation_id
     answers = service.database.conversations.get(filed.conversation_id).answers
     assert [a.id for a in answers] == [filed.answer_id, again.answer_id]

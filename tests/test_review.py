@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -18,7 +18,7 @@ from research.workflow.reporting import (
 )
 from tests.test_appdb import make_answer
 
-T0 = datetime(2031, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2031, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_kappa_matches_a_hand_computed_example():

@@ -40,7 +40,8 @@ def test_issue_terms_of_a_question(question, terms):
 
 def test_rewriter_appends_terms_to_questions_only():
     rewrite = IssueRewriter(CONCEPTS)
-    assert rewrite("Was the driver who killed him negligent?") == "Was the driver who killed him negligent?\nwrongful death"
+    assert (rewrite("Was the driver who killed him negligent?")
+            == "Was the driver who killed him negligent?\nwrongful death")
     statement = "The decedent was killed when the defendant ran the light."  # a proposition, not a question
     assert rewrite(statement) == statement
     assert rewrite("Can a landlord keep a deposit?") == "Can a landlord keep a deposit?"
@@ -50,7 +51,8 @@ def test_shipped_table_loads_and_every_phrase_is_searchable():
     concepts = load_concepts(DEFAULT_ISSUE_TERMS_FILE)
     assert len(concepts) >= 50
     assert all(c.terms and c.phrases and all(c.phrases) for c in concepts)
-    assert "wrongful death" in " ".join(issue_terms("My husband was killed by a drunk driver; what can I do?", concepts))
+    killed = issue_terms("My husband was killed by a drunk driver; what can I do?", concepts)
+    assert "wrongful death" in " ".join(killed)
     assert issue_terms("Must a sex offender who moved here register, and when?", concepts) == []  # not copyright's
 
 

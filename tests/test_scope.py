@@ -33,7 +33,8 @@ def test_named_jurisdictions(text, named):
     ("Can a D.C. landlord keep a deposit?", ("US-DC",), ("US-DC",), []),
     ("A tenant's landlord kept her deposit.", ALL, ALL, []),
     ("A tenant's landlord kept her deposit.", (), (), []),
-    ("A Hawaii landlord kept her deposit.", ("US-DC", "US-CO"), ("US-DC", "US-CO"), ["names US-HI, which is not selected"]),
+    ("A Hawaii landlord kept her deposit.", ("US-DC", "US-CO"), ("US-DC", "US-CO"),
+     ["names US-HI, which is not selected"]),
     ("A Hawaii landlord kept a D.C. tenant's deposit.", ("US-DC", "US-CO"), ("US-DC",),
      ["Searched US-DC only", "left out US-CO", "names US-HI, which is not selected"]),
 ])

@@ -160,7 +160,8 @@ def test_one_unsupported_generated_sentence_is_marked(world):
              "Permits are free for veterans [P1].")
     answer = researcher(world, FakeListChatModel(responses=[reply])).ask(
         "How long does a lantern permit last?", ("US-DC",), mode=AnswerMode.GENERATED)
-    assert [s.status for s in answer.sentences] == [SupportStatus.VERIFIED, SupportStatus.VERIFIED, SupportStatus.UNSUPPORTED]
+    assert [s.status for s in answer.sentences] == [SupportStatus.VERIFIED, SupportStatus.VERIFIED,
+                                                    SupportStatus.UNSUPPORTED]
     assert any("marked" in n for n in answer.notices)
 
 

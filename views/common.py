@@ -46,7 +46,8 @@ def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
         authority = default_index().store.authority(citation.authority_id)
         st.markdown(f"**{html.escape(citation.citation)}**")
         if authority is not None and authority.kind == Kind.OPINION:
-            st.caption(f"{authority.heading} · {authority.court or 'Supreme Court of the United States'} · {authority.year or ''}")
+            court = authority.court or "Supreme Court of the United States"
+            st.caption(f"{authority.heading} · {court} · {authority.year or ''}")
         elif authority is not None:
             path = " › ".join(authority.heading_path + ((authority.heading,) if authority.heading else ()))
             st.caption(path)

@@ -31,7 +31,8 @@ figures = quality_figures(facts, since, until, "" if matter == "All" else matter
 
 a, b, c, d = st.columns(4)
 a.metric("Answers", figures["answers"])
-b.metric("Turnaround median (h)", "—" if figures["turnaround_hours_median"] is None else figures["turnaround_hours_median"],
+turnaround = figures["turnaround_hours_median"]
+b.metric("Turnaround median (h)", "—" if turnaround is None else turnaround,
          help=f"p90: {figures['turnaround_hours_p90']} h, from question to review decision")
 c.metric("Pass rate", "—" if figures["pass_rate"] is None else f"{figures['pass_rate']:.0%}")
 d.metric("Citation accuracy", "—" if figures["citation_accuracy"] is None else f"{figures['citation_accuracy']:.0%}")

@@ -40,7 +40,8 @@ missing_query = st.text_input("Search the corpus", key=f"missing_query_{answer_i
 options: dict[str, str] = {}
 if missing_query.strip():
     try:
-        hits = research_service().researcher.retriever.search(missing_query, SearchFilter(answer.jurisdictions, ()), k=10)
+        hits = research_service().researcher.retriever.search(missing_query, SearchFilter(answer.jurisdictions, ()),
+                                                              k=10)
         options = {h.authority_id: f"{h.chunk.citation} ({h.authority_id})" for h in hits}
     except IndexMissingError as exc:
         st.error(f"The index is not built yet: {exc}")

@@ -21,6 +21,7 @@ from research.corpus.chunking import statute_spans
 from research.corpus.sentences import Sentence, split_sentences
 from research.corpus.structure import is_division_heading
 from research.domain.types import Authority, Chunk, Kind
+from research.index.embedders import Encoder
 
 _LEADING_LABEL = re.compile(r"^(?:\((?:[a-zA-Z]{1,4}|\d{1,3}(?:\.\d+)?)\)\s*)+")
 
@@ -110,7 +111,7 @@ def _quotable(text: str) -> bool:
 class ExtractiveAnswerer:
     """Chooses verbatim sentences that answer a question from ranked passages."""
 
-    def __init__(self, embedder, config: ExtractiveConfig | None = None):
+    def __init__(self, embedder: Encoder, config: ExtractiveConfig | None = None):
         self.embedder = embedder
         self.config = config or ExtractiveConfig()
 

@@ -14,8 +14,9 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from research.answer.prompts import PromptTemplate
 from research.domain.answer import CANNOT_ANSWER
@@ -75,10 +76,16 @@ def parse_reply(reply: str, given_keys: set[str]) -> Draft:
     return Draft(sentences, False, invented, reply)
 
 
+class ChatModel(Protocol):
+    """A LangChain chat model as the generator uses it: messages in, one message out."""
+
+    def invoke(self, messages: list[BaseMessage], /) -> BaseMessage: ...
+
+
 class Generator:
     """Drafts an answer with a LangChain chat model; every call is logged (to `call_log` as JSON lines)."""
 
-    def __init__(self, chat_model, prompt: PromptTemplate, model_name: str, call_log: Path | None = None):
+    def __init__(self, chat_model: ChatModel, prompt: PromptTemplate, model_name: str, call_log: Path | None = None):
         self.chat_model = chat_model
         self.prompt = prompt
         self.model_name = model_name
@@ -103,7 +110,7 @@ class Generator:
             raise ModelUnavailable(error)
         return parse_reply(reply, {passage_key(i) for i in range(len(passages))})
 
-    def _log(self, question, system, user, reply, error, seconds) -> None:
+    def _log(self, question: str, system: str, user: str, reply: str, error: str | None, seconds: float) -> None:
         record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "model": self.model_name,
                   "prompt_version": self.prompt.version, "seconds": round(seconds, 3), "question": question,
                   "system": system, "user": user, "reply": reply, "error": error}
@@ -115,10 +122,14 @@ class Generator:
                 out.write(json.dumps(record) + "\n")
 
 
-def openai_chat_model(base_url: str, model: str, api_key: str | None, timeout_s: float, max_tokens: int):
+def openai_chat_model(base_url: str, model: str, api_key: str | None, timeout_s: float,
+                      max_tokens: int) -> ChatModel:
     """A LangChain chat model for an OpenAI-compatible endpoint, with no retries (failures fall back fast) and
     replies cut at `max_tokens` (a model that runs on would otherwise hold the answer until the timeout)."""
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
-    return ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "not-needed", timeout=timeout_s,
-                      max_retries=0, temperature=0, max_tokens=max_tokens)
+    # the key as the SecretStr and max_tokens under the alias its field declares: what pydantic would make of
+    # a plain string and of `max_tokens=`, spelt so that the type checker accepts them
+    return ChatOpenAI(base_url=base_url, model=model, api_key=SecretStr(api_key or "not-needed"), timeout=timeout_s,
+                      max_retries=0, temperature=0, max_completion_tokens=max_tokens)

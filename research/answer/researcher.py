@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from research.answer.extractive import (
     ExtractiveAnswerer,
@@ -19,6 +20,7 @@ from research.answer.followup import resolve
 from research.answer.generate import Generator, ModelUnavailable, passage_key
 from research.answer.scope import Scope
 from research.answer.textmatch import contradicted_periods, coverage, supports
+from research.corpus.sentences import Sentence
 from research.domain.answer import (
     ASKABLE_MODES,
     Answer,
@@ -33,7 +35,8 @@ from research.domain.answer import (
     no_authority_message,
 )
 from research.domain.records import Turn
-from research.domain.types import KINDS, Authority, Kind, SearchFilter
+from research.domain.types import KINDS, Authority, AuthorityHit, Chunk, Kind, SearchFilter
+from research.index.catalogue import SourceStatus
 from research.jurisdictions import JURISDICTIONS
 
 MAX_QUESTION_CHARS = 2000
@@ -64,12 +67,31 @@ def check_question(question: str, jurisdictions: tuple[str, ...], kinds: tuple[s
     return question
 
 
+class Retriever(Protocol):
+    """What the researcher asks of search (research.search.retriever.HybridRetriever)."""
+
+    def search(self, query: str, search_filter: SearchFilter = ..., k: int = ...,
+               exclude: frozenset[str] = ...) -> list[AuthorityHit]: ...
+
+    def added_terms(self, query: str) -> str: ...
+
+
+class AuthorityStore(Protocol):
+    """What the researcher reads from the catalogue (research.index.catalogue.ChunkStore)."""
+
+    def authority(self, authority_id: str) -> Authority | None: ...
+
+    def chunks_of(self, authority_id: str) -> list[Chunk]: ...
+
+    def source_status(self, name: str) -> SourceStatus | None: ...
+
+
 @dataclass
 class Researcher:
     """Answers questions from an index; `generator` is None unless a model is configured."""
 
-    retriever: object  # HybridRetriever
-    store: object  # ChunkStore
+    retriever: Retriever  # HybridRetriever
+    store: AuthorityStore  # ChunkStore
     answerer: ExtractiveAnswerer
     generator: Generator | None = None
     k: int = 10
@@ -116,10 +138,12 @@ class Researcher:
         return Survey(question, [SurveyRow(j, self.answer_in_scope(question, question, Scope((j,)), kinds, mode))
                                  for j in jurisdictions])
 
-    def _passages(self, hits) -> list[Passage]:
+    def _passages(self, hits: list[AuthorityHit]) -> list[Passage]:
         passages = []
         for rank, hit in enumerate(hits[:self.answerer.config.authorities]):
             authority = self.store.authority(hit.authority_id)
+            if authority is None:  # cannot happen: search finds only authorities of this catalogue
+                raise LookupError(f"authority {hit.authority_id} was found by search but is not in the catalogue")
             chunks = self.store.chunks_of(hit.authority_id)
             if authority.kind == Kind.OPINION:
                 best = next((i for i, c in enumerate(chunks) if c.id == hit.chunk.id), 0)
@@ -139,7 +163,8 @@ class Researcher:
             answer.citations.append(citation)
             answer.sentences.append(AnswerSentence(f'"{citation.quote}"', (citation.number,), citation.status))
         top = result.picks[0]
-        lead = next(c for c in answer.citations if c.start == top.sentence.start and c.authority_id == top.authority.id)
+        lead = next(c for c in answer.citations
+                    if c.start == top.sentence.start and c.authority_id == top.authority.id)
         answer.brief_answer = _premise_correction(answer) + f'Under {lead.citation}: "{lead.quote}" [{lead.number}]'
 
     def _generate(self, answer: Answer, passages: list[Passage]) -> None:
@@ -150,13 +175,14 @@ class Researcher:
         try:
             draft = self.generator.draft(answer.standalone_question, answer.jurisdictions, texts)
         except ModelUnavailable as failure:
-            answer.notices.append(f"The configured model did not answer ({failure}); this is the extractive answer.")
+            answer.notices.append(f"The configured model did not answer ({failure}); "
+                                  "this is the extractive answer.")
             return
         if draft.invented_keys:
             answer.notices.append(f"Dropped {len(draft.invented_keys)} citation(s) to passages that were not given.")
         if draft.cannot_answer:
             _abstain(answer)
-            self._mark_generated(answer)
+            self._mark_generated(answer, self.generator)
             return
         by_key = {passage_key(i): p for i, p in enumerate(passages)}
         sentences: list[AnswerSentence] = []
@@ -183,16 +209,19 @@ class Researcher:
                 f"The model's answer could not be verified against the sources ({len(verified)} of "
                 f"{len(sentences)} sentences supported); this is the extractive answer.")
             return
-        self._mark_generated(answer)
+        self._mark_generated(answer, self.generator)
         answer.sentences, answer.citations = sentences, citations
         first = verified[0]
         answer.brief_answer = f"{first.text} {citation_marks(first.citations)}"
         unsupported = len(sentences) - len(verified)
         if unsupported:
-            answer.notices.append(f"{unsupported} sentence(s) are not supported by the passage they cite and are marked.")
+            answer.notices.append(f"{unsupported} sentence(s) are not supported by the passage they cite "
+                                  "and are marked.")
 
-    def _mark_generated(self, answer: Answer) -> None:
-        answer.mode, answer.prompt_version, answer.model = AnswerMode.GENERATED, self.generator.prompt.version, self.generator.model_name
+    @staticmethod
+    def _mark_generated(answer: Answer, generator: Generator) -> None:
+        answer.mode, answer.prompt_version, answer.model = (AnswerMode.GENERATED, generator.prompt.version,
+                                                            generator.model_name)
 
     def _version(self, source: str) -> str:
         if source not in self._versions:
@@ -224,7 +253,8 @@ def _abstain(answer: Answer) -> None:
     answer.brief_answer = no_authority_message(answer.question, answer.jurisdictions)
 
 
-def _citation(number: int, authority: Authority, pin: str, start: int, end: int, status: str = SupportStatus.VERIFIED) -> Citation:
+def _citation(number: int, authority: Authority, pin: str, start: int, end: int,
+              status: str = SupportStatus.VERIFIED) -> Citation:
     """A citation of `authority.text[start:end]`; a span that does not lie in the text is unsupported."""
     quote = authority.text[start:end]
     if not (0 <= start < end <= len(authority.text)) or not quote.strip():
@@ -245,7 +275,7 @@ def _passage_text(passage: Passage, max_chars: int = 4000) -> str:
     return f"{passage.authority.display_title}\n{passage_text_of(passage)[:max_chars]}"
 
 
-def _best_span(claim: str, passage: Passage):
+def _best_span(claim: str, passage: Passage) -> tuple[Sentence, str] | None:
     """The sentence of the passage that covers most of the claim's content words, with its pin."""
     candidates = candidate_sentences(passage, max_chars=10_000)
     if not candidates:

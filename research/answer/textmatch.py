@@ -15,7 +15,8 @@ from research.corpus.analysis import analyse
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+         if w != "_"}
 _FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
               "fourths": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
 _NUMBER_WORD = "|".join(sorted(list(_UNITS) + list(_TENS), key=len, reverse=True))
@@ -28,7 +29,7 @@ HALF = 0.5
 def digits_for_number_words(text: str) -> str:
     """`text` lowercased with number words as digits: 'forty-five days' -> '45 days', 'two-thirds' -> '2/3'."""
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         if match.group("tens"):
             value = _TENS[match.group("tens")] + (_UNITS[match.group("unit")] if match.group("unit") else 0)
         else:
@@ -72,7 +73,8 @@ def supports(claim: str, passage: str, threshold: float = 0.7) -> bool:
 
 
 _PERIOD = re.compile(r"\b(\d+(?:/\d+)?)[\s-]+(day|week|month|year|hour)s?\b")
-_FACT_AFTER = re.compile(r"\s*(?:-\s*)?(?:ago|old|later|earlier)\b")  # 'eight days ago', '17-year-old': facts, not rules
+# 'eight days ago', '17-year-old': facts, not rules
+_FACT_AFTER = re.compile(r"\s*(?:-\s*)?(?:ago|old|later|earlier)\b")
 
 
 def periods(text: str) -> set[tuple[str, str]]:

@@ -23,7 +23,8 @@ def _configure() -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `research`."""
-    parser = argparse.ArgumentParser(prog="research", description="Legal research assistant: index, search, ask, evaluate.")
+    parser = argparse.ArgumentParser(prog="research",
+                                     description="Legal research assistant: index, search, ask, evaluate.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="load, chunk, embed and index corpus sources (idempotent, resumable)")
@@ -63,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--set", action="append", metavar="FILE", help=".jsonl or .jsonl.gz (repeatable)")
     r.add_argument("--all", action="store_true", help="every set in the evals directory, in one table")
     r.add_argument("--limit", type=int, help="only the first N items of each set")
-    r.add_argument("--items", metavar="FILE", help="write each item's top 10 authority ids as JSON lines (.gz: gzipped)")
+    r.add_argument("--items", metavar="FILE",
+                   help="write each item's top 10 authority ids as JSON lines (.gz: gzipped)")
     r.add_argument("--json", action="store_true", help="print one JSON object last")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=evaluate.cmd_eval_retrieval)

@@ -25,7 +25,8 @@ def cmd_history(args) -> int:
     if not rows:
         print("No conversations.")
     for r in rows:
-        print(f"{r['id']:>5}  {r['updated_at'][:16]}  {r['matter']}  ({r['questions']} questions)  {r['first_question'][:80]}")
+        print(f"{r['id']:>5}  {r['updated_at'][:16]}  {r['matter']}  ({r['questions']} questions)  "
+              f"{r['first_question'][:80]}")
     return 0
 
 

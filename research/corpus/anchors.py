@@ -9,8 +9,8 @@ anchors written by an excluded authority.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from research.corpus.citations import scan_reporter_citations
 from research.domain.ids import ANCHOR_MARK

@@ -150,7 +150,8 @@ def _context(authority: Authority) -> str:
 def _make_chunk(authority: Authority, ordinal: int, start: int, end: int, pin: str) -> Chunk:
     text, context = authority.text[start:end], _context(authority)
     # the context is embedded and indexed with the text: a changed heading path makes a new chunk
-    digest = hashlib.sha1(f"{authority.id}\x00{start}\x00{end}\x00{pin}\x00{context}\x00{text}".encode()).hexdigest()[:12]
+    key = f"{authority.id}\x00{start}\x00{end}\x00{pin}\x00{context}\x00{text}"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     return Chunk(
         id=f"{authority.id}#{ordinal}:{digest}", authority_id=authority.id, source=authority.source,
         jurisdiction=authority.jurisdiction, kind=authority.kind, citation=authority.citation,

@@ -96,7 +96,7 @@ def authority_keys(jurisdiction: str, kind: str, citations: list[str]) -> list[s
     """The keys under which an authority is found by citation."""
     if kind == Kind.OPINION:
         return [reporter_key(c) for c in citations]
-    keys = []
+    keys: list[str] = []
     for c in citations:
         keys.extend(m.key for m in find_statute_citations(c) if m.key.startswith(jurisdiction + "|"))
     return keys

@@ -1,8 +1,9 @@
 """Sentence splitting for legal text that keeps each sentence's character span in its source.
 
-Legal prose is full of periods that do not end sentences ("U.S.", "v.", "No.", "Stat."), so a sentence ends only at '.', '?', '!' or ';' followed by a space and then a capital
-letter, an opening parenthesis or a quote, when the word before the period is not a known
-abbreviation; a line break before a subsection label ("(b)", "(2)") also ends one.
+Legal prose is full of periods that do not end sentences ("U.S.", "v.", "No.", "Stat."), so a sentence
+ends only at '.', '?', '!' or ';' followed by a space and then a capital letter, an opening parenthesis
+or a quote, when the word before the period is not a known abbreviation; a line break before a
+subsection label ("(b)", "(2)") also ends one.
 """
 
 from __future__ import annotations

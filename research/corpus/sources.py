@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from research.corpus.structure import MAJOR_DIVISION, division_lines, unbracketed
 from research.domain.types import Authority, Kind
 from research.jurisdictions import REGISTRY
 
@@ -24,7 +25,6 @@ REQUIRED_MANIFEST_KEYS = (
     "name", "title", "jurisdiction", "kind", "file", "sha256", "expected_records",
     "upstream", "version", "licence", "fields",
 )
-from research.corpus.structure import MAJOR_DIVISION, division_lines, unbracketed
 
 
 class CorpusError(Exception):
@@ -96,7 +96,8 @@ def verify_file(manifest: Manifest, corpus_dir: Path) -> str:
         raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
     actual = file_sha256(path)
     if actual != manifest.sha256:
-        raise CorpusError(f"{path}: checksum mismatch (sha256 {actual}, manifest {manifest.name} expects {manifest.sha256})")
+        raise CorpusError(f"{path}: checksum mismatch (sha256 {actual}, manifest {manifest.name} expects "
+                          f"{manifest.sha256})")
     return actual
 
 
@@ -230,7 +231,8 @@ def _count(value) -> int | None:
         return None
 
 
-def load_source(manifest: Manifest, corpus_dir: Path, verify_checksum: bool = True) -> tuple[list[Authority], LoadReport]:
+def load_source(manifest: Manifest, corpus_dir: Path,
+                verify_checksum: bool = True) -> tuple[list[Authority], LoadReport]:
     """Read and validate one source file fully; raise CorpusError naming file and line on any defect."""
     path = corpus_dir / manifest.file
     if verify_checksum:

@@ -32,7 +32,7 @@ def division_lines(text: str) -> list[str]:
     """Headings of the divisions that open at this record: the short lines a code prints above a section's
     own line ("[PART V.] WHISTLEBLOWERS' PROTECTION ACT", "B. Board of Education"), brackets dropped; a
     record with no section line (a Part heading alone) is all heading."""
-    lines = []
+    lines: list[str] = []
     for line in text.strip().splitlines():
         line = " ".join(line.split())
         if not line:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from research.domain.types import Authority, Kind
 
@@ -110,7 +111,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     prompt_version: str | None = None
     model: str | None = None
-    survey_rows: list[dict] = field(default_factory=list)  # survey answers: one row per jurisdiction
+    survey_rows: list[dict[str, Any]] = field(default_factory=list)  # survey answers: one row per jurisdiction
     added_terms: str = ""  # legal-issue terms search added to the question (research.search.rewrite)
 
     @property
@@ -125,21 +126,22 @@ class Answer:
         """The citation with this number."""
         return next(c for c in self.citations if c.number == number)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, with `answer` (the full text) added."""
         data = asdict(self)
         data["answer"] = self.text
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> Answer:
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
         """Rebuild an answer stored with `to_dict`."""
         fields = dict(data)
         fields.pop("answer", None)
         fields["jurisdictions"] = tuple(fields["jurisdictions"])
         fields["kinds"] = tuple(fields["kinds"])
         fields["retrieved"] = tuple(fields.get("retrieved", ()))
-        fields["sentences"] = [AnswerSentence(s["text"], tuple(s["citations"]), s["status"]) for s in fields["sentences"]]
+        fields["sentences"] = [AnswerSentence(s["text"], tuple(s["citations"]), s["status"])
+                               for s in fields["sentences"]]
         fields["citations"] = [Citation(**c) for c in fields["citations"]]
         return cls(**fields)
 
@@ -179,7 +181,7 @@ class Survey:
         sentence with its citation renumbered, and `survey_rows` giving the table."""
         sentences: list[AnswerSentence] = []
         citations: list[Citation] = []
-        rows: list[dict] = []
+        rows: list[dict[str, Any]] = []
         versions: dict[str, str] = {}
         for row in self.rows:
             lead = row.lead_citation
@@ -201,7 +203,7 @@ class Survey:
                       abstained=not found, retrieved=tuple(a for r in self.rows for a in r.answer.retrieved),
                       law_versions=versions, timings_ms=timings, survey_rows=rows)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: one row per jurisdiction with its rule, lead citation and full answer."""
         rows = []
         for row in self.rows:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from research.answer.textmatch import key_fact_stated
 from research.corpus.evalsets import (
@@ -116,6 +116,7 @@ def summarise(rows: list[dict], latencies_ms: list[float]) -> dict:
     gold = [r["cites_gold"] for r in rows if r["cites_gold"] is not None]
     facts = [sum(r["key_facts"]) / len(r["key_facts"]) for r in rows if r["key_facts"]]
     cells = [c for r in rows if r["survey_cells"] for c in r["survey_cells"]]
+    p95 = percentile(latencies_ms, 0.95)  # None exactly when there are no latencies
     return {
         "n": len(rows),
         "invented_citations": sum(r["invented"] for r in rows),
@@ -125,7 +126,7 @@ def summarise(rows: list[dict], latencies_ms: list[float]) -> dict:
         "abstention_accuracy": round(sum(r["abstention_right"] for r in rows) / len(rows), 4) if rows else None,
         "survey_cell_accuracy": round(sum(cells) / len(cells), 4) if cells else None,
         "latency_p50_ms": round(statistics.median(latencies_ms), 1) if latencies_ms else None,
-        "latency_p95_ms": round(percentile(latencies_ms, 0.95), 1) if latencies_ms else None,
+        "latency_p95_ms": round(p95, 1) if p95 is not None else None,
     }
 
 
@@ -152,7 +153,7 @@ def evaluate_answers(items: list[QuestionItem], researcher, authority_text, juri
 def record_eval_run(log: Path, set_name: str, mode: str, summary: dict) -> None:
     """Append a run's summary, with its time, set and mode, to the eval-runs log (JSON lines)."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "set": set_name, "mode": mode,
+    record = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "set": set_name, "mode": mode,
               **summary}
     with log.open("a", encoding="utf-8") as out:
         out.write(json.dumps(record) + "\n")

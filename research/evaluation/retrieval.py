@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 
 from research.corpus.evalsets import EvalItem
 from research.domain.stats import percentile
@@ -44,7 +45,7 @@ SURVEY_DEPTH = 5
 
 
 def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 100,
-                       on_item: Callable[[EvalItem, list[str]], None] | None = None) -> dict:
+                       on_item: Callable[[EvalItem, list[str]], None] | None = None) -> dict[str, Any]:
     """Run every scorable item through `search` and aggregate metrics overall and per jurisdiction.
 
     Survey items are also searched once per jurisdiction, as survey mode answers them:
@@ -70,13 +71,14 @@ def evaluate_retrieval(items: Iterable[EvalItem], search: Search, depth: int = 1
     groups: dict[str, list[dict[str, float]]] = {}
     for item, metrics in per_item:
         groups.setdefault(item.group, []).append(metrics)
-    summary = {"n": len(per_item), **_mean([m for _, m in per_item])}
+    summary: dict[str, Any] = {"n": len(per_item), **_mean([m for _, m in per_item])}
     summary["by_jurisdiction"] = {g: {"n": len(rows), **_mean(rows)} for g, rows in sorted(groups.items())}
     if survey_cells:
         summary["survey_cells"] = len(survey_cells)
         summary[f"survey_hit@{SURVEY_DEPTH}"] = round(sum(survey_cells) / len(survey_cells), 4)
+    p95 = percentile(latencies, 0.95)  # None exactly when there are no latencies
     summary["latency_ms"] = {"p50": round(statistics.median(latencies), 1) if latencies else 0.0,
-                             "p95": round(percentile(latencies, 0.95), 1) if latencies else 0.0}
+                             "p95": round(p95, 1) if p95 is not None else 0.0}
     return summary
 
 
@@ -116,7 +118,8 @@ def format_sets_table(summaries: dict[str, dict]) -> str:
     lines = [f"{'set':<{width}}{'group':<24}" + _column_heads() + f"{'p50 ms':>9}{'p95 ms':>9}"]
     for name, summary in summaries.items():
         lat = summary.get("latency_ms", {})
-        lines.append(f"{name:<{width}}{'overall':<24}" + _cells(summary) + f"{lat.get('p50', 0):>9}{lat.get('p95', 0):>9}")
+        lines.append(f"{name:<{width}}{'overall':<24}" + _cells(summary)
+                     + f"{lat.get('p50', 0):>9}{lat.get('p95', 0):>9}")
         for group, metrics in summary.get("by_jurisdiction", {}).items():
             lines.append(f"{name:<{width}}{group:<24}" + _cells(metrics))
     lines += [f"{name}: {_survey_line(summary)}" for name, summary in summaries.items() if "survey_cells" in summary]

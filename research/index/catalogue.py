@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from research.corpus.sources import Manifest
 from research.domain.types import Authority, Chunk
@@ -62,6 +62,12 @@ def _chunk(row: tuple) -> Chunk:
     return Chunk(*row)
 
 
+def _status(row: tuple) -> SourceStatus:
+    values = list(row)
+    values[5] = json.loads(values[5])
+    return SourceStatus(*values)
+
+
 def _authority(row: tuple) -> Authority:
     (aid, source, jur, kind, citation, heading, path, url, year, court, cites, text, history, annotations) = row
     return Authority(id=aid, source=source, jurisdiction=jur, kind=kind, citation=citation, heading=heading,
@@ -93,7 +99,8 @@ class ChunkStore:
         """Close the database connection."""
         self._db.close()
 
-    def replace_source(self, name: str, authorities: list[Authority], chunks: list[Chunk], status: SourceStatus) -> None:
+    def replace_source(self, name: str, authorities: list[Authority], chunks: list[Chunk],
+                       status: SourceStatus) -> None:
         """Atomically replace every authority and chunk of a source and set its status."""
         with self._db:
             self._db.execute("DELETE FROM authorities WHERE source = ?", (name,))
@@ -128,14 +135,11 @@ class ChunkStore:
         row = self._db.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
         if row is None:
             return None
-        values = list(row)
-        values[5] = json.loads(values[5])
-        return SourceStatus(*values)
+        return _status(row)
 
     def statuses(self) -> list[SourceStatus]:
         """Status of every source ever ingested."""
-        names = [r[0] for r in self._db.execute("SELECT name FROM sources ORDER BY name")]
-        return [self.source_status(n) for n in names]
+        return [_status(r) for r in self._db.execute("SELECT * FROM sources ORDER BY name")]
 
     def chunk_ids(self, source: str) -> list[str]:
         """Ids of a source's chunks."""
@@ -190,7 +194,8 @@ class ChunkStore:
 
     def iter_authorities(self, kind: str | None = None) -> Iterator[Authority]:
         """Every authority (of one kind), in id order."""
-        query, params = "SELECT * FROM authorities", ()
+        query = "SELECT * FROM authorities"
+        params: tuple[str, ...] = ()
         if kind:
             query, params = query + " WHERE kind = ?", (kind,)
         for row in self._db.execute(query + " ORDER BY id", params):
@@ -205,13 +210,14 @@ class ChunkStore:
 
     def fingerprint(self) -> str:
         """Changes whenever any ready source's content changes (to know when to rebuild indexes)."""
-        rows = self._db.execute("SELECT name, sha256, chunker, chunks FROM sources WHERE status = 'ready' ORDER BY name")
+        rows = self._db.execute(
+            "SELECT name, sha256, chunker, chunks FROM sources WHERE status = 'ready' ORDER BY name")
         return json.dumps([list(r) for r in rows])
 
 
 def now() -> str:
     """Current UTC time in ISO format."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

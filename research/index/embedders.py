@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import warnings
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -38,6 +39,12 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+class Encoder(Protocol):
+    """Turns texts into unit vectors (an embedder, or one built on first use)."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
 class VectorEmbedder(Embeddings):

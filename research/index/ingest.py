@@ -9,9 +9,9 @@ catalogue when the set of ready sources changed, and replaced atomically.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from tqdm import tqdm
 
@@ -23,7 +23,9 @@ from research.domain.types import Kind
 from research.files import replaced_whole
 from research.index.catalogue import ChunkStore, SourceStatus, now
 from research.index.directory import AuthorityDirectory
+from research.index.embedders import Encoder
 from research.index.lexical import LexicalIndex
+from research.index.vectorstore import VectorStore
 
 CHUNKER_VERSION = "4"  # bump when chunks or the stored records change (3: the context is part of a chunk id; Hawaii
 # Part headings; 4: statutes keep their history and annotation count)
@@ -64,8 +66,8 @@ class VectorTier:
     """A vector store, the embedder that fills it, and which entries of an authority it holds."""
 
     name: str
-    vectors: object  # VectorStore
-    embedder: object  # anything with encode(texts) -> ndarray
+    vectors: VectorStore
+    embedder: Encoder  # anything with encode(texts) -> ndarray
     kinds: tuple[str, ...] = tuple(Kind)
 
 
@@ -119,7 +121,10 @@ def ingest_sources(
         sha256 = verify_file(manifest, corpus_dir)
         if _is_current(store, tiers, manifest, sha256, chunker):
             status = store.source_status(manifest.name)
-            reports.append(SourceReport(manifest.name, status.records_read, status.skipped, status.chunks, 0, 0, True))
+            if status is None:  # cannot happen: _is_current found the source ready
+                raise LookupError(f"source {manifest.name} has no ingest status")
+            reports.append(SourceReport(manifest.name, status.records_read, status.skipped, status.chunks, 0, 0,
+                                        True))
             continue
         authorities, load_report = load_source(manifest, corpus_dir, verify_checksum=False)
         pending.append((manifest, sha256, authorities, load_report))
@@ -164,13 +169,13 @@ def rebuild_lexical_if_stale(store: ChunkStore, lexical_dir: Path, progress: boo
     if stamp.is_file() and json.loads(stamp.read_text()) == fingerprint:
         return False
     ready = {s.name for s in store.statuses() if s.status == "ready"}
-    chunk_docs = []
+    chunk_docs: list[tuple[str, str, str, str]] = []
     for batch in tqdm(store.iter_chunks(), desc="lexical index", unit="batch", disable=not progress):
         chunk_docs.extend((c.id, c.jurisdiction, c.kind, c.indexed_text) for c in batch if c.source in ready)
     if not chunk_docs:
         return False
-    opinion_docs = [(a.id, a.jurisdiction, a.kind, f"{a.heading}\n{a.text}") for a in store.iter_authorities(Kind.OPINION)
-                    if a.source in ready]
+    opinion_docs = [(a.id, a.jurisdiction, a.kind, f"{a.heading}\n{a.text}")
+                    for a in store.iter_authorities(Kind.OPINION) if a.source in ready]
     anchor_docs = _anchor_docs(store, ready)
     # (name, documents, build options); a pair found in one chunk only (58% of the 2.8 million) ranks nothing
     # measurably (docs/decisions/0019) but costs the search process ~0.34 GiB; likewise a pair of one
@@ -198,6 +203,9 @@ def _anchor_docs(store: ChunkStore, ready: set[str]) -> list[tuple[str, str, str
     authorities = (a for a in store.iter_authorities(Kind.OPINION) if a.source in ready)
     docs = []
     for anchor in all_anchors(authorities, directory.ids_for):
-        jurisdiction, kind = directory.place(anchor.cited)
+        place = directory.place(anchor.cited)
+        if place is None:  # cannot happen: anchors cite only authorities the directory resolved
+            raise LookupError(f"anchor {anchor.id} cites an authority missing from the catalogue")
+        jurisdiction, kind = place
         docs.append((anchor.id, jurisdiction, kind, anchor.text))
     return docs

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import bm25s
 import numpy as np
@@ -65,7 +65,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, docs: list[tuple[str, str, str, str]], k1: float = 1.2, b: float = 0.75,
-              analyser: str = "terms", min_df: int = 1, terms: list[list[str]] | None = None) -> "LexicalIndex":
+              analyser: str = "terms", min_df: int = 1, terms: list[list[str]] | None = None) -> LexicalIndex:
         """Index (doc id, jurisdiction, kind, text) tuples, tokenised by the named analyser (`ANALYSERS`), leaving
         out tokens found in fewer than `min_df` documents. `terms`, when given, are the texts' `analyse` terms
         already computed (one analysis serves the terms index and the pairs index of the same documents)."""
@@ -89,7 +89,7 @@ class LexicalIndex:
         }))
 
     @classmethod
-    def load(cls, directory: Path) -> "LexicalIndex":
+    def load(cls, directory: Path) -> LexicalIndex:
         """Load an index written by `save`."""
         retriever = bm25s.BM25.load(str(directory / "bm25"))
         docs = json.loads((directory / "docs.json").read_text())

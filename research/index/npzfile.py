@@ -1,6 +1,7 @@
 """Arrays per jurisdiction in one compressed .npz file (keys `<jurisdiction>/<name>`): the layout of the models
-`research ingest` trains from case notes (research.search.priors.chapters, research.search.priors.section_prior, research.search.priors.note_neighbours), each
-written whole or not at all and stamped with a digest of what it was built from."""
+`research ingest` trains from case notes (research.search.priors.chapters, research.search.priors.section_prior,
+research.search.priors.note_neighbours), each written whole or not at all and stamped with a digest of what it
+was built from."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from research.files import replaced_whole
 
 def save_by_jurisdiction(path: Path, arrays: dict[str, dict[str, np.ndarray]]) -> None:
     """Write `arrays` ({jurisdiction: {name: array}}) to one compressed .npz at `path`."""
-    np.savez_compressed(path, **{f"{jurisdiction}/{name}": array
-                                 for jurisdiction, named in arrays.items() for name, array in named.items()})
+    # allow_pickle is numpy's default, named so that the arrays unpacked below are not taken for it
+    np.savez_compressed(path, allow_pickle=True,
+                        **{f"{jurisdiction}/{name}": array
+                           for jurisdiction, named in arrays.items() for name, array in named.items()})
 
 
 def load_by_jurisdiction(path: Path, what: str, names: tuple[str, ...]) -> dict[str, dict[str, np.ndarray]]:

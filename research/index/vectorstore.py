@@ -11,6 +11,7 @@ from typing import Protocol
 from urllib.parse import urlparse
 
 import numpy as np
+import numpy.typing as npt
 
 from research.domain.types import Chunk, SearchFilter
 
@@ -103,11 +104,16 @@ class ChromaVectorStore:
     def query(self, vector: np.ndarray, k: int, search_filter: SearchFilter) -> list[tuple[str, float]]:
         if k <= 0 or self.count() == 0:
             return []
+        # typed as Chroma's Embeddings (vectors of int32 or float32) so the list is accepted as its argument
+        embeddings: list[npt.NDArray[np.int32 | np.float32]] = [np.asarray(vector, dtype=np.float32)]
         result = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
+            query_embeddings=embeddings, n_results=k,
             where=_where(search_filter), include=["distances"],
         )
-        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
+        distances = result["distances"]
+        if distances is None:  # cannot happen: distances were asked for in `include`
+            raise RuntimeError("Chroma returned no distances for a query that included them")
+        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], distances[0])]
 
     def count(self) -> int:
         return self._collection.count()
@@ -116,7 +122,7 @@ class ChromaVectorStore:
 class InMemoryVectorStore:
     """Exact cosine search in NumPy; for tests and small corpora."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._vectors: dict[str, np.ndarray] = {}
         self._meta: dict[str, dict] = {}
 

@@ -7,7 +7,7 @@ so an authority with many matching chunks cannot crowd out the others.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from research.domain.ids import authority_of
 from research.search.priors.chapters import chapter_of

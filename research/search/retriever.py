@@ -21,10 +21,10 @@ from research.domain.ids import authority_of, is_text_chunk
 from research.domain.types import AuthorityHit, Chunk, Kind, SearchFilter
 from research.index.catalogue import ChunkStore
 from research.index.directory import AuthorityDirectory
+from research.index.embedders import Encoder
 from research.index.lexical import LexicalIndex
 from research.search.config import RetrievalConfig
 from research.search.evidence.base import Evidence, Query, Signals, Stage
-from research.search.evidence.dense import Encoder
 from research.search.fusion import fuse, rerank_statutes
 from research.search.rewrite import IssueRewriter, is_question
 
@@ -120,7 +120,8 @@ class HybridRetriever:
                 methods.setdefault(authority_id, []).append(evidence.name)
         return best_chunk, methods
 
-    def _passages(self, expanded: str, top: list[str], cited: list[str], best_chunk: dict[str, str]) -> dict[str, Chunk]:
+    def _passages(self, expanded: str, top: list[str], cited: list[str],
+                  best_chunk: dict[str, str]) -> dict[str, Chunk]:
         """The passage to show for each authority of `top`: the one that matched, else its best-matching chunk
         (for authorities found by what cites them, or as a whole), else its first."""
         best_chunk = dict(best_chunk)

@@ -3,7 +3,8 @@
 A case note quotes the section it annotates ('not "sex offenders" for purposes of this chapter') and names its parts
 ('the notice required by subsection (b)'); a brief does the same. Words found verbatim in a section, and a section
 that has every part a query names, are evidence no bag of words gives: BM25 scores the quoted words one by one, and
-"(b)" is not a term at all. Measured on case notes of sections no training note annotates (docs/decisions/0025); opinions are left alone (a quotation in a citing sentence did not single out the cited case there).
+"(b)" is not a term at all. Measured on case notes of sections no training note annotates (docs/decisions/0025);
+opinions are left alone (a quotation in a citing sentence did not single out the cited case there).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ compare themselves against `Base.metadata`.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import overload
 
 from sqlalchemy import (
@@ -120,7 +120,7 @@ class CitationRow(Base):
 
 def utc_now() -> datetime:
     """The current time in UTC, as every timestamp is stored."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @overload
@@ -130,5 +130,5 @@ def utc(moment: None) -> None: ...
 def utc(moment: datetime | None) -> datetime | None:
     """A stored time as an aware UTC datetime (SQLite returns naive datetimes: they were stored in UTC)."""
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment

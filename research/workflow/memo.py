@@ -99,7 +99,7 @@ def short_repeat(citation: Citation, previous: Citation | None) -> str | None:
 class _Citer:
     """Writes citations in order, using `Id.` for an immediately repeated authority."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.previous: Citation | None = None
 
     def cite(self, citation: Citation) -> str:

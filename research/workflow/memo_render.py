@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 
-from research.workflow.memo import Memo
+from research.workflow.memo import AuthorityEntry, Memo
 
 FORMATS = ("md", "docx", "pdf")
 SECTIONS = ("Questions Presented", "Brief Answer", "Discussion", "Conclusion", "Table of Authorities",
             "Verification Appendix")
 
 
-def _where(entry) -> str:
+def _where(entry: AuthorityEntry) -> str:
     return ", ".join(f"Discussion § {n}" for n in entry.sections)
 
 
@@ -73,8 +73,8 @@ def to_docx(memo: Memo) -> bytes:
         for paragraph in section.paragraphs:
             document.add_paragraph(paragraph)
     document.add_heading("Conclusion", level=1)
-    for line in memo.conclusion:
-        document.add_paragraph(line)
+    for conclusion_line in memo.conclusion:
+        document.add_paragraph(conclusion_line)
     document.add_heading("Table of Authorities", level=1)
     for title, entries in (("Statutes", memo.statutes), ("Cases", memo.cases)):
         document.add_heading(title, level=2)
@@ -85,11 +85,11 @@ def to_docx(memo: Memo) -> bytes:
         if not entries:
             document.add_paragraph("None")
     document.add_heading("Verification Appendix", level=1)
-    for entry in memo.appendix:
+    for check in memo.appendix:
         line = document.add_paragraph()
-        line.add_run(f"[{entry.label}] {entry.citation}").bold = True
-        line.add_run(f" — {entry.status} — characters {entry.start}-{entry.end} of {entry.authority_id}")
-        quote = document.add_paragraph(" ".join(entry.quote.split()), style="Quote")
+        line.add_run(f"[{check.label}] {check.citation}").bold = True
+        line.add_run(f" — {check.status} — characters {check.start}-{check.end} of {check.authority_id}")
+        quote = document.add_paragraph(" ".join(check.quote.split()), style="Quote")
         quote.runs[0].font.size = Pt(9)
     document.add_heading("Versions of the law", level=2)
     for source, version in sorted(memo.law_versions.items()):
@@ -109,8 +109,8 @@ def to_pdf(memo: Memo) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     styles = getSampleStyleSheet()
-    story = [Paragraph("MEMORANDUM", styles["Title"]), Paragraph(f"<b>{escape(memo.review_status)}</b>", styles["Normal"]),
-             Spacer(1, 8)]
+    story = [Paragraph("MEMORANDUM", styles["Title"]),
+             Paragraph(f"<b>{escape(memo.review_status)}</b>", styles["Normal"]), Spacer(1, 8)]
     story += [Paragraph(f"<b>{label}:</b> {escape(value)}", styles["Normal"]) for label, value in _heading_lines(memo)]
 
     def heading(text: str, level: int = 1) -> None:
@@ -142,10 +142,10 @@ def to_pdf(memo: Memo) -> bytes:
         if not entries:
             para("None")
     heading("Verification Appendix")
-    for entry in memo.appendix:
-        para(f"[{entry.label}] {entry.citation} — {entry.status} — characters {entry.start}-{entry.end} of "
-             f"{entry.authority_id}")
-        para(" ".join(entry.quote.split()), "Italic")
+    for check in memo.appendix:
+        para(f"[{check.label}] {check.citation} — {check.status} — characters {check.start}-{check.end} of "
+             f"{check.authority_id}")
+        para(" ".join(check.quote.split()), "Italic")
     heading("Versions of the law", 2)
     for source, version in sorted(memo.law_versions.items()):
         para(f"{source}: {version}")

@@ -78,7 +78,8 @@ def quality_figures(answers: list[AnswerFacts], since: date | None = None, until
         "pass_rate": _round(sum(g.passed for g in grades) / len(grades)) if grades else None,
         "citation_accuracy": _round(sum(m == CORRECT for m in marks) / len(marks)) if marks else None,
         "citation_marks": dict(Counter(marks)),
-        "unsupported_sentence_rate": _round(sum(a.unsupported_sentences for a in chosen) / sentences) if sentences else None,
+        "unsupported_sentence_rate": (_round(sum(a.unsupported_sentences for a in chosen) / sentences)
+                                      if sentences else None),
         "abstentions": sum(a.abstained for a in chosen),
     }
 
@@ -100,8 +101,8 @@ def status_report_markdown(figures: dict, title: str, pairs: list[dict], latest_
              "## Answers per day", "", "| day | answers |", "|---|---|"]
     lines += [f"| {day} | {count} |" for day, count in figures["answers_per_day"].items()] or ["| - | 0 |"]
     if pairs:
-        lines += ["", "## Reviewer agreement", "", "| reviewers | answers | kappa pass/fail | citations | kappa marks |",
-                  "|---|---|---|---|---|"]
+        lines += ["", "## Reviewer agreement", "",
+                  "| reviewers | answers | kappa pass/fail | citations | kappa marks |", "|---|---|---|---|---|"]
         lines += [f"| {p['reviewers']} | {p['answers']} | {show(p['kappa_pass_fail'])} | {p['citations']} | "
                   f"{show(p['kappa_citation_marks'])} |" for p in pairs]
     if latest_eval:

@@ -87,7 +87,8 @@ class Evidence:
         """SCORE stage: the score of each authority (by default, its row's)."""
         return {a: s for a, _, s in signals.found.get(self.name, [])}
 
-    def apply(self, fused: dict[str, float], query: Query, signals: Signals, config: RetrievalConfig) -> dict[str, float]:
+    def apply(self, fused: dict[str, float], query: Query, signals: Signals,
+              config: RetrievalConfig) -> dict[str, float]:
         """PRIOR and CUE stages: the scores with this evidence added."""
         weight = self.weight(config, query)
         for authority_id, _, share in signals.found.get(self.name, []):

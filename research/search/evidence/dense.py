@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from research.domain.ids import authority_of
 from research.domain.types import SearchFilter
 from research.index.directory import AuthorityDirectory
+from research.index.embedders import Encoder
 from research.index.vectorstore import VectorStore
 from research.search.config import RetrievalConfig
 from research.search.evidence.base import Evidence, Query, Row, Signals, Stage
 from research.search.fusion import roll_up
-
-
-class Encoder(Protocol):
-    """Turns texts into unit vectors (an embedder, or one built on first use)."""
-
-    def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
 @dataclass

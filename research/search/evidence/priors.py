@@ -37,7 +37,8 @@ class NearestNotes(Evidence):
         return [(a, "", share) for a, share in votes.items()
                 if a not in query.exclude and self.directory.admits(a, query.search_filter)]
 
-    def apply(self, fused: dict[str, float], query: Query, signals: Signals, config: RetrievalConfig) -> dict[str, float]:
+    def apply(self, fused: dict[str, float], query: Query, signals: Signals,
+              config: RetrievalConfig) -> dict[str, float]:
         shares = {a: share for a, _, share in signals.found.get(self.name, [])}
         return add_note_votes(fused, shares, self.weight(config, query))
 
@@ -59,7 +60,8 @@ class ChapterPrior(Evidence):
     def gather(self, query: Query, signals: Signals, config: RetrievalConfig) -> list[Row]:
         return []
 
-    def apply(self, fused: dict[str, float], query: Query, signals: Signals, config: RetrievalConfig) -> dict[str, float]:
+    def apply(self, fused: dict[str, float], query: Query, signals: Signals,
+              config: RetrievalConfig) -> dict[str, float]:
         bonus = self.classifier.bonus(query.text, query.jurisdiction)
         return add_chapter_evidence(fused, bonus, self.weight(config, query))
 
@@ -82,7 +84,8 @@ class SectionTextPrior(Evidence):
     def gather(self, query: Query, signals: Signals, config: RetrievalConfig) -> list[Row]:
         return []
 
-    def apply(self, fused: dict[str, float], query: Query, signals: Signals, config: RetrievalConfig) -> dict[str, float]:
+    def apply(self, fused: dict[str, float], query: Query, signals: Signals,
+              config: RetrievalConfig) -> dict[str, float]:
         return add_section_prior(fused, self._log_ratios(query), self.weight(config, query))
 
     def _log_ratios(self, query: Query) -> dict[str, float]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from research.index.catalogue import ChunkStore
 from research.index.directory import AuthorityDirectory
+from research.index.embedders import Encoder
 from research.index.lexical import LexicalIndex
 from research.search.config import RetrievalConfig
 from research.search.evidence.base import Evidence
 from research.search.evidence.cues import NamedSubsection, QuotedWords
 from research.search.evidence.dense import (
     DenseTier,
-    Encoder,
     HeadingVectors,
     PassageVectors,
 )
@@ -67,8 +67,17 @@ def default_evidence(chunks: ChunkStore, lexical: LexicalIndex, directory: Autho
 
 def build_retriever(chunks: ChunkStore, lexical: LexicalIndex, directory: AuthorityDirectory,
                     config: RetrievalConfig | None = None, *, rewrite: IssueRewriter | None = None,
-                    reranker: Encoder | None = None, **sources) -> HybridRetriever:
+                    reranker: Encoder | None = None,
+                    opinions: LexicalIndex | None = None,
+                    anchors: LexicalIndex | None = None, phrases: LexicalIndex | None = None,
+                    anchor_phrases: LexicalIndex | None = None, opinion_phrases: LexicalIndex | None = None,
+                    passages: DenseTier | None = None, headings: DenseTier | None = None,
+                    chapters: ChapterClassifier | None = None, section_prior: SectionPrior | None = None,
+                    note_neighbours: NoteNeighbours | None = None) -> HybridRetriever:
     """A retriever with the default evidence over the given indexes and models (keyword names as in
     `default_evidence`); the wiring and tests build retrievers through it."""
-    return HybridRetriever(chunks, lexical, directory, default_evidence(chunks, lexical, directory, **sources),
-                           config or RetrievalConfig(), rewrite, reranker)
+    evidence = default_evidence(chunks, lexical, directory, opinions=opinions, anchors=anchors, phrases=phrases,
+                                anchor_phrases=anchor_phrases, opinion_phrases=opinion_phrases,
+                                passages=passages, headings=headings, chapters=chapters,
+                                section_prior=section_prior, note_neighbours=note_neighbours)
+    return HybridRetriever(chunks, lexical, directory, evidence, config or RetrievalConfig(), rewrite, reranker)

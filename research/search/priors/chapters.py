@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -50,8 +50,9 @@ class JurisdictionModel:
     weights: np.ndarray
     intercepts: np.ndarray
     chapters: tuple[str, ...]
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)  # term -> column, set from `terms`
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {t: i for i, t in enumerate(self.terms)})
 
     def features(self, text: str) -> np.ndarray:

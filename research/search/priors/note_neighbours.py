@@ -12,9 +12,10 @@ prior (research.search.priors.chapters); measured in docs/decisions/0024.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +28,9 @@ from research.index.npzfile import (
 )
 from research.search.priors.chapters import notes_digest, trained_from
 from research.search.priors.tfidf import fit_tfidf, tfidf
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 NOTE_NEIGHBOURS_FILE_NAME = "note_neighbours.npz"  # in the models directory, built at ingest
 NEIGHBOURS = 10  # notes that vote (10 against 30: docs/decisions/0024)
@@ -44,8 +48,10 @@ class JurisdictionNotes:
     indptr: np.ndarray
     note_ids: np.ndarray
     sections: np.ndarray
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)  # term -> column, set from `terms`
+    _matrix: csr_matrix = field(init=False, repr=False, compare=False)  # the rows, set from the CSR arrays
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         from scipy.sparse import csr_matrix
 
         object.__setattr__(self, "_index", {t: i for i, t in enumerate(self.terms)})
@@ -66,7 +72,7 @@ class JurisdictionNotes:
         top = np.argsort(-similarities)[:neighbours]
         top = top[similarities[top] > 0]
         total = float(similarities[top].sum())
-        shares: Counter[str] = Counter()
+        shares: defaultdict[str, float] = defaultdict(float)
         for row in top:
             shares[str(self.sections[row])] += float(similarities[row]) / total
         return dict(shares)

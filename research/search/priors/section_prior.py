@@ -19,14 +19,16 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
 from research.corpus.evalsets import EvalItem, read_eval_set
-from research.domain.types import Kind
+from research.domain.types import Authority, Kind
 from research.index.npzfile import (
     is_current,
     load_by_jurisdiction,
@@ -52,7 +54,7 @@ class StatuteSection:
     annotations: int | None = None
 
 
-def sections_of(authorities):
+def sections_of(authorities: Iterable[Authority]) -> Iterator[StatuteSection]:
     """The statutes among `authorities` (research.domain.types.Authority) as the prior reads them (a generator)."""
     return (StatuteSection(a.id, a.jurisdiction, a.heading, a.text, a.history, a.annotations)
             for a in authorities if a.kind == Kind.STATUTE)
@@ -144,7 +146,7 @@ def fit_section_prior(annotated: set[str], sections: list[StatuteSection], c: fl
     return SectionPrior(log_ratios, record_log_ratios)
 
 
-def _log_ratios(ids: list[str], features, labels: np.ndarray, c: float) -> dict[str, float]:
+def _log_ratios(ids: list[str], features: Any, labels: np.ndarray, c: float) -> dict[str, float]:
     """log(P / mean P) per id of a logistic regression fitted to `labels` and applied to the same rows."""
     from sklearn.linear_model import LogisticRegression
 
@@ -153,7 +155,7 @@ def _log_ratios(ids: list[str], features, labels: np.ndarray, c: float) -> dict[
     return dict(zip(ids, np.log(probabilities / probabilities.mean()).tolist()))
 
 
-def _tfidf(texts: list[str], **options):
+def _tfidf(texts: list[str], **options: Any) -> Any:
     """Sublinear tf-idf of `texts` (scikit-learn); no columns when no word is frequent enough (a small catalogue)."""
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -179,7 +181,7 @@ def trained_from(notes_file: Path, catalogue: str, prior_file: Path) -> bool:
     return Path(notes_file).is_file() and is_current(prior_file, _digest(notes_file, catalogue))
 
 
-def ensure_section_prior(notes_file: Path, catalogue: str, sections, prior_file: Path,
+def ensure_section_prior(notes_file: Path, catalogue: str, sections: Iterable[StatuteSection], prior_file: Path,
                          progress: bool = False) -> bool:
     """Train `prior_file` from a case-note set (the format of ../shared/evals) over `sections` (an iterable of
     StatuteSection, read only when training) unless `trained_from` them already; True when it trained. The prior

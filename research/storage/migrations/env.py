@@ -10,7 +10,10 @@ config = context.config
 
 def run_migrations() -> None:
     """Apply migrations online, in one transaction per migration run."""
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # upgrade() always sets it; alembic run by hand without it would fail in create_engine
+        raise RuntimeError("no sqlalchemy.url: run migrations through research.storage.database.upgrade")
+    engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata,
                           render_as_batch=connection.dialect.name == "sqlite")
