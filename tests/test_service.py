@@ -204,12 +204,15 @@ def test_prompt_declares_its_variables(tmp_path):
 def test_a_false_premise_is_corrected_by_the_quoted_authority(world):
     answer = researcher(world).ask("Since a lantern permit lasts 30 days after it is issued, must we renew monthly?",
                                    ("US-DC",))
-    assert answer.brief_answer.startswith("The question assumes 30 days, but Inv. Code US-DC § 7-101(b) states 90 days")
+    assert answer.brief_answer.startswith(
+        'The question assumes that a lantern permit lasts 30 days after it is issued, but Inv. Code US-DC § 7-101(b) '
+        'provides: "A lantern permit expires ninety days after it is issued." [')
     confirmed = researcher(world).ask("Does a lantern permit last ninety days after it is issued?", ("US-DC",))
     assert not confirmed.brief_answer.startswith("The question assumes")
     one = researcher(world).ask("Since a lantern permit lasts one year after it is issued, must we renew yearly?",
                                 ("US-DC",))
-    assert one.brief_answer.startswith("The question assumes 1 year, but Inv. Code US-DC § 7-101(b) states 90 days")
+    assert one.brief_answer.startswith("The question assumes that a lantern permit lasts one year after it is issued, "
+                                       "but Inv. Code US-DC § 7-101(b) provides: ")
 
 
 def test_heading_lines_are_not_quoted():

@@ -90,3 +90,18 @@ def render_answer(answer: Answer, label: str) -> None:
         st.info(notice)
     for citation in answer.citations:
         render_citation(citation, answer.law_versions)
+    render_also_retrieved(answer)
+
+
+def render_also_retrieved(answer: Answer) -> None:
+    """The authorities retrieved but not quoted, each opening its text on demand."""
+    if not answer.also_retrieved:
+        return
+    st.markdown("**Also retrieved** (not quoted):")
+    for entry in answer.also_retrieved:
+        with st.expander(entry["citation"]):
+            authority = default_index().store.authority(entry["authority_id"])
+            if authority is None:
+                st.error("This authority is no longer in the index.")
+            else:
+                st.markdown(highlighted_passage(authority.text, 0, 0), unsafe_allow_html=True)

@@ -10,16 +10,19 @@ When even the best sentence is not close enough to the question, the answer abst
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from research.answer.drafting import answers_part, drafting_tags
+from research.answer.question import QuestionPart, question_parts
 from research.answer.textmatch import content_terms
 from research.corpus.chunking import statute_spans
 from research.corpus.sentences import Sentence, split_sentences
-from research.corpus.structure import is_division_heading
+from research.corpus.structure import context_spans, is_division_heading, is_shouting
 from research.domain.types import Authority, Chunk, Kind
 from research.index.embedders import Encoder
 
@@ -28,12 +31,13 @@ _LEADING_LABEL = re.compile(r"^(?:\((?:[a-zA-Z]{1,4}|\d{1,3}(?:\.\d+)?)\)\s*)+")
 
 @dataclass
 class ExtractiveConfig:
-    """Knobs of the extractive answerer (defaults chosen on questions.dev: see docs/decisions/0007, 0010)."""
+    """Knobs of the extractive answerer (docs/decisions/0007, 0010 and 0028)."""
 
     authorities: int = 10
     candidates_per_authority: int = 8
-    max_sentences: int = 14
-    max_per_authority: int = 5
+    max_sentences: int = 8  # quoted in the body, lead-ins of list items included
+    max_authorities: int = 5  # quoted in the body; the others retrieved are listed, not quoted
+    max_per_authority: int = 3
     relative_cutoff: float = 0.35  # drop sentences scoring this far below the best
     abstain_below: float = 0.30  # best MiniLM similarity under which the answer abstains
     redundancy: float = 0.88  # similarity between two picked sentences that makes the second redundant
@@ -41,6 +45,14 @@ class ExtractiveConfig:
     rank_weight: float = 0.1
     max_sentence_chars: int = 900
     matched_bonus: float = 1.0  # candidate-selection bonus for sentences of the retriever's best chunk
+    brief_sentences: int = 3  # at most, one per part of the question
+    brief_authorities: int = 2  # the brief answer is drawn from the authorities of this many best sentences
+    drafting_weight: float = 0.1  # brief answer: bonus of a sentence doing what the part asks (answer/drafting.py)
+    brief_rank_weight: float = 0.2  # brief answer: weight of the retrieval rank in choosing its authorities
+    body_part_weight: float = 0.0  # body: weight of a sentence's fit to one part of the question beyond the whole
+    body_drafting_weight: float = 0.0  # body: bonus of a sentence doing what some part asks
+    brief_min_sentences: int = 2  # a one-part question's brief answer also quotes the second authority's best rule
+    brief_authority_step: float = 0.1  # brief answer: what a sentence of the second authority must beat the first's by
 
 
 @dataclass(frozen=True)
@@ -63,15 +75,18 @@ class Pick:
     pin: str
     score: float
     similarity: float
+    lead_in: Sentence | None = None  # the sentence that introduces the list this sentence is an item of
 
 
 @dataclass
 class ExtractiveResult:
-    """What the extractive answerer chose, or why it abstained."""
+    """What the extractive answerer chose, or why it abstained: the body's picks (with the brief's among them)
+    and the brief answer's, one per part of the question, in the question's order."""
 
     picks: list[Pick]
     abstained: bool
     best_similarity: float
+    brief: list[Pick] = field(default_factory=list)
 
 
 def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence, str]]:
@@ -84,6 +99,7 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
     seen: set[int] = set()
     spans = statute_spans(passage.authority.text) if passage.authority.kind == Kind.STATUTE else []
     span_starts = [span.start for span in spans]
+    context = context_spans(passage.authority.text)  # editorial notes and notice forms: never the rule
     for chunk in passage.chunks:
         for sentence in split_sentences(chunk.text, offset=chunk.start):
             label = _LEADING_LABEL.match(sentence.text)
@@ -91,7 +107,8 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
                 cut = label.end()
                 sentence = Sentence(sentence.text[cut:], sentence.start + cut, sentence.end)
             if sentence.start in seen or len(sentence.text) < 20 or len(sentence.text) > max_chars \
-                    or not _quotable(sentence.text):
+                    or not _quotable(sentence.text) or is_shouting(sentence.text) \
+                    or any(s <= sentence.start < e for s, e in context):
                 continue
             seen.add(sentence.start)
             at = bisect.bisect_right(span_starts, sentence.start) - 1
@@ -108,6 +125,39 @@ def _quotable(text: str) -> bool:
     return not stripped.startswith(("§", "[§")) and not is_division_heading(stripped)
 
 
+@functools.lru_cache(maxsize=64)
+def _outline(text: str) -> tuple[list[int], list[str], list[Sentence]]:
+    """A statute text's subsection starts and pins, and its sentences (kept for the last few texts)."""
+    spans = statute_spans(text)
+    return [span.start for span in spans], [span.pin for span in spans], split_sentences(text)
+
+
+def is_lead_in(sentence: Sentence) -> bool:
+    """Whether a sentence introduces a list ("... against a tenant who:")."""
+    return sentence.text.rstrip().endswith((":", "—", ":-"))
+
+
+def lead_in(passage: Passage, sentence: Sentence, pin: str) -> Sentence | None:
+    """The sentence that introduces the list a statute sentence is an item of ("No housing provider shall ...
+    against a tenant who:"): the nearest sentence before it that ends with a colon, when that one belongs to a
+    subsection that contains the item's (otherwise the sentence is no list item)."""
+    if passage.authority.kind != Kind.STATUTE or not pin:
+        return None
+    starts, pins, sentences = _outline(passage.authority.text)
+    before = bisect.bisect_left([s.start for s in sentences], sentence.start)
+    for candidate in reversed(sentences[:before]):
+        if candidate.end > sentence.start or not is_lead_in(candidate):
+            continue
+        at = bisect.bisect_right(starts, candidate.start) - 1
+        candidate_pin = pins[at] if at >= 0 else ""
+        if pin.startswith(candidate_pin) and pin != candidate_pin:
+            label = _LEADING_LABEL.match(candidate.text)
+            cut = label.end() if label else 0
+            return Sentence(candidate.text[cut:], candidate.start + cut, candidate.end)
+        return None
+    return None
+
+
 class ExtractiveAnswerer:
     """Chooses verbatim sentences that answer a question from ranked passages."""
 
@@ -116,7 +166,43 @@ class ExtractiveAnswerer:
         self.config = config or ExtractiveConfig()
 
     def answer(self, question: str, passages: list[Passage]) -> ExtractiveResult:
-        """Pick the sentences of `passages` that answer `question`, or abstain."""
+        """Pick the sentences of `passages` that answer `question`, and the brief answer among them, or abstain."""
+        cfg = self.config
+        pool = self._pool(question, passages)
+        if not pool:
+            return ExtractiveResult([], True, 0.0)
+        parts = question_parts(question)
+        texts = [question] + ([p.text for p in parts] if len(parts) > 1 else []) + [s.text for _, s, _, _ in pool]
+        vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+        sentence_vectors = vectors[len(texts) - len(pool):]
+        similarity = sentence_vectors @ vectors[0]
+        top_lexical = max(lex for *_, lex in pool) or 1.0
+        picks = [
+            Pick(p.authority, p.rank, s, pin,
+                 float(sim) + cfg.lexical_weight * lex / top_lexical + cfg.rank_weight / math.log2(2 + p.rank),
+                 float(sim))
+            for (p, s, pin, lex), sim in zip(pool, similarity, strict=True)
+        ]
+        best_similarity = float(similarity.max())
+        if best_similarity < cfg.abstain_below:
+            return ExtractiveResult([], True, best_similarity)
+        order = sorted(range(len(picks)), key=lambda i: -picks[i].score)
+        part_similarity = (sentence_vectors @ vectors[1:1 + len(parts)].T if len(parts) > 1
+                           else similarity[:, None])
+        brief = self._brief(parts, picks, order, part_similarity)
+        body_order = sorted(range(len(picks)), key=lambda i: -self._body_score(picks[i], parts, part_similarity[i]))
+        chosen = self._body(picks, body_order, sentence_vectors, brief)
+        passage_of = {p.authority.id: p for p in passages}
+        with_lead_ins = [replace(picks[i], lead_in=lead_in(passage_of[picks[i].authority.id], picks[i].sentence,
+                                                            picks[i].pin)) for i in chosen]
+        by_start = {(p.authority.id, p.sentence.start): p for p in with_lead_ins}
+        return ExtractiveResult(with_lead_ins, False, best_similarity,
+                                [by_start[(picks[i].authority.id, picks[i].sentence.start)] for i in brief])
+
+    def _pool(self, question: str, passages: list[Passage]) -> list[tuple[Passage, Sentence, str, float]]:
+        """Each passage's best candidate sentences by lexical overlap with the question (a bonus for those of the
+        chunk the retriever matched), as (passage, sentence, pin, lexical score)."""
         cfg = self.config
         question_terms = set(content_terms(question))
         pool: list[tuple[Passage, Sentence, str, float]] = []
@@ -131,36 +217,80 @@ class ExtractiveAnswerer:
                                    sentence, pin))
             scored.sort(key=lambda row: -row[0])
             pool.extend((passage, s, pin, lex) for lex, s, pin in scored[:cfg.candidates_per_authority])
-        if not pool:
-            return ExtractiveResult([], True, 0.0)
-        vectors = np.asarray(self.embedder.encode([question] + [s.text for _, s, _, _ in pool]), dtype=np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-        similarity = vectors[1:] @ vectors[0]
-        top_lexical = max(lex for *_, lex in pool) or 1.0
-        picks = [
-            Pick(p.authority, p.rank, s, pin,
-                 float(sim) + cfg.lexical_weight * lex / top_lexical + cfg.rank_weight / math.log2(2 + p.rank),
-                 float(sim))
-            for (p, s, pin, lex), sim in zip(pool, similarity)
-        ]
-        best_similarity = float(similarity.max())
-        if best_similarity < cfg.abstain_below:
-            return ExtractiveResult([], True, best_similarity)
-        order = sorted(range(len(picks)), key=lambda i: -picks[i].score)
+        return pool
+
+    def _brief(self, parts: list[QuestionPart], picks: list[Pick], order: list[int],
+               part_similarity: np.ndarray) -> list[int]:
+        """For each part of the question, the sentence of the governing authorities (those of the best sentences)
+        that answers it best: its similarity to the part, plus a bonus when it does what the part asks."""
+        cfg = self.config
+        best_of: dict[str, float] = {}
+        for i in order:
+            best_of.setdefault(picks[i].authority.id, picks[i].score
+                               + cfg.brief_rank_weight / math.log2(2 + picks[i].rank))
+        governing = sorted(best_of, key=lambda a: -best_of[a])[:cfg.brief_authorities]
+        step = {authority: position * cfg.brief_authority_step for position, authority in enumerate(governing)}
+        # a list's lead-in alone ("the landlord may increase the rent if:") answers nothing: its items carry it
+        candidates = [i for i in order if picks[i].authority.id in governing and not is_lead_in(picks[i].sentence)]
+        top_score = picks[order[0]].score
         chosen: list[int] = []
+        for column, part in enumerate(parts[:cfg.brief_sentences]):
+            def fit(i: int, part: QuestionPart = part, column: int = column) -> float:
+                tags = drafting_tags(picks[i].sentence.text)
+                return (float(part_similarity[i, column]) + (picks[i].score - top_score)
+                        + (cfg.drafting_weight if answers_part(tags, part.asks) else 0.0)
+                        - step[picks[i].authority.id])
+            remaining = [i for i in candidates if i not in chosen]
+            if remaining:
+                chosen.append(max(remaining, key=fit))
+        # a one-part question still gets the governing authorities' other best rule, up to brief_min_sentences
+        used = {picks[i].authority.id for i in chosen}
+        for i in candidates:
+            if len(chosen) >= cfg.brief_min_sentences:
+                break
+            if i not in chosen and picks[i].authority.id not in used:
+                chosen.append(i)
+                used.add(picks[i].authority.id)
+        return chosen
+
+    def _body_score(self, pick: Pick, parts: list[QuestionPart], part_similarity: np.ndarray) -> float:
+        """A sentence's claim to the body: its score, plus how much better it fits one part of the question than
+        the whole, plus a bonus when it does what some part asks."""
+        cfg = self.config
+        tags = drafting_tags(pick.sentence.text)
+        does = any(answers_part(tags, part.asks) for part in parts)
+        return (pick.score + cfg.body_part_weight * (float(part_similarity.max()) - pick.similarity)
+                + (cfg.body_drafting_weight if does else 0.0))
+
+    def _body(self, picks: list[Pick], order: list[int], vectors: np.ndarray, brief: list[int]) -> list[int]:
+        """The body's sentences: the brief answer's, then the best others, within the cutoff and the limits on
+        sentences (a list item's lead-in counts), authorities and sentences per authority, none redundant."""
+        cfg = self.config
+        chosen = list(brief)
         per_authority: dict[str, int] = {}
-        best = picks[order[0]].score
+        authorities: list[str] = []
+        quoted = 0
+        for i in chosen:
+            per_authority[picks[i].authority.id] = per_authority.get(picks[i].authority.id, 0) + 1
+            authorities += [] if picks[i].authority.id in authorities else [picks[i].authority.id]
+            quoted += 2 if picks[i].pin else 1  # room for a lead-in
+        best = max(pick.score for pick in picks)
         for i in order:
             pick = picks[i]
-            if pick.score < best - cfg.relative_cutoff or len(chosen) >= cfg.max_sentences:
+            if quoted >= cfg.max_sentences:
                 break
-            if per_authority.get(pick.authority.id, 0) >= cfg.max_per_authority:
+            if pick.score < best - cfg.relative_cutoff or i in chosen \
+                    or per_authority.get(pick.authority.id, 0) >= cfg.max_per_authority:
                 continue
-            if any(float(vectors[i + 1] @ vectors[j + 1]) > cfg.redundancy for j in chosen):
+            if pick.authority.id not in authorities and len(authorities) >= cfg.max_authorities:
+                continue
+            if any(float(vectors[i] @ vectors[j]) > cfg.redundancy for j in chosen):
                 continue
             chosen.append(i)
             per_authority[pick.authority.id] = per_authority.get(pick.authority.id, 0) + 1
-        return ExtractiveResult([picks[i] for i in chosen], False, best_similarity)
+            authorities += [] if pick.authority.id in authorities else [pick.authority.id]
+            quoted += 1
+        return chosen
 
 
 def group_by_authority(picks: list[Pick]) -> list[Pick]:

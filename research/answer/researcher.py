@@ -6,20 +6,24 @@ whose offsets are checked against the authority's text before the answer is retu
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from research.answer.coverage import corpus_coverage
 from research.answer.extractive import (
     ExtractiveAnswerer,
     Passage,
+    Pick,
     candidate_sentences,
     group_by_authority,
 )
 from research.answer.followup import resolve
 from research.answer.generate import Generator, ModelUnavailable, passage_key
+from research.answer.premises import contradiction, law_premises
 from research.answer.scope import Scope
-from research.answer.textmatch import contradicted_periods, coverage, supports
+from research.answer.textmatch import coverage, supports
 from research.corpus.sentences import Sentence
 from research.domain.answer import (
     ASKABLE_MODES,
@@ -41,6 +45,9 @@ from research.jurisdictions import JURISDICTIONS
 
 MAX_QUESTION_CHARS = 2000
 OPINION_NEIGHBOURS = 1  # chunks on each side of an opinion's best chunk that may be quoted
+NEAREST_NOT_ON_POINT = 3  # authorities an abstention lists as the nearest retrieved
+NEAREST_NOT_ON_POINT = 3  # authorities an abstention lists as the nearest retrieved
+PREMISE_PASSAGES = 3  # passages searched for a provision contradicting a premise when no quote does
 MIN_VERIFIED_SHARE = 0.5  # a generated answer with fewer verified sentences falls back to extractive
 
 
@@ -85,6 +92,8 @@ class AuthorityStore(Protocol):
 
     def source_status(self, name: str) -> SourceStatus | None: ...
 
+    def citation_index(self) -> list[tuple[str, str, str, str]]: ...
+
 
 @dataclass
 class Researcher:
@@ -96,6 +105,7 @@ class Researcher:
     generator: Generator | None = None
     k: int = 10
     _versions: dict[str, str] = field(default_factory=dict)
+    _coverage: dict[str, str] | None = None
 
     def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
             history: list[Turn] | None = None, mode: str = AnswerMode.EXTRACTIVE) -> Answer:
@@ -154,18 +164,29 @@ class Researcher:
     def _extract(self, answer: Answer, passages: list[Passage]) -> None:
         result = self.answerer.answer(answer.standalone_question, passages)
         if result.abstained:
-            _abstain(answer)
+            _abstain(answer, self.coverage(), passages)
             return
-        ordered = group_by_authority(result.picks)
-        for pick in ordered:
-            citation = _citation(len(answer.citations) + 1, pick.authority, pick.pin, pick.sentence.start,
-                                 pick.sentence.end)
-            answer.citations.append(citation)
-            answer.sentences.append(AnswerSentence(f'"{citation.quote}"', (citation.number,), citation.status))
-        top = result.picks[0]
-        lead = next(c for c in answer.citations
-                    if c.start == top.sentence.start and c.authority_id == top.authority.id)
-        answer.brief_answer = _premise_correction(answer) + f'Under {lead.citation}: "{lead.quote}" [{lead.number}]'
+        numbers: dict[tuple[str, int], int] = {}  # (authority id, start) -> citation number
+
+        def quote(authority: Authority, sentence: Sentence, pin: str) -> int:
+            key = (authority.id, sentence.start)
+            if key not in numbers:
+                citation = _citation(len(answer.citations) + 1, authority, pin, sentence.start, sentence.end)
+                answer.citations.append(citation)
+                answer.sentences.append(AnswerSentence(f'"{citation.quote}"', (citation.number,), citation.status))
+                numbers[key] = citation.number
+            return numbers[key]
+
+        for pick in group_by_authority(result.picks):
+            if pick.lead_in is not None:  # a list item is quoted with the words that introduce it
+                quote(pick.authority, pick.lead_in, _parent_pin(pick.pin))
+            quote(pick.authority, pick.sentence, pick.pin)
+        answer.premise_correction = self._premise_correction(answer, passages)
+        answer.brief_answer = answer.premise_correction + " ".join(
+            _brief_sentence(pick, answer, numbers) for pick in result.brief)
+        cited = {c.authority_id for c in answer.citations}
+        answer.also_retrieved = [{"authority_id": p.authority.id, "citation": human_citation(p.authority, "")}
+                                 for p in passages if p.authority.id not in cited]
 
     def _generate(self, answer: Answer, passages: list[Passage]) -> None:
         if self.generator is None:
@@ -181,7 +202,7 @@ class Researcher:
         if draft.invented_keys:
             answer.notices.append(f"Dropped {len(draft.invented_keys)} citation(s) to passages that were not given.")
         if draft.cannot_answer:
-            _abstain(answer)
+            _abstain(answer, self.coverage(), passages)
             self._mark_generated(answer, self.generator)
             return
         by_key = {passage_key(i): p for i, p in enumerate(passages)}
@@ -223,6 +244,35 @@ class Researcher:
         answer.mode, answer.prompt_version, answer.model = (AnswerMode.GENERATED, generator.prompt.version,
                                                             generator.model_name)
 
+    def _premise_correction(self, answer: Answer, passages: list[Passage]) -> str:
+        """A sentence correcting what the question assumes about the law, quoting the provision that says
+        otherwise (research.answer.premises): among the answer's quotes, else among the first passages'
+        sentences (then quoted too); '' when no premise of the question is contradicted."""
+        for premise in law_premises(answer.question):
+            found = contradiction(premise, [c.quote for c in answer.citations])
+            if found is not None:
+                citation = answer.citations[found.quote_index]
+            else:
+                sentences = [(p.authority, s, pin) for p in passages[:PREMISE_PASSAGES]
+                             for s, pin in candidate_sentences(p, self.answerer.config.max_sentence_chars)]
+                found = contradiction(premise, [s.text for _, s, _ in sentences])
+                if found is None:
+                    continue
+                authority, sentence, pin = sentences[found.quote_index]
+                citation = _citation(len(answer.citations) + 1, authority, pin, sentence.start, sentence.end)
+                answer.citations.append(citation)
+                answer.sentences.insert(0, AnswerSentence(f'"{citation.quote}"', (citation.number,),
+                                                          citation.status))
+            return (f"The question assumes that {found.assumed}, but {citation.citation} provides: "
+                    f'"{citation.quote}" [{citation.number}]. ')
+        return ""
+
+    def coverage(self) -> dict[str, str]:
+        """What the corpus holds of each jurisdiction (research.answer.coverage), read once."""
+        if self._coverage is None:
+            self._coverage = corpus_coverage(self.store.citation_index())
+        return self._coverage
+
     def _version(self, source: str) -> str:
         if source not in self._versions:
             status = self.store.source_status(source)
@@ -230,27 +280,31 @@ class Researcher:
         return self._versions[source]
 
 
-def _period(number: str, unit: str) -> str:
-    """'1 week', '2 years'."""
-    return f"{number} {unit}" + ("" if number == "1" else "s")
+def _parent_pin(pin: str) -> str:
+    """'(b)(2)' -> '(b)': the subsection a list item's lead-in belongs to."""
+    return re.sub(r"\([^()]*\)$", "", pin)
 
 
-def _premise_correction(answer: Answer) -> str:
-    """A sentence correcting a period the question assumes that a quoted authority contradicts and no
-    quoted authority confirms, or ''."""
-    every_quote = " ".join(c.quote for c in answer.citations)
-    for citation in answer.citations:
-        for (assumed, unit), (stated, stated_unit) in contradicted_periods(answer.question, citation.quote):
-            if not contradicted_periods(_period(assumed, unit), every_quote):
-                continue  # another quote states the assumed period
-            return (f"The question assumes {_period(assumed, unit)}, but {citation.citation} states "
-                    f"{_period(stated, stated_unit)} [{citation.number}]. ")
-    return ""
+def _brief_sentence(pick: Pick, answer: Answer, numbers: dict[tuple[str, int], int]) -> str:
+    """One sentence of the brief answer: the rule quoted under its pin cite, a list item after its lead-in."""
+    number = numbers[(pick.authority.id, pick.sentence.start)]
+    citation = answer.citation(number)
+    if pick.lead_in is None:
+        return f'Under {citation.citation}: "{citation.quote}" [{number}]'
+    lead = numbers[(pick.authority.id, pick.lead_in.start)]
+    return f'Under {citation.citation}: "{answer.citation(lead).quote} ... {citation.quote}" [{lead}][{number}]'
 
 
-def _abstain(answer: Answer) -> None:
+def _abstain(answer: Answer, held: dict[str, str], passages: list[Passage]) -> None:
+    """No authority answers: say so, say what the corpus holds of the jurisdictions searched, and list the
+    nearest authorities retrieved as not on point (nothing is quoted as the answer)."""
     answer.abstained = True
-    answer.brief_answer = no_authority_message(answer.question, answer.jurisdictions)
+    searched = answer.jurisdictions or tuple(held)
+    holds = "; ".join(f"{j}: {held[j]}" for j in searched if j in held)
+    answer.brief_answer = no_authority_message(answer.question, answer.jurisdictions) + (
+        f" The corpus holds {holds}." if holds else "")
+    answer.also_retrieved = [{"authority_id": p.authority.id, "citation": human_citation(p.authority, "")}
+                             for p in passages[:NEAREST_NOT_ON_POINT]]
 
 
 def _citation(number: int, authority: Authority, pin: str, start: int, end: int,

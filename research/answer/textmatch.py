@@ -87,7 +87,8 @@ def periods(text: str) -> set[tuple[str, str]]:
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 
 
-def _days(number: str, unit: str) -> float:
+def days(number: str, unit: str) -> float:
+    """A period's length in days: ('2', 'year') -> 730.0."""
     top, _, bottom = number.partition("/")
     return float(top) / float(bottom or 1) * _DAYS[unit]
 
@@ -100,7 +101,7 @@ def contradicted_periods(question: str, quote: str) -> list[tuple[tuple[str, str
     stated = periods(quote)
     conflicts = []
     for assumed in sorted(periods(question)):
-        if not stated or any(abs(_days(*assumed) - _days(*other)) < 0.5 for other in stated):
+        if not stated or any(abs(days(*assumed) - days(*other)) < 0.5 for other in stated):
             continue
-        conflicts.append((assumed, min(stated, key=lambda other: abs(_days(*other) - _days(*assumed)))))
-    return sorted(conflicts, key=lambda pair: abs(math.log(_days(*pair[0]) / _days(*pair[1]))))
+        conflicts.append((assumed, min(stated, key=lambda other: abs(days(*other) - days(*assumed)))))
+    return sorted(conflicts, key=lambda pair: abs(math.log(days(*pair[0]) / days(*pair[1]))))

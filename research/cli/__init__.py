@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, helptext in (("ask", "a cited answer to a research question"),
                            ("survey", "the same question answered per jurisdiction")):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("question")
+        p.add_argument("question", nargs="?" if name == "ask" else None)
         p.add_argument("--jurisdiction", action="append", choices=JURISDICTIONS,
                        help="repeatable; " + ("default all" if name == "ask" else "at least two"))
         p.add_argument("--kind", action="append", choices=KINDS, help="statute or opinion; default both")
@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "ask":
             p.add_argument("--after", action="append", metavar="EARLIER_QUESTION",
                            help="an earlier question of the conversation (repeatable, oldest first)")
+            p.add_argument("--batch", metavar="FILE.jsonl",
+                           help='answer a file of questions, one JSON object a line ({"question", "jurisdiction", '
+                                '"kind", "mode"}), printing one answer object a line in order (with --json)')
         p.set_defaults(func=asking.cmd_ask if name == "ask" else asking.cmd_survey)
 
     p = sub.add_parser("eval", help="evaluations")

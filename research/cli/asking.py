@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
-from research.cli.common import open_index
+from research.cli.common import EXIT_FAILURE, EXIT_USAGE, open_index
 from research.domain.answer import SupportStatus, citation_marks
 from research.domain.types import SearchFilter
 
@@ -50,13 +52,17 @@ def _print_answer(answer) -> None:
     print()
     for sentence in answer.sentences:
         marks = citation_marks(sentence.citations)
-        flag = "" if sentence.status == SupportStatus.VERIFIED else "  (SupportStatus.UNSUPPORTED)"
+        flag = "" if sentence.status == SupportStatus.VERIFIED else "  (UNSUPPORTED)"
         print(f"- {sentence.text} {marks}{flag}")
     print("\nCitations:")
     for c in answer.citations:
         print(f"  [{c.number}] {c.citation} ({c.status}; {c.authority_id}, characters {c.start}-{c.end})")
     for source, version in answer.law_versions.items():
         print(f"  Law: {source}: {version}")
+    if answer.also_retrieved:
+        print("\nAlso retrieved (not quoted):")
+        for entry in answer.also_retrieved:
+            print(f"  {entry['citation']} ({entry['authority_id']})")
     for notice in answer.notices:
         print(f"Notice: {notice}")
     print("Draft - needs attorney review.")
@@ -75,6 +81,33 @@ def _research(args, survey: bool):
     return open_researcher().research(request)
 
 
+def _ask_batch(path: Path) -> int:
+    """One answer object a line for each question of a JSON-lines file, in order, in one process; a line that
+    cannot be asked gives {"line", "error"} in its place, and the exit status says whether any did."""
+    from research import open_researcher
+    from research.answer.researcher import QuestionError
+    from research.corpus.evalsets import jurisdictions_of, read_records
+    from research.domain.answer import AnswerMode
+    from research.service import ResearchRequest
+
+    service = open_researcher()
+    failed = 0
+    for line_no, record in read_records(path, "question file"):
+        try:
+            question = record.get("question")
+            if not isinstance(question, str):
+                raise QuestionError("the line has no \"question\" text")
+            request = ResearchRequest(
+                question, jurisdictions_of(record.get("jurisdiction", record.get("jurisdictions"))),
+                jurisdictions_of(record.get("kind", record.get("kinds"))),
+                AnswerMode(record.get("mode", AnswerMode.EXTRACTIVE)))
+            print(json.dumps(service.research(request).to_dict()), flush=True)
+        except (QuestionError, ValueError) as exc:
+            failed += 1
+            print(json.dumps({"line": line_no, "error": str(exc)}), flush=True)
+    return EXIT_FAILURE if failed else 0
+
+
 def _print_filed(result) -> None:
     if result.answer_id is not None:
         print(f"Filed as answer {result.answer_id} of conversation {result.conversation_id} "
@@ -83,6 +116,14 @@ def _print_filed(result) -> None:
 
 def cmd_ask(args) -> int:
     """A cited answer to a research question (follow-ups take the earlier questions with --after)."""
+    if args.batch is not None:
+        if args.question is not None or not args.json:
+            print("error: --batch answers a file: give it with --json and without a question", file=sys.stderr)
+            return EXIT_USAGE
+        return _ask_batch(Path(args.batch))
+    if args.question is None:
+        print("error: give a question, or --batch FILE.jsonl --json", file=sys.stderr)
+        return EXIT_USAGE
     result = _research(args, survey=False)
     if args.json:
         print(json.dumps(result.to_dict()))

@@ -41,3 +41,40 @@ def division_lines(text: str) -> list[str]:
             break
         lines.append(unbracketed(line))
     return lines
+
+
+# A publisher's note printed inside a record's text: Colorado's "Editor's note:" and "Cross references:" lines,
+# the uniform acts' "Convention source:" lines. Context, never the rule (../shared/corpora/README.md).
+_EDITORIAL_NOTE = re.compile(
+    r"^[ \t]*\[?(?:editor'?s note|cross references?|related to convention|convention source|source|history)\s*:",
+    re.IGNORECASE | re.MULTILINE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
+
+
+def editorial_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the editorial notes in a record's text: each note line, to its end."""
+    spans = []
+    for match in _EDITORIAL_NOTE.finditer(text):
+        end = text.find("\n", match.start())
+        spans.append((match.start(), len(text) if end < 0 else end))
+    return spans
+
+
+def is_shouting(line: str) -> bool:
+    """Whether a line or sentence is printed in capitals, as notice forms are ("NOTICE: THIS CONTRACT ...")."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def context_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of what a record's text holds as context, never as the rule: editorial notes
+    (`editorial_spans`) and the notices a statute prescribes, printed as paragraphs that address the reader
+    ("You have a right to ... For more information, call or write ...") or in capitals ("NOTICE: ...")."""
+    spans = editorial_spans(text)
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip() and (is_shouting(line) or _SECOND_PERSON.search(line)):
+            spans.append((start, end))
+        start = end + 1
+    return sorted(spans)

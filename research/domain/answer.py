@@ -113,14 +113,21 @@ class Answer:
     model: str | None = None
     survey_rows: list[dict[str, Any]] = field(default_factory=list)  # survey answers: one row per jurisdiction
     added_terms: str = ""  # legal-issue terms search added to the question (research.search.rewrite)
+    premise_correction: str = ""  # the sentence correcting a premise of the question about the law, if any
+    also_retrieved: list[dict[str, str]] = field(default_factory=list)  # authority_id and citation, not quoted
 
     @property
     def text(self) -> str:
         """Brief answer, then every sentence with its citation numbers in brackets."""
         if self.abstained:
-            return self.brief_answer
+            nearest = "; ".join(a["citation"] for a in self.also_retrieved)
+            return self.brief_answer + (f"\n\nNearest authorities retrieved, not on point: {nearest}."
+                                        if nearest else "")
         body = " ".join(f"{s.text} {citation_marks(s.citations)}".strip() for s in self.sentences)
-        return f"{self.brief_answer}\n\n{body}".strip()
+        text = f"{self.brief_answer}\n\n{body}".strip()
+        if self.also_retrieved:
+            text += f"\n\nAlso retrieved: {'; '.join(a['citation'] for a in self.also_retrieved)}."
+        return text
 
     def citation(self, number: int) -> Citation:
         """The citation with this number."""

@@ -10,12 +10,14 @@ cell accuracy and latency.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from research.answer.textmatch import key_fact_stated
 from research.corpus.evalsets import (
@@ -81,6 +83,17 @@ def sentence_supported(sentence, answer: Answer, authority_text: Callable[[str],
     return True
 
 
+def brief_sentences(brief: str) -> list[str]:
+    """The sentences of a brief answer, each ending at its citation marks: key facts are matched per sentence."""
+    return [part for part in re.split(r"(?<=\])\s+(?=\S)", brief.strip()) if part]
+
+
+def _cited_in(text: str, answer: Answer) -> set[str]:
+    """Authority ids of the citations whose marks `text` carries."""
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+    return {c.authority_id for c in answer.citations if c.number in numbers}
+
+
 def score_item(item: QuestionItem, result: Answer | Survey, authority_text, jurisdiction_of) -> dict:
     """The per-item scores (None where a score does not apply to the item)."""
     answers = answers_of(result)
@@ -96,8 +109,13 @@ def score_item(item: QuestionItem, result: Answer | Survey, authority_text, juri
         abstention_right = not abstained and (item.kind != FALSE_PREMISE or cites_gold)
     else:
         abstention_right = abstained
-    said = [a.brief_answer for a in answers if not a.abstained] + [s.text for s, _ in sentences]
+    briefs = [part for a in answers if not a.abstained for part in brief_sentences(a.brief_answer)]
+    said = briefs + [s.text for s, _ in sentences]
     facts = [key_fact_stated(f, said) for f in item.key_facts] if answerable and item.key_facts else None
+    brief_facts = [key_fact_stated(f, briefs) for f in item.key_facts] if answerable and item.key_facts else None
+    single = not isinstance(result, Survey)
+    brief_gold = (bool(_cited_in(answers[0].brief_answer, answers[0]) & set(item.gold))
+                  if single and answerable and item.gold else None)
     cells = None
     if isinstance(result, Survey):
         gold_by_jurisdiction = {jurisdiction_of(g): g for g in item.gold}
@@ -106,6 +124,9 @@ def score_item(item: QuestionItem, result: Answer | Survey, authority_text, juri
     return {"id": item.id, "kind": item.kind, "invented": invented, "sentences": len(sentences),
             "unsupported": unsupported, "cites_gold": cites_gold if answerable and item.gold else None,
             "key_facts": facts, "abstention_right": abstention_right, "survey_cells": cells,
+            "brief_key_facts": brief_facts, "brief_cites_gold": brief_gold, "abstained": abstained,
+            "authorities_quoted": len(cited) if not abstained else 0,
+            "premise_corrected": any(a.premise_correction for a in answers),
             "brief_answers": [a.brief_answer for a in answers],
             "quoted": [[c.authority_id, c.start, c.end] for a in answers for c in a.citations]}
 
@@ -125,8 +146,38 @@ def summarise(rows: list[dict], latencies_ms: list[float]) -> dict:
         "key_fact_coverage": round(statistics.fmean(facts), 4) if facts else None,
         "abstention_accuracy": round(sum(r["abstention_right"] for r in rows) / len(rows), 4) if rows else None,
         "survey_cell_accuracy": round(sum(cells) / len(cells), 4) if cells else None,
+        **_brief_and_size(rows),
+        **_abstention_and_premises(rows),
         "latency_p50_ms": round(statistics.median(latencies_ms), 1) if latencies_ms else None,
         "latency_p95_ms": round(p95, 1) if p95 is not None else None,
+    }
+
+
+def _rate(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def _brief_and_size(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the brief answer states and cites, and how long answers are (medians over answers given)."""
+    brief_facts = [sum(r["brief_key_facts"]) / len(r["brief_key_facts"]) for r in rows if r["brief_key_facts"]]
+    given = [r for r in rows if not r["abstained"]]
+    return {
+        "brief_gold_citation_rate": _rate([r["brief_cites_gold"] for r in rows if r["brief_cites_gold"] is not None]),
+        "brief_key_fact_coverage": round(statistics.fmean(brief_facts), 4) if brief_facts else None,
+        "sentences_median": statistics.median([r["sentences"] for r in given]) if given else None,
+        "authorities_quoted_median": statistics.median([r["authorities_quoted"] for r in given]) if given else None,
+    }
+
+
+def _abstention_and_premises(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Both abstention error rates, and the premise check's catches and false alarms."""
+    premised = [r for r in rows if r["kind"] == FALSE_PREMISE]
+    return {
+        "unanswerable_abstained": _rate([r["abstained"] for r in rows if r["kind"] == UNANSWERABLE]),
+        "answerable_wrongly_abstained": _rate([r["abstained"] for r in rows if r["kind"] != UNANSWERABLE]),
+        "premise_catches": f"{sum(r['premise_corrected'] and bool(r['cites_gold']) for r in premised)} of "
+                           f"{len(premised)}",
+        "premise_false_alarms": sum(r["premise_corrected"] for r in rows if r["kind"] != FALSE_PREMISE),
     }
 
 

@@ -28,6 +28,8 @@ class Jurisdiction:
     recognise (tests/test_jurisdictions.py).
     `part_heading_records`: its statute records include some that hold only a Part heading, without a
     section (research.corpus.sources skips the short ones as empty).
+    `code_name`, `division`: how its code and the code's divisions are named ("C.R.S.", "title"), to say which
+    divisions the corpus holds when an answer finds no authority.
     """
 
     code: str
@@ -37,3 +39,15 @@ class Jurisdiction:
     follow_up_name: str
     example_citation: str
     part_heading_records: bool = False
+    code_name: str = "the code"
+    division: str = "title"
+
+    def division_of(self, citation: str) -> str | None:
+        """The division of the code a statute citation is in: its title ("17 U.S.C. § 107" -> "17") or the part
+        of the section number before the first dash ("C.R.S. § 6-1-1304" -> "6"); None when not its citation."""
+        for pattern in self.statute_citations:
+            match = pattern.search(citation)
+            if match:
+                title = match.groupdict().get("title")
+                return title if title else re.split(r"[-:]", match.group("section"), maxsplit=1)[0]
+        return None

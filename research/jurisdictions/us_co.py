@@ -16,5 +16,7 @@ JURISDICTION = Jurisdiction(
     place_names=r"colorado|\bc\.r\.s\.|\bcolo\.|\bdenver\b|\bboulder\b|\baurora\b|\bfort collins\b|\bpueblo\b|"
                 r"\blakewood\b|\bgreeley\b|\bgrand junction\b|\bvail\b|\baspen\b",
     follow_up_name=r"colorado",
+    code_name="C.R.S.",
+    division="title",
     example_citation="C.R.S. § 6-1-1304",
 )

@@ -14,5 +14,7 @@ JURISDICTION = Jurisdiction(
     ),
     place_names=r"d\.\s?c\.|district of columbia|\bdc\b",
     follow_up_name=r"d\.c\.",
+    code_name="D.C. Code",
+    division="title",
     example_citation="D.C. Code § 42-3505.01",
 )

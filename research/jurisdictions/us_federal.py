@@ -18,5 +18,7 @@ JURISDICTION = Jurisdiction(
     place_names=rf"\bfederal\b|u\.s\.c\.|united states code|\bu\.s\. supreme court|supreme court of the united states|"
                 rf"(?:u\.s\.|united states) constitution|\b(?:{_AMENDMENTS}) amendment\b",
     follow_up_name=r"federal",
+    code_name="U.S. Code",
+    division="title",
     example_citation="17 U.S.C. § 107",
 )

@@ -15,6 +15,8 @@ JURISDICTION = Jurisdiction(
     place_names=r"hawai['ʻ]?i|\bhrs\b|\bhaw\.|honolulu|\bmaui\b|\boahu\b|\bkauai\b|\bkailua\b|\bkaneohe\b|\bhilo\b|"
                 r"\bkona\b|waikiki|\blanai\b|\bmolokai\b|\bpearl city\b|\bwaipahu\b",
     follow_up_name=r"hawai",
+    code_name="HRS",
+    division="chapter",
     example_citation="HRS § 521-44",
     part_heading_records=True,  # a Part heading stands alone as a record above the Part's first section
 )

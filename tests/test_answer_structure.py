@@ -1,0 +1,115 @@
+"""The answer's structure: what a question asks, what a statute sentence does, list lead-ins kept with their
+items, a brief answer per part of the question, a body of bounded size, and the authorities not quoted listed."""
+
+from __future__ import annotations
+
+import pytest
+
+from research.answer.drafting import answers_part, drafting_tags
+from research.answer.extractive import ExtractiveAnswerer, ExtractiveConfig, Passage, lead_in
+from research.answer.question import Ask, question_parts
+from research.answer.researcher import Researcher
+from research.corpus.chunking import chunk_authority
+from research.corpus.sentences import split_sentences
+from research.domain.types import Authority
+from research.index.catalogue import ChunkStore, SourceStatus, now
+from research.index.directory import AuthorityDirectory
+from research.index.lexical import LexicalIndex
+from research.search.config import RetrievalConfig
+from research.search.evidence.registry import build_retriever
+
+RETALIATION = Authority(
+    id="us-dc:inv:9-201", source="code-dc", jurisdiction="US-DC", kind="statute", citation="Inv. Code § 9-201",
+    heading="Retaliatory action against tenants.",
+    text="(a) No lantern keeper shall take any retaliatory action against any tenant who exercises a right "
+         "conferred by this chapter.\n"
+         "(b) A court shall presume retaliatory action if, within 6 months before the keeper's action, the tenant:\n"
+         "  (1) Complained in writing to the lantern inspector about a broken lantern; or\n"
+         "  (2) Organized a tenants' association.\n"
+         "(c) A tenant subjected to retaliatory action may recover treble damages and reasonable attorney's fees.\n"
+         "Cross references: For the lantern inspector, see section 9-100.")
+OTHERS = [
+    Authority(id=f"us-dc:inv:9-{n}", source="code-dc", jurisdiction="US-DC", kind="statute",
+              citation=f"Inv. Code § 9-{n}", heading=f"Lantern rule {n}.",
+              text=f"(a) A lantern keeper shall light lantern number {n} at dusk for a tenant.\n"
+                   f"(b) A lantern keeper may charge a tenant a fee of {n} dollars for a lantern.")
+    for n in range(202, 210)]
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("My client complained about mold. Is that allowed, and what can she do?",
+     [{Ask.PERMISSION}, {Ask.REMEDY}]),
+    ("How long does a D.C. landlord have to return a security deposit?", [{Ask.PERIOD, Ask.PERMISSION}]),
+    ("What is a trade secret under Colorado law?", [{Ask.DEFINITION}]),
+    ("Summarise the law on lantern permits.", [{Ask.GENERAL}]),
+])
+def test_a_question_is_split_into_what_it_asks_and_the_facts_are_left_out(question, asks):
+    assert [set(part.asks) for part in question_parts(question)] == asks
+
+
+def test_drafting_conventions_say_what_a_sentence_does():
+    assert drafting_tags("A landlord shall return the deposit within forty-five days.") >= {Ask.PERIOD,
+                                                                                               Ask.PERMISSION}
+    assert Ask.REMEDY in drafting_tags("The tenant may recover treble damages and attorney's fees.")
+    assert drafting_tags("\"Tenant\" means a person entitled to occupy a rental unit.") == {Ask.DEFINITION}
+    assert not answers_part(drafting_tags("The chapter takes effect in 2031."), frozenset({Ask.PERIOD}))
+
+
+def test_a_list_item_is_quoted_with_its_lead_in():
+    passage = Passage(RETALIATION, 0, tuple(chunk_authority(RETALIATION)))
+    item = next(s for s in split_sentences(RETALIATION.text) if s.text.startswith("(1) Complained"))
+    intro = lead_in(passage, item, "(b)(1)")
+    assert intro is not None and intro.text.startswith("A court shall presume") and intro.text.endswith(":")
+    first = next(s for s in split_sentences(RETALIATION.text) if s.text.startswith("(a)"))
+    assert lead_in(passage, first, "(a)") is None
+
+
+@pytest.fixture
+def researcher(tmp_path, hashing_embedder):
+    authorities = [RETALIATION, *OTHERS]
+    store = ChunkStore(tmp_path / "catalog.sqlite")
+    chunks = [c for a in authorities for c in chunk_authority(a)]
+    store.replace_source("code-dc", authorities, chunks, SourceStatus(
+        "code-dc", "sha", "v", "ready", len(authorities), {}, len(authorities), len(chunks), "2031", now()))
+    lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
+    retriever = build_retriever(store, lexical, AuthorityDirectory(store.citation_index()),
+                                RetrievalConfig(heading_weight=0))
+    return Researcher(retriever, store, ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.05)))
+
+
+QUESTION = ("My client, a tenant, complained in writing to the lantern inspector about a broken lantern. Two months "
+            "later the lantern keeper took retaliatory action against her. Does a court presume retaliatory action, "
+            "and what can the tenant recover?")
+
+
+def test_the_brief_answer_gives_one_cited_sentence_per_part(researcher):
+    from research.evaluation.answers import brief_sentences
+
+    answer = researcher.ask(QUESTION, ("US-DC",))
+    sentences = brief_sentences(answer.brief_answer)
+    assert len(sentences) >= 2 and all(s.startswith("Under Inv. Code § 9-") and s.endswith("]") for s in sentences)
+    assert "treble damages" in answer.brief_answer  # the remedy part
+    assert all(c.citation in answer.brief_answer for c in answer.citations if c.quote in answer.brief_answer)
+
+
+def test_the_body_is_bounded_and_what_is_not_quoted_is_listed(researcher):
+    answer = researcher.ask(QUESTION, ("US-DC",))
+    assert len(answer.sentences) <= 8 and len({c.authority_id for c in answer.citations}) <= 5
+    listed = {entry["authority_id"] for entry in answer.also_retrieved}
+    quoted = {c.authority_id for c in answer.citations}
+    assert listed and not listed & quoted and listed | quoted == set(answer.retrieved)
+    assert "Also retrieved: " in answer.text
+
+
+def test_editorial_notes_are_never_quoted(researcher):
+    answer = researcher.ask("Where is the lantern inspector cross reference for retaliatory action?", ("US-DC",))
+    assert not any("Cross references" in c.quote for c in answer.citations)
+
+
+def test_a_quoted_list_item_brings_its_lead_in_into_the_body(researcher):
+    answer = researcher.ask("Did the tenant who complained in writing to the lantern inspector about a broken "
+                            "lantern engage in protected activity?", ("US-DC",))
+    quotes = [c.quote for c in answer.citations]
+    items = [i for i, q in enumerate(quotes) if q.startswith("Complained in writing")]
+    if items:
+        assert any(q.startswith("A court shall presume") for q in quotes[:items[0]])
