@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from run import machine  # noqa: E402  (benchmarks/run.py, beside this script)
 
+import research  # noqa: E402
 from research.corpus.evalsets import EvalItem, read_eval_set
 from research.evaluation.retrieval import evaluate_retrieval  # noqa: E402
 from research.search.config import RetrievalConfig  # noqa: E402
 from research.settings import Settings  # noqa: E402
-from research.wiring import ResearchIndex  # noqa: E402
 
 CONFIGS = {
     "no passage re-scoring": RetrievalConfig(rerank_depth=0),
@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("evals/results/ablation-latest.md"))
     args = parser.parse_args()
     settings = Settings()
-    index = ResearchIndex(settings)
+    index = research.open_index(settings)
     sets = samples(settings.evals_dir, args.per_set)
     lines = [
         "# Retrieval ablation (dev samples)", "",

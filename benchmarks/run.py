@@ -29,9 +29,9 @@ RESEARCH = str(Path(sys.executable).with_name("research"))
 LATENCY_SCRIPT = """
 import json, sys, time, resource
 from research.domain.types import SearchFilter
-from research.wiring import default_index
+import research
 queries = json.load(open(sys.argv[1]))
-retriever = default_index().retriever()
+retriever = research.open_index().retriever()
 retriever.search("warm up", SearchFilter(), k=10)
 times = []
 for q, jurisdictions in queries:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import research  # noqa: E402
 from research.corpus.evalsets import EvalItem, read_eval_set
 from research.domain.types import Kind, SearchFilter  # noqa: E402
 from research.evaluation.retrieval import item_metrics  # noqa: E402
@@ -37,7 +38,6 @@ from research.search.priors.section_prior import (  # noqa: E402
     sections_of,
 )
 from research.settings import Settings  # noqa: E402
-from research.wiring import ResearchIndex  # noqa: E402
 
 FOLDS = 5
 
@@ -57,7 +57,7 @@ def cross_validate(items: list[EvalItem], per_jurisdiction: int, weights: list[f
                    record_weights: list[float] = (0.0,)) -> list[str]:
     """Markdown rows: recall@10 and MRR@10 per jurisdiction and set of weights (chapter prior, section prior by text,
     by record, nearest notes), folds by `split` (grouped by gold section by default)."""
-    index = ResearchIndex(Settings(chapter_notes_file=None))  # each fold brings its own models
+    index = research.open_index(Settings(chapter_notes_file=None))  # each fold brings its own models
     sections = list(sections_of(index.store.iter_authorities(Kind.STATUTE)))
     items = [i for i in items if len(i.jurisdictions) == 1 and i.gold]
     jurisdictions = sorted({i.jurisdictions[0] for i in items})

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import research  # noqa: E402
 from research.answer.scope import Scope, question_scope  # noqa: E402
 from research.corpus.evalsets import is_survey  # noqa: E402
 from research.evaluation.answers import read_question_set  # noqa: E402
 from research.jurisdictions import FEDERAL, JURISDICTIONS  # noqa: E402
-from research.wiring import default_index  # noqa: E402
 
 WAYS = {
     "item's jurisdiction": lambda item: Scope(item.jurisdictions),
@@ -36,8 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", default=str(Path(__file__).resolve().parents[2] / "shared/evals/questions.dev.jsonl"))
     args = parser.parse_args()
-    index = default_index()
-    researcher = index.researcher()
+    researcher = research.open_researcher().researcher  # answer_in_scope: the scope each way chooses
     items = [i for i in read_question_set(Path(args.set))
              if not is_survey(i.kind, i.jurisdictions) and i.kind != "unanswerable" and i.gold]
     print(f"{len(items)} answerable non-survey items of {Path(args.set).name}\n")

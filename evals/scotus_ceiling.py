@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import research  # noqa: E402
 from research.corpus.evalsets import EvalItem, read_eval_set
 from research.domain.types import SearchFilter  # noqa: E402
 from research.evaluation.retrieval import item_metrics  # noqa: E402
@@ -77,7 +78,7 @@ def main() -> None:
     items = [i for i in read_eval_set(args.set) if i.gold]
     items = items[: args.limit] if args.limit else items
     print(f"{args.set.name}: {len(items)} items with gold")
-    print("\n".join(ceiling_rows(items, ResearchIndex(Settings()))))
+    print("\n".join(ceiling_rows(items, research.open_index(Settings()))))
 
 
 if __name__ == "__main__":

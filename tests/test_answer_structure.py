@@ -74,7 +74,8 @@ def researcher(tmp_path, hashing_embedder):
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
     retriever = build_retriever(store, lexical, AuthorityDirectory(store.citation_index()),
                                 RetrievalConfig(heading_weight=0))
-    return Researcher(retriever, store, ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.05)))
+    config = ExtractiveConfig(abstain_below=0.05, abstain_at=1.0)
+    return Researcher(retriever, store, ExtractiveAnswerer(hashing_embedder, config))
 
 
 QUESTION = ("My client, a tenant, complained in writing to the lantern inspector about a broken lantern. Two months "
@@ -113,3 +114,22 @@ def test_a_quoted_list_item_brings_its_lead_in_into_the_body(researcher):
     items = [i for i, q in enumerate(quotes) if q.startswith("Complained in writing")]
     if items:
         assert any(q.startswith("A court shall presume") for q in quotes[:items[0]])
+
+
+def test_the_calibrated_score_abstains_when_neither_sentences_nor_retrieval_are_close(hashing_embedder):
+    answerer = ExtractiveAnswerer(hashing_embedder)
+    weak, strong = answerer.unanswerable(0.35, 0.6), answerer.unanswerable(0.7, 1.8)
+    assert weak > answerer.config.abstain_at > strong
+    passage = Passage(RETALIATION, 0, tuple(chunk_authority(RETALIATION)), score=0.1)
+    result = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.0)).answer(
+        "Does a court presume retaliatory action against a tenant?", [passage])
+    assert result.abstained and result.unanswerable >= 0.4 and result.picks == []
+
+
+def test_an_abstention_says_what_the_corpus_holds_and_lists_the_nearest(researcher):
+    researcher.answerer.config.abstain_at = 0.0  # every question abstains
+    answer = researcher.ask("What is the lantern tax rate?", ("US-DC",))
+    assert answer.abstained and answer.citations == []
+    assert "No authority found in the selected jurisdictions for" in answer.brief_answer
+    assert "The corpus holds US-DC: 9 statute sections." in answer.brief_answer
+    assert answer.also_retrieved and "Nearest authorities retrieved, not on point: Inv. Code" in answer.text

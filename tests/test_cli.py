@@ -245,3 +245,21 @@ def test_ask_files_the_answer_only_with_a_matter(configured, capsys):
     assert stored.id == answer["filed"]["answer_id"] and stored.answer.brief_answer == answer["brief_answer"]
     assert cli.main(["ask", "How long does a lantern permit last?", "--matter", "Lantern Co."]) == 0
     assert f"of conversation {conversation.id + 1}" in capsys.readouterr().out
+
+
+def test_ask_batch_answers_a_file_in_order_and_reports_bad_lines(configured, capsys, tmp_path):
+    assert cli.main(["ingest", "--quiet"]) == 0
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join([
+        json.dumps({"question": "How long does a lantern permit last?", "jurisdiction": "US-DC"}),
+        json.dumps({"question": "", "jurisdiction": "US-DC"}),
+        json.dumps({"question": "When may goats graze in a park?", "jurisdiction": ["US-DC"], "mode": "extractive"}),
+        json.dumps({"question": "Lanterns?", "jurisdiction": "US-XX"}),
+    ]) + "\n")
+    capsys.readouterr()
+    assert cli.main(["ask", "--batch", str(questions), "--json"]) == cli.EXIT_FAILURE  # two lines failed
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [("error" in line) for line in lines] == [False, True, False, True]
+    assert lines[0]["question"] == "How long does a lantern permit last?" and lines[1]["line"] == 2
+    assert "Unknown jurisdiction US-XX" in lines[3]["error"]
+    assert cli.main(["ask", "--batch", str(questions)]) == 2  # --json is required

@@ -32,7 +32,8 @@ def service(tmp_path, catalogue, hashing_embedder):
         invented_statute(2, "Goats may graze in a park only between sunrise and noon.", "Goat grazing")])
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
     retriever = build_retriever(store, lexical, directory, RetrievalConfig(heading_weight=0))
-    researcher = Researcher(retriever, store, ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.2)))
+    config = ExtractiveConfig(abstain_below=0.2, abstain_at=1.0)
+    researcher = Researcher(retriever, store, ExtractiveAnswerer(hashing_embedder, config))
     opened = []
 
     def open_database():

@@ -65,7 +65,7 @@ def world(tmp_path, hashing_embedder):
     lexical = LexicalIndex.build([(c.id, c.jurisdiction, c.kind, c.indexed_text) for c in chunks])
     directory = AuthorityDirectory(store.citation_index())
     retriever = build_retriever(store, lexical, directory, RetrievalConfig(heading_weight=0))
-    answerer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.2))
+    answerer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.2, abstain_at=1.0))
     return store, retriever, answerer
 
 
@@ -242,7 +242,7 @@ def test_sentences_of_the_matched_chunk_are_preferred_as_candidates(hashing_embe
     chunks = tuple(chunk_authority(authority))
     last = text.index("Rule 11")
     answerer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(candidates_per_authority=2, abstain_below=0.0,
-                                                                    relative_cutoff=10.0))
+                                                                    abstain_at=1.0, relative_cutoff=10.0))
     result = answerer.answer("lantern permit number", [Passage(authority, 0, chunks, (last, len(text)))])
     assert any(p.sentence.start == last for p in result.picks)
     unmatched = answerer.answer("lantern permit number", [Passage(authority, 0, chunks)])

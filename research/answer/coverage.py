@@ -45,11 +45,13 @@ def corpus_coverage(citation_rows: Iterable[tuple[str, str, str, str]]) -> dict[
     citations) rows: the code's divisions held, and how many opinions."""
     divisions: dict[str, set[str]] = {}
     opinions: dict[str, int] = {}
+    statutes: dict[str, int] = {}
     by_code = {j.code: j for j in REGISTRY}
     for _, code, kind, citations in citation_rows:
         if kind == Kind.OPINION:
             opinions[code] = opinions.get(code, 0) + 1
             continue
+        statutes[code] = statutes.get(code, 0) + 1
         known = by_code.get(code)
         division = known.division_of(citations.split("|")[0]) if known else None
         if division:
@@ -61,6 +63,8 @@ def corpus_coverage(citation_rows: Iterable[tuple[str, str, str, str]]) -> dict[
         if held_divisions:
             parts.append(f"{jurisdiction.code_name} {jurisdiction.division}s {compact(held_divisions)} "
                          f"({len(held_divisions)} {jurisdiction.division}s)")
+        elif statutes.get(code):
+            parts.append(f"{statutes[code]:,} statute sections")
         if opinions.get(code):
             parts.append(f"{opinions[code]:,} Supreme Court opinions")
         held[code] = "; ".join(parts) if parts else "nothing"

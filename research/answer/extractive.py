@@ -40,6 +40,10 @@ class ExtractiveConfig:
     max_per_authority: int = 3
     relative_cutoff: float = 0.35  # drop sentences scoring this far below the best
     abstain_below: float = 0.30  # best MiniLM similarity under which the answer abstains
+    # P(no authority answers) = sigmoid(bias + w1 x best sentence similarity + w2 x the first authority's
+    # retrieval score), fitted on the dev questions and docs/decisions/0029's pairs; abstain from abstain_at
+    unanswerable_weights: tuple[float, float, float] = (1.264, -1.501, -1.188)
+    abstain_at: float = 0.40
     redundancy: float = 0.88  # similarity between two picked sentences that makes the second redundant
     lexical_weight: float = 0.15
     rank_weight: float = 0.1
@@ -63,6 +67,7 @@ class Passage:
     rank: int
     chunks: tuple[Chunk, ...]
     matched: tuple[int, int] | None = None  # span of the chunk the retriever matched best
+    score: float = 0.0  # the retriever's fused score of the authority
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class ExtractiveResult:
     abstained: bool
     best_similarity: float
     brief: list[Pick] = field(default_factory=list)
+    unanswerable: float = 0.0  # the calibrated probability that no retrieved authority answers
 
 
 def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence, str]]:
@@ -185,8 +191,9 @@ class ExtractiveAnswerer:
             for (p, s, pin, lex), sim in zip(pool, similarity, strict=True)
         ]
         best_similarity = float(similarity.max())
-        if best_similarity < cfg.abstain_below:
-            return ExtractiveResult([], True, best_similarity)
+        unanswerable = self.unanswerable(best_similarity, passages[0].score if passages else 0.0)
+        if best_similarity < cfg.abstain_below or unanswerable >= cfg.abstain_at:
+            return ExtractiveResult([], True, best_similarity, unanswerable=unanswerable)
         order = sorted(range(len(picks)), key=lambda i: -picks[i].score)
         part_similarity = (sentence_vectors @ vectors[1:1 + len(parts)].T if len(parts) > 1
                            else similarity[:, None])
@@ -198,7 +205,13 @@ class ExtractiveAnswerer:
                                                             picks[i].pin)) for i in chosen]
         by_start = {(p.authority.id, p.sentence.start): p for p in with_lead_ins}
         return ExtractiveResult(with_lead_ins, False, best_similarity,
-                                [by_start[(picks[i].authority.id, picks[i].sentence.start)] for i in brief])
+                                [by_start[(picks[i].authority.id, picks[i].sentence.start)] for i in brief],
+                                unanswerable)
+
+    def unanswerable(self, best_similarity: float, top_score: float) -> float:
+        """The calibrated probability that no retrieved authority answers the question."""
+        bias, w_similarity, w_score = self.config.unanswerable_weights
+        return 1.0 / (1.0 + math.exp(-(bias + w_similarity * best_similarity + w_score * top_score)))
 
     def _pool(self, question: str, passages: list[Passage]) -> list[tuple[Passage, Sentence, str, float]]:
         """Each passage's best candidate sentences by lexical overlap with the question (a bonus for those of the

@@ -158,7 +158,7 @@ class Researcher:
             if authority.kind == Kind.OPINION:
                 best = next((i for i, c in enumerate(chunks) if c.id == hit.chunk.id), 0)
                 chunks = chunks[max(0, best - OPINION_NEIGHBOURS): best + OPINION_NEIGHBOURS + 1]
-            passages.append(Passage(authority, rank, tuple(chunks), (hit.chunk.start, hit.chunk.end)))
+            passages.append(Passage(authority, rank, tuple(chunks), (hit.chunk.start, hit.chunk.end), hit.score))
         return passages
 
     def _extract(self, answer: Answer, passages: list[Passage]) -> None:
@@ -234,6 +234,9 @@ class Researcher:
         answer.sentences, answer.citations = sentences, citations
         first = verified[0]
         answer.brief_answer = f"{first.text} {citation_marks(first.citations)}"
+        cited = {c.authority_id for c in citations}
+        answer.also_retrieved = [{"authority_id": p.authority.id, "citation": human_citation(p.authority, "")}
+                                 for p in passages if p.authority.id not in cited]
         unsupported = len(sentences) - len(verified)
         if unsupported:
             answer.notices.append(f"{unsupported} sentence(s) are not supported by the passage they cite "
