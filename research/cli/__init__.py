@@ -22,7 +22,8 @@ def _configure() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of `research`."""
+    """The argument parser of `research`. Long on purpose: one flat declaration of every command and option, read
+    top to bottom like the `--help` it prints; the commands themselves live in the modules beside this one."""
     parser = argparse.ArgumentParser(prog="research",
                                      description="Legal research assistant: index, search, ask, evaluate.")
     sub = parser.add_subparsers(dest="command", required=True)
