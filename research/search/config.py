@@ -87,6 +87,8 @@ class RetrievalConfig(BaseModel):
                                                                       "(docs/decisions/0027)")
     note_weight: float = Field(default=1.0, ge=0, description="share of the nearest case notes that annotate a "
                                                               "section, statements only (docs/decisions/0024)")
+    note_neighbours: int = Field(default=10, ge=1, description="the case notes most like a statement that vote "
+                                                              "(docs/decisions/0024)")
     cue_depth: int = Field(default=50, ge=0, description="statutes among this many first results are checked for the "
                                                          "query's text cues (docs/decisions/0025)")
     quote_weight: float = Field(default=0.4, ge=0, description="share of the query's quoted phrases a statute holds "

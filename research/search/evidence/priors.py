@@ -33,7 +33,7 @@ class NearestNotes(Evidence):
         return super().active(config, query) and self.neighbours.covers(query.jurisdiction)
 
     def gather(self, query: Query, signals: Signals, config: RetrievalConfig) -> list[Row]:
-        votes = self.neighbours.vote(query.text, query.jurisdiction, query.exclude)
+        votes = self.neighbours.vote(query.text, query.jurisdiction, query.exclude, config.note_neighbours)
         return [(a, "", share) for a, share in votes.items()
                 if a not in query.exclude and self.directory.admits(a, query.search_filter)]
 

@@ -88,10 +88,11 @@ class NoteNeighbours:
         """Whether notes of the jurisdiction are known."""
         return jurisdiction in self.notes
 
-    def vote(self, text: str, jurisdiction: str, exclude: frozenset[str] = frozenset()) -> dict[str, float]:
-        """Section shares of the nearest notes of the jurisdiction ({} when none are known)."""
+    def vote(self, text: str, jurisdiction: str, exclude: frozenset[str] = frozenset(),
+             neighbours: int = NEIGHBOURS) -> dict[str, float]:
+        """Section shares of the `neighbours` nearest notes of the jurisdiction ({} when none are known)."""
         notes = self.notes.get(jurisdiction)
-        return notes.vote(text, exclude) if notes is not None else {}
+        return notes.vote(text, exclude, neighbours) if notes is not None else {}
 
     def save(self, path: Path) -> None:
         """Write every jurisdiction's notes to one compressed .npz (weights as float16)."""
