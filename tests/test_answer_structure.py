@@ -133,3 +133,13 @@ def test_an_abstention_says_what_the_corpus_holds_and_lists_the_nearest(research
     assert "No authority found in the selected jurisdictions for" in answer.brief_answer
     assert "The corpus holds US-DC: 9 statute sections." in answer.brief_answer
     assert answer.also_retrieved and "Nearest authorities retrieved, not on point: Inv. Code" in answer.text
+
+
+def test_a_lead_in_is_quoted_with_an_item_of_its_list(researcher):
+    answer = researcher.ask("Within 6 months before the keeper's action, when does a court presume retaliatory "
+                            "action against a tenant who complained?", ("US-DC",))
+    quotes = [c.quote for c in answer.citations]
+    lead_ins = [k for k, q in enumerate(quotes) if q.rstrip().endswith(":")]
+    assert lead_ins
+    for k in lead_ins:
+        assert k + 1 < len(quotes) and quotes[k + 1].startswith(("Complained", "Organized"))

@@ -201,12 +201,36 @@ class ExtractiveAnswerer:
         body_order = sorted(range(len(picks)), key=lambda i: -self._body_score(picks[i], parts, part_similarity[i]))
         chosen = self._body(picks, body_order, sentence_vectors, brief)
         passage_of = {p.authority.id: p for p in passages}
+        chosen = self._items_for_lead_ins(chosen, picks, order, passage_of)
         with_lead_ins = [replace(picks[i], lead_in=lead_in(passage_of[picks[i].authority.id], picks[i].sentence,
                                                             picks[i].pin)) for i in chosen]
         by_start = {(p.authority.id, p.sentence.start): p for p in with_lead_ins}
         return ExtractiveResult(with_lead_ins, False, best_similarity,
                                 [by_start[(picks[i].authority.id, picks[i].sentence.start)] for i in brief],
                                 unanswerable)
+
+    @staticmethod
+    def _items_for_lead_ins(chosen: list[int], picks: list[Pick], order: list[int],
+                            passage_of: dict[str, Passage]) -> list[int]:
+        """A list's lead-in alone ("For the purposes of this chapter, the term:") answers nothing: each one picked
+        without any of its items gives its place to its best item (which brings it back as the item's lead-in); it
+        stays alone only when no item of it was a candidate (a lead-in may hold the rule: "... shall presume ...")."""
+        def introduced_by(j: int) -> int | None:
+            intro = lead_in(passage_of[picks[j].authority.id], picks[j].sentence, picks[j].pin)
+            return intro.start if intro is not None else None
+
+        kept: list[int] = []
+        for i in chosen:
+            if not is_lead_in(picks[i].sentence):
+                kept.append(i)
+                continue
+            same = [j for j in order if picks[j].authority.id == picks[i].authority.id and j != i]
+            items = [j for j in same if introduced_by(j) == picks[i].sentence.start]
+            if any(j in chosen for j in items):
+                continue  # an item of it is quoted, and brings it as its lead-in
+            best_item = next((j for j in items if j not in kept), None)
+            kept.append(best_item if best_item is not None else i)
+        return kept
 
     def unanswerable(self, best_similarity: float, top_score: float) -> float:
         """The calibrated probability that no retrieved authority answers the question."""
