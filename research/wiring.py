@@ -226,7 +226,7 @@ class ResearchIndex:
     @functools.cached_property
     def directory(self) -> AuthorityDirectory:
         """Jurisdiction, kind and citation keys of every authority."""
-        return AuthorityDirectory(self.store.citation_index())
+        return AuthorityDirectory(self.store.citation_index(), self.store.case_names())
 
     @functools.cached_property
     def rewrite(self) -> IssueRewriter | None:

@@ -21,6 +21,7 @@ from research.answer.drafting import answers_part, drafting_tags
 from research.answer.question import QuestionPart, question_parts
 from research.answer.textmatch import content_terms
 from research.corpus.chunking import statute_spans
+from research.corpus.citations import CASE_NAME, party_word
 from research.corpus.sentences import Sentence, split_sentences
 from research.corpus.structure import context_spans, is_division_heading, is_shouting
 from research.domain.types import Authority, Chunk, Kind
@@ -68,6 +69,7 @@ class Passage:
     chunks: tuple[Chunk, ...]
     matched: tuple[int, int] | None = None  # span of the chunk the retriever matched best
     score: float = 0.0  # the retriever's fused score of the authority
+    named: bool = False  # a case the question names: the brief answer is drawn from its own text
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,17 @@ def is_lead_in(sentence: Sentence) -> bool:
     return sentence.text.rstrip().endswith((":", "—", ":-"))
 
 
+def _without_case_names(question: str, cases: list[Authority]) -> str:
+    """The question with the names of the cases it names replaced by "the case" ("What did the Court hold in
+    Erie Railroad v. Tompkins about ..." -> "... hold in the case about ...")."""
+    text = CASE_NAME.sub("the case", question)
+    for case in cases:
+        word = party_word(case.heading.partition(" v. ")[0])
+        if word:
+            text = re.sub(rf"\b{re.escape(word)}\b", "the case", text, flags=re.IGNORECASE)
+    return text
+
+
 def lead_in(passage: Passage, sentence: Sentence, pin: str) -> Sentence | None:
     """The sentence that introduces the list a statute sentence is an item of ("No housing provider shall ...
     against a tenant who:"): the nearest sentence before it that ends with a colon, when that one belongs to a
@@ -174,6 +187,9 @@ class ExtractiveAnswerer:
     def answer(self, question: str, passages: list[Passage]) -> ExtractiveResult:
         """Pick the sentences of `passages` that answer `question`, and the brief answer among them, or abstain."""
         cfg = self.config
+        named_cases = [p.authority for p in passages if p.named]
+        if named_cases:  # what is asked of a named case, not its name, is what its sentences should be like
+            question = _without_case_names(question, named_cases)
         pool = self._pool(question, passages)
         if not pool:
             return ExtractiveResult([], True, 0.0)
@@ -197,7 +213,8 @@ class ExtractiveAnswerer:
         order = sorted(range(len(picks)), key=lambda i: -picks[i].score)
         part_similarity = (sentence_vectors @ vectors[1:1 + len(parts)].T if len(parts) > 1
                            else similarity[:, None])
-        brief = self._brief(parts, picks, order, part_similarity)
+        named = {p.authority.id for p in passages if p.named}
+        brief = self._brief(parts, picks, order, part_similarity, named)
         body_order = sorted(range(len(picks)), key=lambda i: -self._body_score(picks[i], parts, part_similarity[i]))
         chosen = self._body(picks, body_order, sentence_vectors, brief)
         passage_of = {p.authority.id: p for p in passages}
@@ -249,15 +266,18 @@ class ExtractiveAnswerer:
                 terms = set(content_terms(sentence.text))
                 overlap = len(terms & question_terms)
                 if overlap:
-                    in_match = passage.matched is not None and passage.matched[0] <= sentence.start < passage.matched[1]
+                    # a named case is read for its own rule, not only around the passage search matched
+                    in_match = (not passage.named and passage.matched is not None
+                                and passage.matched[0] <= sentence.start < passage.matched[1])
                     scored.append((overlap / math.sqrt(len(terms) + 4) + (cfg.matched_bonus if in_match else 0.0),
                                    sentence, pin))
             scored.sort(key=lambda row: -row[0])
-            pool.extend((passage, s, pin, lex) for lex, s, pin in scored[:cfg.candidates_per_authority])
+            depth = cfg.candidates_per_authority * (2 if passage.named else 1)
+            pool.extend((passage, s, pin, lex) for lex, s, pin in scored[:depth])
         return pool
 
     def _brief(self, parts: list[QuestionPart], picks: list[Pick], order: list[int],
-               part_similarity: np.ndarray) -> list[int]:
+               part_similarity: np.ndarray, named: set[str]) -> list[int]:
         """For each part of the question, the sentence of the governing authorities (those of the best sentences)
         that answers it best: its similarity to the part, plus a bonus when it does what the part asks."""
         cfg = self.config
@@ -265,7 +285,9 @@ class ExtractiveAnswerer:
         for i in order:
             best_of.setdefault(picks[i].authority.id, picks[i].score
                                + cfg.brief_rank_weight / math.log2(2 + picks[i].rank))
-        governing = sorted(best_of, key=lambda a: -best_of[a])[:cfg.brief_authorities]
+        # a case the question names governs first; then the authorities of the best sentences
+        governing = ([a for a in best_of if a in named] or sorted(best_of, key=lambda a: -best_of[a]))[
+            :cfg.brief_authorities]
         step = {authority: position * cfg.brief_authority_step for position, authority in enumerate(governing)}
         # a list's lead-in alone ("the landlord may increase the rent if:") answers nothing: its items carry it
         candidates = [i for i in order if picks[i].authority.id in governing and not is_lead_in(picks[i].sentence)]
@@ -280,12 +302,13 @@ class ExtractiveAnswerer:
             remaining = [i for i in candidates if i not in chosen]
             if remaining:
                 chosen.append(max(remaining, key=fit))
-        # a one-part question still gets the governing authorities' other best rule, up to brief_min_sentences
+        # a one-part question still gets the governing authorities' other best rule (a named case's second best),
+        # up to brief_min_sentences
         used = {picks[i].authority.id for i in chosen}
         for i in candidates:
             if len(chosen) >= cfg.brief_min_sentences:
                 break
-            if i not in chosen and picks[i].authority.id not in used:
+            if i not in chosen and (picks[i].authority.id not in used or picks[i].authority.id in named):
                 chosen.append(i)
                 used.add(picks[i].authority.id)
         return chosen

@@ -45,6 +45,7 @@ from research.jurisdictions import JURISDICTIONS
 
 MAX_QUESTION_CHARS = 2000
 OPINION_NEIGHBOURS = 1  # chunks on each side of an opinion's best chunk that may be quoted
+NAMED_CASE_NEIGHBOURS = 4  # the same, for a case the question names: it is answered from its own text
 NEAREST_NOT_ON_POINT = 3  # authorities an abstention lists as the nearest retrieved
 NEAREST_NOT_ON_POINT = 3  # authorities an abstention lists as the nearest retrieved
 PREMISE_PASSAGES = 3  # passages searched for a provision contradicting a premise when no quote does
@@ -155,10 +156,13 @@ class Researcher:
             if authority is None:  # cannot happen: search finds only authorities of this catalogue
                 raise LookupError(f"authority {hit.authority_id} was found by search but is not in the catalogue")
             chunks = self.store.chunks_of(hit.authority_id)
+            named = "case name" in hit.matched_by
             if authority.kind == Kind.OPINION:
                 best = next((i for i, c in enumerate(chunks) if c.id == hit.chunk.id), 0)
-                chunks = chunks[max(0, best - OPINION_NEIGHBOURS): best + OPINION_NEIGHBOURS + 1]
-            passages.append(Passage(authority, rank, tuple(chunks), (hit.chunk.start, hit.chunk.end), hit.score))
+                around = NAMED_CASE_NEIGHBOURS if named else OPINION_NEIGHBOURS
+                chunks = chunks[max(0, best - around): best + around + 1]
+            passages.append(Passage(authority, rank, tuple(chunks), (hit.chunk.start, hit.chunk.end), hit.score,
+                                    named))
         return passages
 
     def _extract(self, answer: Answer, passages: list[Passage]) -> None:

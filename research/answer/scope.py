@@ -12,19 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from research.corpus.citations import CASE_NAME
 from research.jurisdictions import JURISDICTIONS, REGISTRY
 
 # code -> the pattern of the places and laws that name it, in the registry's order (research.jurisdictions)
 JURISDICTION_NAMES = {jurisdiction.code: jurisdiction.place_names for jurisdiction in REGISTRY}
-_NAME_WORD = r"[A-Z][\w.'’&-]*"
-_CASE_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:of|the|ex rel\.|{_NAME_WORD}))*\s+v\.\s+{_NAME_WORD}"
-                        rf"(?:\s+(?:of|the|{_NAME_WORD}))*")
 
 
 def named_jurisdictions(text: str) -> tuple[str, ...]:
     """Jurisdictions whose places or laws `text` names, in the order of JURISDICTION_NAMES; case names
     are left out."""
-    lowered = _CASE_NAME.sub(" ", text).lower()
+    lowered = CASE_NAME.sub(" ", text).lower()
     return tuple(j for j, pattern in JURISDICTION_NAMES.items() if re.search(pattern, lowered))
 
 

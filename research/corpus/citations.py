@@ -100,3 +100,34 @@ def authority_keys(jurisdiction: str, kind: str, citations: list[str]) -> list[s
     for c in citations:
         keys.extend(m.key for m in find_statute_citations(c) if m.key.startswith(jurisdiction + "|"))
     return keys
+
+
+_NAME_WORD = r"[A-Z][\w.'’&-]*"
+# a case name as briefs write it: "Erie Railroad v. Tompkins", "Wolf v. Colorado", "Miranda v. Arizona"
+CASE_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:of|the|ex rel\.|{_NAME_WORD}))*\s+v\.\s+{_NAME_WORD}"
+                       rf"(?:\s+(?:of|the|{_NAME_WORD}))*")
+# words that open a party's name but do not name it, and the sentence's own first words a case-name match can start
+# with ("Is Wolf v. Colorado still good law?")
+_PARTY_FILLER = frozenset("the of ex rel. rel in re is was does did can could may under after before whether how "
+                          "what why when since".split())
+
+
+def party_word(party: str) -> str:
+    """The word a party is known by, lowercased: its first word that is not filler ('The Erie Railroad' ->
+    'erie', "M'culloch" -> "m'culloch")."""
+    words = [w.strip(".,;:'’").lower() for w in party.split()]
+    return next((w for w in words if w and w not in _PARTY_FILLER), "")
+
+
+def case_name_key(name: str) -> str | None:
+    """'erie|tompkins' for 'Erie Railroad v. Tompkins' (or 'Erie R. Co. v. Tompkins'); None for no case name."""
+    first, separator, second = name.partition(" v. ")
+    if not separator:
+        return None
+    first_word, second_word = party_word(first), party_word(second)
+    return f"{first_word}|{second_word}" if first_word and second_word else None
+
+
+def find_case_names(text: str) -> list[str]:
+    """The case names written in `text` ("Erie Railroad v. Tompkins"), in order."""
+    return [m.group(0) for m in CASE_NAME.finditer(text)]

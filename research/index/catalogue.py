@@ -201,6 +201,10 @@ class ChunkStore:
         for row in self._db.execute(query + " ORDER BY id", params):
             yield _authority(row)
 
+    def case_names(self) -> list[tuple[str, str]]:
+        """(opinion id, case name) of every opinion."""
+        return [(r[0], r[1]) for r in self._db.execute("SELECT id, heading FROM authorities WHERE kind = 'opinion'")]
+
     def citation_index(self) -> list[tuple[str, str, str, str]]:
         """(authority id, jurisdiction, kind, citations joined by '|') for every authority."""
         return [

@@ -2,20 +2,56 @@
 
 from __future__ import annotations
 
-from research.corpus.citations import authority_keys, find_citations
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from research.corpus.citations import authority_keys, case_name_key, find_case_names, find_citations, party_word
 from research.domain.types import SearchFilter
+
+# a case named by one word ("Erie", "Miranda") only in a question about a case; and never by a word that names
+# many parties or a party's title rather than the party
+_CASE_CUE = re.compile(r"\b(?:case|cases|held|hold|holding|decision|decided|precedent|doctrine|warnings?|"
+                       r"overrul\w*|opinion|supreme court)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z'’]{3,}\b")
+_NOT_A_PARTY_NAME = frozenset("""
+united state states people city county board commonwealth court supreme congress constitution amendment federal
+government america american national district circuit appeals justice attorney general department commission
+commissioner commissioners company corporation railroad insurance bank trust union association
+alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois
+indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana
+nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon pennsylvania rhode tennessee texas
+utah vermont virginia washington wisconsin wyoming columbia
+""".split())
 
 
 class AuthorityDirectory:
     """Jurisdiction, kind and citation keys of every authority: for filters and citation lookup."""
 
-    def __init__(self, rows: list[tuple[str, str, str, str]]):
+    def __init__(self, rows: list[tuple[str, str, str, str]], case_names: Iterable[tuple[str, str]] = ()):
+        """`rows`: (id, jurisdiction, kind, citations joined by '|'); `case_names`: (opinion id, case name)."""
         self._where: dict[str, tuple[str, str]] = {}
         self._by_key: dict[str, list[str]] = {}
         for authority_id, jurisdiction, kind, citations in rows:
             self._where[authority_id] = (jurisdiction, kind)
             for key in authority_keys(jurisdiction, kind, citations.split("|")):
                 self._by_key.setdefault(key, []).append(authority_id)
+        self._by_name: dict[str, list[str]] = {}
+        first_parties: Counter[str] = Counter()
+        second_parties: set[str] = set()
+        for authority_id, name in case_names:
+            name_key = case_name_key(name)
+            if name_key is None:
+                continue
+            self._by_name.setdefault(name_key, []).append(authority_id)
+            first, second = name_key.split("|")
+            first_parties[first] += 1
+            second_parties.add(second)
+        # one word names a case when it is the first party of that case alone and of no other case's second
+        self._by_short_name = {key.split("|")[0]: ids[0] for key, ids in self._by_name.items()
+                               if first_parties[key.split("|")[0]] == 1 and len(ids) == 1
+                               and key.split("|")[0] not in second_parties
+                               and key.split("|")[0] not in _NOT_A_PARTY_NAME}
 
     def ids_for(self, key: str) -> list[str]:
         """Authorities known under a citation key."""
@@ -29,6 +65,21 @@ class AuthorityDirectory:
         """Whether a known authority passes the filter (unknown ids never do)."""
         where = self._where.get(authority_id)
         return where is not None and search_filter.admits(*where)
+
+    def named(self, query: str, search_filter: SearchFilter) -> list[str]:
+        """Ids of the opinions a question names by case name ("Erie Railroad v. Tompkins", or "Erie" alone in a
+        question about a case) that pass the filter, in order of mention."""
+        found: list[str] = []
+        for name in find_case_names(query):
+            key = case_name_key(name)
+            found += [a for a in self._by_name.get(key or "", []) if a not in found]
+        if _CASE_CUE.search(query):
+            without_full_names = re.sub("|".join(map(re.escape, find_case_names(query))) or "(?!)", " ", query)
+            for word in _CAPITALISED.findall(without_full_names):
+                authority_id = self._by_short_name.get(party_word(word))
+                if authority_id is not None and authority_id not in found:
+                    found.append(authority_id)
+        return [a for a in found if self.admits(a, search_filter)]
 
     def cited(self, query: str, search_filter: SearchFilter) -> list[str]:
         """Ids of the authorities cited in `query` that pass the filter, in order of citation."""

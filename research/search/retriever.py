@@ -56,8 +56,14 @@ class HybridRetriever:
             raise ValueError("empty query")
         cfg = self.config
         cited = [a for a in self.directory.cited(text, search_filter) if a not in exclude]
+        asked = is_question(text)
+        # a case a question names is found like a citation; in a statement (a brief's sentence, a case note) the
+        # cases named are those the text relies on, not the one it is about
+        named = [a for a in self.directory.named(text, search_filter) if a not in exclude and a not in cited] \
+            if asked else []
+        cited += named
         expanded = self.rewrite(text) if self.rewrite is not None and cfg.issue_terms else text
-        question = Query(text, expanded, expanded if cfg.issue_terms_for_headings else text, not is_question(text),
+        question = Query(text, expanded, expanded if cfg.issue_terms_for_headings else text, not asked,
                          search_filter, exclude)
         signals = self._weigh(question)
         fused = signals.fused
@@ -79,7 +85,8 @@ class HybridRetriever:
         for authority_id in top[:k]:
             if authority_id not in passages:
                 continue
-            matched = (["citation"] if authority_id in cited else []) + sorted(methods.get(authority_id, []))
+            first = ["case name"] if authority_id in named else ["citation"] if authority_id in cited else []
+            matched = first + sorted(methods.get(authority_id, []))
             score = fused.get(authority_id, 0.0) + (cfg.cited_boost if authority_id in cited else 0.0)
             hits.append(AuthorityHit(authority_id, score, passages[authority_id], matched))
         return hits
