@@ -54,8 +54,6 @@ class ExtractiveConfig:
     brief_authorities: int = 2  # the brief answer is drawn from the authorities of this many best sentences
     drafting_weight: float = 0.1  # brief answer: bonus of a sentence doing what the part asks (answer/drafting.py)
     brief_rank_weight: float = 0.2  # brief answer: weight of the retrieval rank in choosing its authorities
-    body_part_weight: float = 0.0  # body: weight of a sentence's fit to one part of the question beyond the whole
-    body_drafting_weight: float = 0.0  # body: bonus of a sentence doing what some part asks
     brief_min_sentences: int = 2  # a one-part question's brief answer also quotes the second authority's best rule
     brief_authority_step: float = 0.1  # brief answer: what a sentence of the second authority must beat the first's by
 
@@ -134,10 +132,11 @@ def _quotable(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _outline(text: str) -> tuple[list[int], list[str], list[Sentence]]:
-    """A statute text's subsection starts and pins, and its sentences (kept for the last few texts)."""
+def _outline(text: str) -> tuple[list[int], list[str], list[Sentence], list[int]]:
+    """A statute text's subsection starts and pins, its sentences and their starts (kept for the last few texts)."""
     spans = statute_spans(text)
-    return [span.start for span in spans], [span.pin for span in spans], split_sentences(text)
+    sentences = split_sentences(text)
+    return [span.start for span in spans], [span.pin for span in spans], sentences, [s.start for s in sentences]
 
 
 def is_lead_in(sentence: Sentence) -> bool:
@@ -162,8 +161,8 @@ def lead_in(passage: Passage, sentence: Sentence, pin: str) -> Sentence | None:
     subsection that contains the item's (otherwise the sentence is no list item)."""
     if passage.authority.kind != Kind.STATUTE or not pin:
         return None
-    starts, pins, sentences = _outline(passage.authority.text)
-    before = bisect.bisect_left([s.start for s in sentences], sentence.start)
+    starts, pins, sentences, sentence_starts = _outline(passage.authority.text)
+    before = bisect.bisect_left(sentence_starts, sentence.start)
     for candidate in reversed(sentences[:before]):
         if candidate.end > sentence.start or not is_lead_in(candidate):
             continue
@@ -215,8 +214,7 @@ class ExtractiveAnswerer:
                            else similarity[:, None])
         named = {p.authority.id for p in passages if p.named}
         brief = self._brief(parts, picks, order, part_similarity, named)
-        body_order = sorted(range(len(picks)), key=lambda i: -self._body_score(picks[i], parts, part_similarity[i]))
-        chosen = self._body(picks, body_order, sentence_vectors, brief)
+        chosen = self._body(picks, order, sentence_vectors, brief)
         passage_of = {p.authority.id: p for p in passages}
         chosen = self._items_for_lead_ins(chosen, picks, order, passage_of)
         with_lead_ins = [replace(picks[i], lead_in=lead_in(passage_of[picks[i].authority.id], picks[i].sentence,
@@ -312,15 +310,6 @@ class ExtractiveAnswerer:
                 chosen.append(i)
                 used.add(picks[i].authority.id)
         return chosen
-
-    def _body_score(self, pick: Pick, parts: list[QuestionPart], part_similarity: np.ndarray) -> float:
-        """A sentence's claim to the body: its score, plus how much better it fits one part of the question than
-        the whole, plus a bonus when it does what some part asks."""
-        cfg = self.config
-        tags = drafting_tags(pick.sentence.text)
-        does = any(answers_part(tags, part.asks) for part in parts)
-        return (pick.score + cfg.body_part_weight * (float(part_similarity.max()) - pick.similarity)
-                + (cfg.body_drafting_weight if does else 0.0))
 
     def _body(self, picks: list[Pick], order: list[int], vectors: np.ndarray, brief: list[int]) -> list[int]:
         """The body's sentences: the brief answer's, then the best others, within the cutoff and the limits on

@@ -6,7 +6,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from research.corpus.citations import authority_keys, case_name_key, find_case_names, find_citations, party_word
+from research.corpus.citations import (
+    CASE_NAME,
+    authority_keys,
+    case_name_key,
+    find_case_names,
+    find_citations,
+    party_word,
+)
 from research.domain.types import SearchFilter
 
 # a case named by one word ("Erie", "Miranda") only in a question about a case; and never by a word that names
@@ -74,7 +81,7 @@ class AuthorityDirectory:
             key = case_name_key(name)
             found += [a for a in self._by_name.get(key or "", []) if a not in found]
         if _CASE_CUE.search(query):
-            without_full_names = re.sub("|".join(map(re.escape, find_case_names(query))) or "(?!)", " ", query)
+            without_full_names = CASE_NAME.sub(" ", query)
             for word in _CAPITALISED.findall(without_full_names):
                 authority_id = self._by_short_name.get(party_word(word))
                 if authority_id is not None and authority_id not in found:
