@@ -280,3 +280,16 @@ def test_survey_rows_are_not_narrowed_by_the_jurisdictions_the_question_names(wo
                                       ("US-DC", "US-HI"))
     assert [row.answer.jurisdictions for row in survey.rows] == [("US-DC",), ("US-HI",)]
     assert not any(row.answer.notices for row in survey.rows)
+
+
+def test_a_generated_answer_gets_a_brief_sentence_per_part_of_the_question(world):
+    reply = ("Goats may graze in a municipal park only between sunrise and noon [P2]. "
+             "A lantern permit expires ninety days after it is issued [P1]. "
+             "A person who hangs a lantern without a permit shall pay a fine of twenty-five dollars [P1].")
+    answer = researcher(world, FakeListChatModel(responses=[reply])).ask(
+        "How long does a lantern permit last, and what fine applies without one?", ("US-DC",),
+        mode=AnswerMode.GENERATED)
+    assert answer.mode == AnswerMode.GENERATED
+    assert "ninety days" in answer.brief_answer and "twenty-five dollars" in answer.brief_answer
+    assert "Goats" not in answer.brief_answer
+    assert answer.brief_answer.index("ninety days") < answer.brief_answer.index("twenty-five dollars")

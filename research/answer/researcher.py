@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import permutations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
+
 from research.answer.coverage import corpus_coverage
+from research.answer.drafting import answers_part, drafting_tags
 from research.answer.extractive import (
     ExtractiveAnswerer,
     Passage,
@@ -22,6 +26,7 @@ from research.answer.extractive import (
 from research.answer.followup import resolve
 from research.answer.generate import Generator, ModelUnavailable, passage_key
 from research.answer.premises import contradiction, law_premises
+from research.answer.question import question_parts
 from research.answer.scope import Scope
 from research.answer.textmatch import coverage, supports
 from research.corpus.sentences import Sentence
@@ -236,8 +241,8 @@ class Researcher:
             return
         self._mark_generated(answer, self.generator)
         answer.sentences, answer.citations = sentences, citations
-        first = verified[0]
-        answer.brief_answer = f"{first.text} {citation_marks(first.citations)}"
+        answer.brief_answer = " ".join(f"{s.text} {citation_marks(s.citations)}"
+                                       for s in self._brief_of_draft(answer.standalone_question, verified))
         cited = {c.authority_id for c in citations}
         answer.also_retrieved = [{"authority_id": p.authority.id, "citation": human_citation(p.authority, "")}
                                  for p in passages if p.authority.id not in cited]
@@ -245,6 +250,26 @@ class Researcher:
         if unsupported:
             answer.notices.append(f"{unsupported} sentence(s) are not supported by the passage they cite "
                                   "and are marked.")
+
+    def _brief_of_draft(self, question: str, verified: list[AnswerSentence]) -> list[AnswerSentence]:
+        """The brief answer of a generated answer, shaped as the extractive one: one verified sentence per part of
+        the question (one when it asks one thing), the assignment of sentences to parts that fits best (similarity
+        to the part, plus the drafting bonus of a sentence doing what the part asks), in the draft's order."""
+        parts = question_parts(question)[:self.answerer.config.brief_sentences]
+        if len(parts) < 2 or len(verified) < 2:
+            return verified[:1]
+        vectors = np.asarray(self.answerer.embedder.encode([p.text for p in parts] + [s.text for s in verified]),
+                             dtype=np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+        fit = vectors[len(parts):] @ vectors[:len(parts)].T
+        bonus = self.answerer.config.drafting_weight
+        for i, sentence in enumerate(verified):
+            tags = drafting_tags(sentence.text)
+            fit[i] += [bonus if answers_part(tags, part.asks) else 0.0 for part in parts]
+        columns = range(min(len(parts), len(verified)))
+        best = max(permutations(range(len(verified)), len(columns)),
+                   key=lambda rows: sum(fit[row, column] for row, column in zip(rows, columns, strict=True)))
+        return [verified[i] for i in sorted(best)]
 
     @staticmethod
     def _mark_generated(answer: Answer, generator: Generator) -> None:
