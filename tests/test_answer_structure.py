@@ -118,12 +118,34 @@ def test_a_quoted_list_item_brings_its_lead_in_into_the_body(researcher):
 
 def test_the_calibrated_score_abstains_when_neither_sentences_nor_retrieval_are_close(hashing_embedder):
     answerer = ExtractiveAnswerer(hashing_embedder)
-    weak, strong = answerer.unanswerable(0.35, 0.6), answerer.unanswerable(0.7, 1.8)
+    weak, strong = answerer.unanswerable(0.3, 0.3), answerer.unanswerable(0.7, 1.8)
     assert weak > answerer.config.abstain_at > strong
+    # the same sentences and retrieval, but the question fits a title the corpus lacks better than what was found
+    assert answerer.unanswerable(0.5, 0.9, title_gap=0.2) > answerer.config.abstain_at > answerer.unanswerable(
+        0.5, 0.9)
     passage = Passage(RETALIATION, 0, tuple(chunk_authority(RETALIATION)), score=0.1)
-    result = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.0)).answer(
-        "Does a court presume retaliatory action against a tenant?", [passage])
-    assert result.abstained and result.unanswerable >= 0.4 and result.picks == []
+    answer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.0)).answer
+    result = answer("What colour must the lantern be painted?", [passage])  # one word in common, a weak retrieval
+    assert result.abstained and result.unanswerable >= answerer.config.abstain_at and result.picks == []
+    assert not answer("Does a court presume retaliatory action against a tenant?", [passage]).abstained
+
+
+def test_a_question_that_fits_a_title_the_corpus_lacks_is_told_which(hashing_embedder):
+    from research.answer.coverage import NO_ABSENT_TITLE, CorpusHoldings, TitleRouter
+
+    held = CorpusHoldings({"US-CO": {"16", "17"}}, {"US-CO": 2}, {})
+    router = TitleRouter(hashing_embedder, held)
+    proceedings = Authority(id="us-co:crs:16-5-401", source="crs", jurisdiction="US-CO", kind="statute",
+                            citation="C.R.S. § 16-5-401", heading="Limitation for commencing criminal proceedings.",
+                            text="(1) No person shall be prosecuted ...")
+    question = hashing_embedder.encode(["Under the Colorado Revised Statutes title on the criminal code, what is "
+                                        "the Criminal Code: class of theft?"])[0]
+    fit = router.fit(question, [proceedings])
+    assert fit.gap > 0 and fit.nearest_absent[0] == ("18", "Criminal Code")
+    assert "C.R.S. that the corpus does not hold; nearest by name: title 18 (Criminal Code)" in fit.sentence()
+    dc = Authority(id="us-dc:inv:1", source="dc", jurisdiction="US-DC", kind="statute", citation="D.C. Code § 1-1",
+                   heading="x", text="x")
+    assert router.fit(question, [dc]).gap == NO_ABSENT_TITLE and router.fit(question, [dc]).sentence() == ""
 
 
 def test_an_abstention_says_what_the_corpus_holds_and_lists_the_nearest(researcher):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from research.answer.coverage import NO_ABSENT_TITLE, TitleFit, TitleRouter
 from research.answer.drafting import answers_part, drafting_tags
 from research.answer.question import QuestionPart, question_parts
 from research.answer.textmatch import content_terms
@@ -42,9 +43,10 @@ class ExtractiveConfig:
     relative_cutoff: float = 0.35  # drop sentences scoring this far below the best
     abstain_below: float = 0.30  # best MiniLM similarity under which the answer abstains
     # P(no authority answers) = sigmoid(bias + w1 x best sentence similarity + w2 x the first authority's
-    # retrieval score), fitted on the dev questions and docs/decisions/0029's pairs; abstain from abstain_at
-    unanswerable_weights: tuple[float, float, float] = (1.264, -1.501, -1.188)
-    abstain_at: float = 0.40
+    # retrieval score + w3 x the title gap of research.answer.coverage), fitted on the dev questions and the pairs
+    # of evals/abstention.dev.jsonl (docs/decisions/0029, 0032); abstain from abstain_at
+    unanswerable_weights: tuple[float, float, float, float] = (4.742, -6.256, -1.621, 8.299)
+    abstain_at: float = 0.55
     redundancy: float = 0.88  # similarity between two picked sentences that makes the second redundant
     lexical_weight: float = 0.15
     rank_weight: float = 0.1
@@ -93,6 +95,7 @@ class ExtractiveResult:
     best_similarity: float
     brief: list[Pick] = field(default_factory=list)
     unanswerable: float = 0.0  # the calibrated probability that no retrieved authority answers
+    title_fit: TitleFit = field(default_factory=lambda: TitleFit(NO_ABSENT_TITLE))
 
 
 def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence, str]]:
@@ -183,8 +186,9 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.config = config or ExtractiveConfig()
 
-    def answer(self, question: str, passages: list[Passage]) -> ExtractiveResult:
-        """Pick the sentences of `passages` that answer `question`, and the brief answer among them, or abstain."""
+    def answer(self, question: str, passages: list[Passage], router: TitleRouter | None = None) -> ExtractiveResult:
+        """Pick the sentences of `passages` that answer `question`, and the brief answer among them, or abstain;
+        `router` tells how much better the question fits a title of the code the corpus lacks."""
         cfg = self.config
         named_cases = [p.authority for p in passages if p.named]
         if named_cases:  # what is asked of a named case, not its name, is what its sentences should be like
@@ -206,9 +210,11 @@ class ExtractiveAnswerer:
             for (p, s, pin, lex), sim in zip(pool, similarity, strict=True)
         ]
         best_similarity = float(similarity.max())
-        unanswerable = self.unanswerable(best_similarity, passages[0].score if passages else 0.0)
+        title_fit = (router.fit(vectors[0], [p.authority for p in passages]) if router is not None
+                     else TitleFit(NO_ABSENT_TITLE))
+        unanswerable = self.unanswerable(best_similarity, passages[0].score if passages else 0.0, title_fit.gap)
         if best_similarity < cfg.abstain_below or unanswerable >= cfg.abstain_at:
-            return ExtractiveResult([], True, best_similarity, unanswerable=unanswerable)
+            return ExtractiveResult([], True, best_similarity, unanswerable=unanswerable, title_fit=title_fit)
         order = sorted(range(len(picks)), key=lambda i: -picks[i].score)
         part_similarity = (sentence_vectors @ vectors[1:1 + len(parts)].T if len(parts) > 1
                            else similarity[:, None])
@@ -222,7 +228,7 @@ class ExtractiveAnswerer:
         by_start = {(p.authority.id, p.sentence.start): p for p in with_lead_ins}
         return ExtractiveResult(with_lead_ins, False, best_similarity,
                                 [by_start[(picks[i].authority.id, picks[i].sentence.start)] for i in brief],
-                                unanswerable)
+                                unanswerable, title_fit)
 
     @staticmethod
     def _items_for_lead_ins(chosen: list[int], picks: list[Pick], order: list[int],
@@ -247,10 +253,11 @@ class ExtractiveAnswerer:
             kept.append(best_item if best_item is not None else i)
         return kept
 
-    def unanswerable(self, best_similarity: float, top_score: float) -> float:
+    def unanswerable(self, best_similarity: float, top_score: float, title_gap: float = NO_ABSENT_TITLE) -> float:
         """The calibrated probability that no retrieved authority answers the question."""
-        bias, w_similarity, w_score = self.config.unanswerable_weights
-        return 1.0 / (1.0 + math.exp(-(bias + w_similarity * best_similarity + w_score * top_score)))
+        bias, w_similarity, w_score, w_gap = self.config.unanswerable_weights
+        return 1.0 / (1.0 + math.exp(-(bias + w_similarity * best_similarity + w_score * top_score
+                                       + w_gap * title_gap)))
 
     def _pool(self, question: str, passages: list[Passage]) -> list[tuple[Passage, Sentence, str, float]]:
         """Each passage's best candidate sentences by lexical overlap with the question (a bonus for those of the

@@ -7,7 +7,11 @@ lists them in the order every caller uses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+OUTLINES_DIR = Path(__file__).parent / "outlines"
 
 # A section number after "§" ("§ 42-3505.01", "§§ 28:2-725") and any subsection pinpoint ("(a)(2)"): the tail
 # of every statute citation pattern. Groups `section` and `pin` (research.corpus.citations reads them).
@@ -30,6 +34,9 @@ class Jurisdiction:
     section (research.corpus.sources skips the short ones as empty).
     `code_name`, `division`: how its code and the code's divisions are named ("C.R.S.", "title"), to say which
     divisions the corpus holds when an answer finds no authority.
+    `code_title`, `titles`: the code's full name and every title of the code as enacted, by number with its name,
+    from outlines/<code>.toml, for a code the corpus may hold only part of (research.answer.coverage tells a
+    question about an absent title); empty where the corpus holds the whole code.
     """
 
     code: str
@@ -41,6 +48,8 @@ class Jurisdiction:
     part_heading_records: bool = False
     code_name: str = "the code"
     division: str = "title"
+    code_title: str = ""
+    titles: tuple[tuple[str, str], ...] = ()
 
     def division_of(self, citation: str) -> str | None:
         """The division of the code a statute citation is in: its title ("17 U.S.C. § 107" -> "17") or the part
@@ -51,3 +60,14 @@ class Jurisdiction:
                 title = match.groupdict().get("title")
                 return title if title else re.split(r"[-:]", match.group("section"), maxsplit=1)[0]
         return None
+
+
+def with_outline(jurisdiction: Jurisdiction) -> Jurisdiction:
+    """The jurisdiction with the code's titles of outlines/<code>.toml, when there is such a file."""
+    path = OUTLINES_DIR / f"{jurisdiction.code}.toml"
+    if not path.exists():
+        return jurisdiction
+    outline = tomllib.loads(path.read_text(encoding="utf-8"))
+    if outline.get("code") != jurisdiction.code:
+        raise ValueError(f"{path} is the outline of {outline.get('code')!r}, not of {jurisdiction.code}")
+    return replace(jurisdiction, code_title=outline["code_title"], titles=tuple(outline["titles"].items()))

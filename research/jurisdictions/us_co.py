@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from research.jurisdictions.base import SECTION, Jurisdiction
+from research.jurisdictions.base import SECTION, Jurisdiction, with_outline
 
-JURISDICTION = Jurisdiction(
+JURISDICTION = with_outline(Jurisdiction(
     code="US-CO",
     name="Colorado",
     statute_citations=(
@@ -19,4 +19,4 @@ JURISDICTION = Jurisdiction(
     code_name="C.R.S.",
     division="title",
     example_citation="C.R.S. § 6-1-1304",
-)
+))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from research.jurisdictions.base import SECTION, Jurisdiction
+from research.jurisdictions.base import SECTION, Jurisdiction, with_outline
 
 _AMENDMENTS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|thirteenth|"
                "fourteenth|fifteenth")
 
-JURISDICTION = Jurisdiction(
+JURISDICTION = with_outline(Jurisdiction(
     code="US-federal",
     name="United States (federal)",
     statute_citations=(
@@ -21,4 +21,4 @@ JURISDICTION = Jurisdiction(
     code_name="U.S. Code",
     division="title",
     example_citation="17 U.S.C. § 107",
-)
+))
