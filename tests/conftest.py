@@ -6,10 +6,12 @@ import gzip
 import hashlib
 import json
 import os
+import uuid
 from pathlib import Path
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 
 from research.environment import stay_offline
 
@@ -220,3 +222,68 @@ def catalogue(tmp_path):
         return store, chunks, AuthorityDirectory([(a.id, a.jurisdiction, a.kind, a.citation) for a in authorities])
 
     return ready
+
+
+FAST_HASHER_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}  # argon2id, cheap for tests
+PASSWORD = "correct horse battery"
+
+
+def open_database(url: str, tmp_path: Path, **options):
+    """An app database with its uploads and audit key under tmp_path and a cheap argon2 hasher."""
+    from argon2 import PasswordHasher
+
+    from research.storage.database import AppDatabase
+
+    return AppDatabase(url, tmp_path / "uploads", b"test audit key 0123456789abcdef",
+                       hasher=PasswordHasher(**FAST_HASHER_PARAMETERS), **options)
+
+
+class Firm:
+    """A small firm in an app database: an admin, a reviewer, two associates, and matters with walls between them.
+
+    Ada (admin) and Rex (reviewer) belong to both matters; Amy (associate) only to the lantern matter, Otto
+    (associate) only to the goat matter."""
+
+    LANTERN, GOAT = "Lantern matter", "Goat matter"
+
+    def __init__(self, db):
+        self.db = db
+        accounts = db.accounts
+        self.admin = accounts.add_user("Ada", "admin", PASSWORD, by=None)
+        self.reviewer = accounts.add_user("Rex", "reviewer", PASSWORD, by=self.admin)
+        self.associate = accounts.add_user("Amy", "associate", PASSWORD, by=self.admin)
+        self.outsider = accounts.add_user("Otto", "associate", PASSWORD, by=self.admin)
+        accounts.add_matter(self.LANTERN, ["Ada", "Rex", "Amy"], by=self.admin)
+        accounts.add_matter(self.GOAT, ["Ada", "Rex", "Otto"], by=self.admin)
+
+    def as_(self, user):
+        """The workspace of `user`."""
+        return self.db.workspace(user)
+
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_up() -> bool:
+    try:
+        with sa.create_engine(POSTGRES).connect():
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'app.sqlite'}"
+        return
+    if not _postgres_up():
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

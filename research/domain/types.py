@@ -10,13 +10,14 @@ from enum import StrEnum
 
 
 class Kind(StrEnum):
-    """The two kinds of authority the corpus holds."""
+    """The kinds of source an answer may quote: the corpus's statutes and opinions, and a matter's own documents."""
 
     STATUTE = "statute"
     OPINION = "opinion"
+    DOCUMENT = "document"  # a private document uploaded to a matter, searchable only inside it
 
 
-KINDS: tuple[Kind, ...] = tuple(Kind)
+KINDS: tuple[Kind, ...] = (Kind.STATUTE, Kind.OPINION)  # what the public corpus holds and a search may filter
 
 
 @dataclass(frozen=True)

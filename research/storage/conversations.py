@@ -1,7 +1,8 @@
 """Conversations by matter and the answers filed in them: filing an answer, reopening and searching the history.
 
-Each write is one short transaction, and answers are ordered by their own ids, so concurrent sessions cannot
-overwrite or interleave each other's rows.
+Walled: the store acts for one user and sees only the matters they belong to (research/storage/walls.py).
+Each write is one short transaction with its audit record, and answers are ordered by their own ids, so
+concurrent sessions cannot overwrite or interleave each other's rows.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import json
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from research.domain.accounts import Permission
 from research.domain.answer import Answer, SupportStatus
 from research.domain.records import Conversation, ConversationSummary, ReviewStatus
-from research.storage.tables import AnswerRow, CitationRow, ConversationRow, utc_now
+from research.storage.audit import AuditLog
+from research.storage.tables import AnswerRow, CitationRow, ConversationRow, MatterRow, utc_now
+from research.storage.walls import Wall
 
 
 class ConversationNotFound(LookupError):
@@ -21,29 +25,32 @@ class ConversationNotFound(LookupError):
 
 
 class ConversationStore:
-    """Conversations and their answers, as given."""
+    """One user's conversations and their answers, as given."""
 
-    def __init__(self, sessions: sessionmaker[Session]):
+    def __init__(self, sessions: sessionmaker[Session], wall: Wall, audit: AuditLog):
         self._sessions = sessions
+        self._wall = wall
+        self._audit = audit
 
-    def create(self, matter: str, associate: str = "") -> int:
-        """A new conversation for a matter; returns its id."""
-        matter = matter.strip()
-        if not matter:
+    def create(self, matter: str) -> int:
+        """A new conversation of the user in a matter they belong to; returns its id."""
+        if not matter.strip():
             raise ValueError("A conversation needs a matter name.")
         with self._sessions.begin() as session:
-            row = ConversationRow(matter=matter[:200], associate=associate.strip()[:200],
+            matter_row = self._wall.enter_by_name(session, Permission.ASK, matter)
+            row = ConversationRow(matter_id=matter_row.id, matter=matter_row.name, associate=self._wall.user.name,
                                   created_at=utc_now(), updated_at=utc_now())
             session.add(row)
             session.flush()
+            self._audit.append(session, self._wall.user.name, "conversation started", matter_row.name,
+                               conversation_id=row.id)
             return row.id
 
     def add_answer(self, conversation_id: int, answer: Answer) -> int:
-        """Store an answer in a conversation; returns the answer's id."""
+        """Store an answer in a conversation of a matter the user belongs to; returns the answer's id. The audit
+        record keeps the question, the authorities retrieved and what produced the answer."""
         with self._sessions.begin() as session:
-            conversation = session.get(ConversationRow, conversation_id)
-            if conversation is None:
-                raise ConversationNotFound(f"no conversation {conversation_id}")
+            conversation = self._conversation(session, conversation_id, Permission.ASK)
             row = AnswerRow(
                 conversation_id=conversation_id, question=answer.question,
                 standalone_question=answer.standalone_question, jurisdictions=list(answer.jurisdictions),
@@ -58,16 +65,45 @@ class ConversationStore:
             session.add(row)
             conversation.updated_at = utc_now()
             session.flush()
+            self._audit.append(session, self._wall.user.name, "question answered", conversation.matter,
+                               conversation_id=conversation_id, answer_id=row.id, question=answer.question,
+                               standalone_question=answer.standalone_question,
+                               jurisdictions=list(answer.jurisdictions), retrieved=list(answer.retrieved),
+                               cited=[c.authority_id for c in answer.citations], mode=str(answer.mode),
+                               model=answer.model, prompt_version=answer.prompt_version,
+                               law_versions=answer.law_versions, abstained=answer.abstained)
             return row.id
 
     def get(self, conversation_id: int) -> Conversation:
-        """A conversation with its stored answers; ConversationNotFound when there is none."""
+        """A conversation of the user's matters with its stored answers (ConversationNotFound when there is none,
+        NotAMember when it is another matter's)."""
         with self._sessions() as session:
-            row = session.get(ConversationRow, conversation_id)
-            if row is None:
-                raise ConversationNotFound(f"no conversation {conversation_id}")
+            row = self._conversation(session, conversation_id, Permission.SEE)
             return Conversation(row.id, row.matter, row.associate, row.created_at,
                                 [a.to_stored() for a in row.answers])
+
+    def export(self, conversation_id: int, what: str) -> Conversation:
+        """A conversation for export (a memo): as `get`, for a user who may export, and audited."""
+        with self._sessions.begin() as session:
+            row = self._conversation(session, conversation_id, Permission.EXPORT)
+            self._audit.append(session, self._wall.user.name, "exported", row.matter,
+                               conversation_id=conversation_id, what=what)
+            return Conversation(row.id, row.matter, row.associate, row.created_at,
+                                [a.to_stored() for a in row.answers])
+
+    def note_export(self, what: str, matter: str = "", **detail: object) -> None:
+        """Audit an export that spans the user's matters (grades, a report), by a user who may export."""
+        with self._sessions.begin() as session:
+            self._wall.allow(session, Permission.EXPORT)
+            self._audit.append(session, self._wall.user.name, "exported", matter, what=what, **detail)
+
+    def _conversation(self, session: Session, conversation_id: int, permission: Permission) -> ConversationRow:
+        row = session.get(ConversationRow, conversation_id)
+        if row is None:
+            self._wall.allow(session, permission)
+            raise ConversationNotFound(f"no conversation {conversation_id}")
+        self._wall.enter(session, permission, row.matter_id)
+        return row
 
     def summaries(self, text: str = "", matter: str = "", limit: int = 200) -> list[ConversationSummary]:
         """Conversations, newest first; `text` searches matters, questions and answers."""
@@ -76,6 +112,7 @@ class ConversationStore:
         first_question = (select(AnswerRow.question).where(of_conversation).order_by(AnswerRow.id).limit(1)
                           .correlate(ConversationRow))
         query = (select(ConversationRow, questions.scalar_subquery(), first_question.scalar_subquery())
+                 .where(ConversationRow.matter_id.in_(self._wall.matter_ids()))
                  .order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc()))
         if matter:
             query = query.where(ConversationRow.matter == matter)
@@ -85,10 +122,12 @@ class ConversationStore:
                 func.lower(AnswerRow.question).like(pattern), func.lower(AnswerRow.text).like(pattern)))
             query = query.where(or_(func.lower(ConversationRow.matter).like(pattern), ConversationRow.id.in_(hits)))
         with self._sessions() as session:
+            self._wall.allow(session, Permission.SEE)
             return [ConversationSummary(r.id, r.matter, r.associate, r.created_at, r.updated_at, count, first or "")
                     for r, count, first in session.execute(query.limit(limit))]
 
     def matters(self) -> list[str]:
-        """Distinct matter names, alphabetically."""
+        """The names of the user's matters, alphabetically."""
         with self._sessions() as session:
-            return list(session.scalars(select(ConversationRow.matter).distinct().order_by(ConversationRow.matter)))
+            return list(session.scalars(select(MatterRow.name).where(MatterRow.id.in_(self._wall.matter_ids()))
+                                        .order_by(MatterRow.name)))

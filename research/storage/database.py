@@ -2,19 +2,42 @@
 
 SQLite in the data directory by default, PostgreSQL when RESEARCH_DATABASE_URL points to one. The schema
 (`research/storage/tables.py`) is created and changed only by the Alembic migrations in
-`research/storage/migrations`; opening the database upgrades it to the latest revision. Conversations and their
-answers are kept by `ConversationStore`, attorney review of the answers by `ReviewStore`.
+`research/storage/migrations`; opening the database upgrades it to the latest revision.
+
+`accounts` (users, sign-in, matters, memberships) and `audit` (the trail) are the database's own; everything
+filed under a matter is reached only through `workspace(user)`, whose stores (conversations, reviews, documents)
+are walled to the matters that user belongs to. A new SQLite file and the uploads directory are created readable
+by their owner only.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.orm import sessionmaker
 
+from research.domain.accounts import Matter, Permission, User
+from research.storage.accounts import AccountStore, SignInPolicy
+from research.storage.audit import AuditLog
 from research.storage.conversations import ConversationStore
+from research.storage.documents import DocumentStore
 from research.storage.reviews import ReviewStore
+from research.storage.tables import (
+    AnswerRow,
+    CitationRow,
+    ConversationRow,
+    DocumentPassageRow,
+    DocumentRow,
+    GradeRow,
+    MembershipRow,
+    UserRow,
+)
+from research.storage.walls import Wall
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -30,24 +53,105 @@ def upgrade(url: str) -> None:
     command.upgrade(config, "head")
 
 
-class AppDatabase:
-    """The app database: `conversations` (filing and history) and `reviews` (grades and approvals)."""
+@dataclass(frozen=True)
+class Workspace:
+    """What one signed-in user may see and do: each store is walled to the matters they belong to."""
 
-    def __init__(self, url: str, migrate: bool = True):
+    user: User
+    conversations: ConversationStore
+    reviews: ReviewStore
+    documents: DocumentStore
+    accounts: AccountStore
+
+    def matters(self) -> list[Matter]:
+        """The matters the user belongs to, by name."""
+        return self.accounts.matters_of(self.user)
+
+
+def audit_key(path: Path) -> bytes:
+    """The audit trail's key, kept in a file beside (not in) the database; created, owner-only, when missing."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_bytes()
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+class AppDatabase:
+    """The app database: `accounts`, `audit`, and `workspace(user)` for everything filed under matters."""
+
+    def __init__(self, url: str, files_dir: Path, key: bytes, migrate: bool = True,
+                 policy: SignInPolicy | None = None, hasher: PasswordHasher | None = None):
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            _owner_only_file(Path(url.removeprefix("sqlite:///")))
         if migrate:
             upgrade(url)
         self.engine = create_engine(url, future=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.conversations = ConversationStore(sessions)
-        self.reviews = ReviewStore(sessions)
+            with self.engine.connect():  # WAL creates its side files now, with the process's umask: narrow them
+                pass
+            for side in ("-wal", "-shm"):
+                side_file = Path(url.removeprefix("sqlite:///") + side)
+                if side_file.exists():
+                    side_file.chmod(0o600)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.files_dir = files_dir
+        files_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.audit = AuditLog(self._sessions, key)
+        self.accounts = AccountStore(self._sessions, self.audit, policy, hasher)
+
+    def workspace(self, user: User) -> Workspace:
+        """The walled stores acting for `user` (whose account is re-read at every action)."""
+        wall = Wall(user)
+        return Workspace(user, ConversationStore(self._sessions, wall, self.audit),
+                         ReviewStore(self._sessions, wall, self.audit),
+                         DocumentStore(self._sessions, wall, self.audit, self.files_dir), self.accounts)
+
+    def delete_matter(self, name: str, by: User) -> None:
+        """Delete a matter and everything filed under it: conversations, answers, grades, documents and their
+        files, memberships (by an admin); the audit trail keeps the fact and what it was."""
+        from research.storage.accounts import UnknownMatter
+        from research.storage.tables import MatterRow
+
+        with self._sessions.begin() as session:
+            actor = session.get(UserRow, by.id)
+            if actor is None:
+                raise UnknownMatter(f"No matter named {name!r}.")
+            actor.to_user().require(Permission.MANAGE_MATTERS)
+            matter = session.scalar(select(MatterRow).where(MatterRow.name == name.strip()))
+            if matter is None:
+                raise UnknownMatter(f"No matter named {name!r}.")
+            conversations = select(ConversationRow.id).where(ConversationRow.matter_id == matter.id)
+            answers = select(AnswerRow.id).where(AnswerRow.conversation_id.in_(conversations))
+            files = list(session.scalars(select(DocumentRow.stored_name).where(DocumentRow.matter_id == matter.id)))
+            counts = {"answers": len(list(session.scalars(answers))), "documents": len(files)}
+            session.execute(delete(GradeRow).where(GradeRow.answer_id.in_(answers)))
+            session.execute(delete(CitationRow).where(CitationRow.answer_id.in_(answers)))
+            session.execute(delete(AnswerRow).where(AnswerRow.id.in_(answers)))
+            session.execute(delete(ConversationRow).where(ConversationRow.matter_id == matter.id))
+            session.execute(delete(DocumentPassageRow).where(DocumentPassageRow.matter_id == matter.id))
+            session.execute(delete(DocumentRow).where(DocumentRow.matter_id == matter.id))
+            session.execute(delete(MembershipRow).where(MembershipRow.matter_id == matter.id))
+            session.delete(matter)
+            self.audit.append(session, by.name, "matter deleted", matter.name, **counts)
+        for stored_name in files:
+            (self.files_dir / stored_name).unlink(missing_ok=True)
 
     def close(self) -> None:
         """Release the connection pool."""
         self.engine.dispose()
+
+
+def _owner_only_file(path: Path) -> None:
+    """Create the SQLite file (and its directory) readable by the owner only, before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -1,21 +1,26 @@
 """Attorney review of stored answers: grading, approval, the review queue and what quality reporting reads.
 
-Listings load the grades of all their answers in one query, so their cost in statements does not grow with the
-number of answers.
+Walled: the store acts for one user, lists only the answers of the matters they belong to, and signs grades and
+approvals with that user's name (research/storage/walls.py). Listings load the grades of all their answers in one
+query, so their cost in statements does not grow with the number of answers.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from research.domain.accounts import Permission
 from research.domain.records import QueuedAnswer, ReviewStatus
 from research.domain.review import AnswerFacts, Grade, GradedAnswer
+from research.storage.audit import AuditLog
 from research.storage.tables import AnswerRow, ConversationRow, GradeRow, utc, utc_now
+from research.storage.walls import Wall
 
 
 class AnswerNotFound(LookupError):
@@ -23,41 +28,60 @@ class AnswerNotFound(LookupError):
 
 
 class ReviewStore:
-    """Grades and approvals of stored answers, and the listings reviewers and reports work from."""
+    """One user's view of review: grades and approvals of their matters' answers, and the listings reviewers and
+    reports work from."""
 
-    def __init__(self, sessions: sessionmaker[Session]):
+    def __init__(self, sessions: sessionmaker[Session], wall: Wall, audit: AuditLog):
         self._sessions = sessions
+        self._wall = wall
+        self._audit = audit
 
-    def approve(self, answer_id: int, reviewer: str, edited_text: str | None = None,
-                when: datetime | None = None) -> None:
-        """Approve an answer as `reviewer`, optionally with an edited text kept beside the original."""
-        if not reviewer.strip():
-            raise ValueError("An approval needs the reviewer's name.")
+    def approve(self, answer_id: int, edited_text: str | None = None, when: datetime | None = None) -> None:
+        """Approve an answer as the signed-in reviewer, optionally with an edited text kept beside the original."""
         with self._sessions.begin() as session:
-            row = session.get(AnswerRow, answer_id)
-            if row is None:
-                raise AnswerNotFound(f"no answer {answer_id}")
-            row.status, row.reviewer, row.reviewed_at = ReviewStatus.APPROVED, reviewer.strip()[:200], when or utc_now()
-            if edited_text is not None and edited_text.strip() and edited_text.strip() != row.text.strip():
-                row.edited_text = edited_text.strip()
+            row = self._answer(session, answer_id, Permission.APPROVE)
+            reviewer = self._wall.user.name
+            row.status, row.reviewer, row.reviewed_at = ReviewStatus.APPROVED, reviewer, when or utc_now()
+            edited = edited_text is not None and edited_text.strip() and edited_text.strip() != row.text.strip()
+            if edited:
+                row.edited_text = (edited_text or "").strip()
+            self._audit.append(session, reviewer, "answer approved", row.conversation.matter, answer_id=answer_id,
+                               edited=bool(edited))
 
     def record_grade(self, answer_id: int, grade: Grade, when: datetime | None = None) -> None:
-        """Store a reviewer's grade of an answer (replacing that reviewer's earlier grade of it)."""
+        """Store the signed-in reviewer's grade of an answer (replacing their earlier grade of it); the grade is
+        signed with their name whatever name it carries."""
         with self._sessions.begin() as session:
-            answer = session.get(AnswerRow, answer_id)
-            if answer is None:
-                raise AnswerNotFound(f"no answer {answer_id}")
+            answer = self._answer(session, answer_id, Permission.GRADE)
+            grade = replace(grade, reviewer=self._wall.user.name)
             grade.check({c.number for c in answer.citations})
             row = session.scalars(select(GradeRow).where(GradeRow.answer_id == answer_id,
-                                                         GradeRow.reviewer == grade.reviewer.strip())).first()
+                                                         GradeRow.reviewer == grade.reviewer)).first()
             if row is None:
-                row = GradeRow(answer_id=answer_id, reviewer=grade.reviewer.strip())
+                row = GradeRow(answer_id=answer_id, reviewer=grade.reviewer)
                 session.add(row)
             row.accuracy, row.completeness, row.clarity = grade.accuracy, grade.completeness, grade.clarity
             row.passed, row.comments = grade.passed, grade.comments
             row.citation_marks = {str(k): v for k, v in grade.citation_marks.items()}
             row.missing_authorities = list(grade.missing_authorities)
             row.graded_at = when or utc_now()
+            self._audit.append(session, grade.reviewer, "answer graded", answer.conversation.matter,
+                               answer_id=answer_id, passed=grade.passed, accuracy=grade.accuracy,
+                               completeness=grade.completeness, clarity=grade.clarity,
+                               citation_marks={str(k): v for k, v in grade.citation_marks.items()})
+
+    def _answer(self, session: Session, answer_id: int, permission: Permission) -> AnswerRow:
+        row = session.get(AnswerRow, answer_id)
+        if row is None:
+            self._wall.allow(session, permission)
+            raise AnswerNotFound(f"no answer {answer_id}")
+        self._wall.enter(session, permission, row.conversation.matter_id)
+        return row
+
+    def _walled(self, session: Session, permission: Permission = Permission.SEE) -> ColumnElement[bool]:
+        """The condition every listing adds: answers of the user's matters only."""
+        self._wall.allow(session, permission)
+        return ConversationRow.matter_id.in_(self._wall.matter_ids())
 
     def queue(self, matter: str = "", jurisdiction: str = "", associate: str = "") -> list[QueuedAnswer]:
         """Answers awaiting approval, oldest first, optionally of one matter, jurisdiction or associate."""
@@ -67,36 +91,38 @@ class ReviewStore:
         if associate:
             conditions.append(ConversationRow.associate == associate)
         with self._sessions() as session:
-            return _listed(session, conditions, jurisdiction)
+            return _listed(session, [*conditions, self._walled(session)], jurisdiction)
 
     def approved(self) -> list[QueuedAnswer]:
         """Approved answers with their grades, oldest first."""
         with self._sessions() as session:
-            return _listed(session, [AnswerRow.status == ReviewStatus.APPROVED])
+            return _listed(session, [AnswerRow.status == ReviewStatus.APPROVED, self._walled(session)])
 
     def answer(self, answer_id: int) -> QueuedAnswer:
         """One answer with its matter, associate and grades; AnswerNotFound when there is none."""
         with self._sessions() as session:
-            row = session.get(AnswerRow, answer_id)
-            if row is None:
-                raise AnswerNotFound(f"no answer {answer_id}")
+            row = self._answer(session, answer_id, Permission.SEE)
             return QueuedAnswer(row.to_stored(), row.conversation.matter, row.conversation.associate,
                                 _grades_by_answer(session, [answer_id]).get(answer_id, []))
 
     def graded(self) -> list[GradedAnswer]:
-        """Every grade, oldest first."""
+        """Every grade of the user's matters, oldest first."""
         with self._sessions() as session:
-            rows = session.scalars(select(GradeRow).order_by(GradeRow.graded_at, GradeRow.id)).all()
+            rows = session.scalars(select(GradeRow).join(AnswerRow).join(ConversationRow)
+                                   .where(self._walled(session))
+                                   .order_by(GradeRow.graded_at, GradeRow.id)).all()
             return [GradedAnswer(r.answer_id, r.to_grade(), utc(r.graded_at)) for r in rows]
 
     def answer_facts(self) -> list[AnswerFacts]:
-        """What quality reporting needs of every answer."""
+        """What quality reporting needs of every answer of the user's matters."""
         with self._sessions() as session:
+            walled = self._walled(session)
             grades: dict[int, list[GradeRow]] = {}
-            for g in session.scalars(select(GradeRow).order_by(GradeRow.graded_at)):
+            for g in session.scalars(select(GradeRow).join(AnswerRow).join(ConversationRow).where(walled)
+                                     .order_by(GradeRow.graded_at)):
                 grades.setdefault(g.answer_id, []).append(g)
             facts = []
-            answers = select(AnswerRow, ConversationRow).join(ConversationRow).order_by(AnswerRow.id)
+            answers = select(AnswerRow, ConversationRow).join(ConversationRow).where(walled).order_by(AnswerRow.id)
             for a, c in session.execute(answers):
                 mine = grades.get(a.id, [])
                 decided = utc(a.reviewed_at) or (utc(mine[0].graded_at) if mine else None)

@@ -16,12 +16,14 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from research.domain.accounts import Matter, Role, User
 from research.domain.answer import Answer
 from research.domain.records import ReviewStatus, StoredAnswer
 from research.domain.review import Grade
@@ -36,7 +38,8 @@ class ConversationRow(Base):
 
     __tablename__ = "conversations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    matter: Mapped[str] = mapped_column(String(200), index=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    matter: Mapped[str] = mapped_column(String(200), index=True)  # the matter's name (matters are never renamed)
     associate: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -116,6 +119,108 @@ class CitationRow(Base):
     end: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
     answer: Mapped[AnswerRow] = relationship(back_populates="citations")
+
+
+class UserRow(Base):
+    """An account: a name, a role and an argon2 hash of the password (never the password)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    def to_user(self) -> User:
+        """The account as the domain's User (without its hash)."""
+        return User(self.id, self.name, Role(self.role), self.disabled)
+
+
+class SignInAttemptRow(Base):
+    """A sign-in attempt under a name (known or not), for rate limiting failures."""
+
+    __tablename__ = "sign_in_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class MatterRow(Base):
+    """A client matter; its members are the only users who see what is filed under it."""
+
+    __tablename__ = "matters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    def to_matter(self) -> Matter:
+        """The matter as the domain's Matter."""
+        return Matter(self.id, self.name)
+
+
+class MembershipRow(Base):
+    """A user's membership of a matter."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("matter_id", "user_id", name="uq_memberships_matter_user"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class AuditRow(Base):
+    """One record of the audit trail; `digest` chains it to the record before it (research/storage/audit.py)."""
+
+    __tablename__ = "audit_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    matter: Mapped[str] = mapped_column(String(200), index=True)
+    detail: Mapped[str] = mapped_column(Text)  # canonical JSON
+    previous_digest: Mapped[str] = mapped_column(String(64), unique=True)  # a chain cannot fork
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The last record of the audit trail (one row): appending locks it, so records form one chain."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    records: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+class DocumentRow(Base):
+    """A private document uploaded to a matter: the file is kept in the data directory under `stored_name`."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)  # the extracted text that quotes and offsets refer to
+    page_starts: Mapped[list] = mapped_column(JSON)  # offset of each page's first character in `text`
+    stored_name: Mapped[str] = mapped_column(String(100))
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentPassageRow(Base):
+    """A passage of a private document with its embedding, searchable only inside its matter."""
+
+    __tablename__ = "document_passages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, normalised
 
 
 def utc_now() -> datetime:
