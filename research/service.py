@@ -1,7 +1,9 @@
 """The research service: the one path from a question to an answer, and to the stored answer when it is filed.
 
 The app, the CLI and (later) the HTTP API ask through `ResearchService.research`; an answer is stored only when
-the request names a matter or a conversation to file it under.
+the request names a matter or a conversation to file it under, and then only in the signed-in user's workspace,
+whose stores refuse matters the user does not belong to. A matter's own documents are searched with the public
+corpus when the request is filed under that matter, through the same walled workspace.
 """
 
 from __future__ import annotations
@@ -9,10 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from research.answer.researcher import Researcher
+import numpy as np
+
+from research.answer.extractive import Passage
+from research.answer.researcher import PrivateSearch, Researcher
+from research.corpus.documents import MediaType, ParsedDocument, parse_document, passage_spans
+from research.domain.accounts import AccessDenied
 from research.domain.answer import Answer, AnswerMode, Survey
 from research.domain.records import Turn
-from research.storage.database import AppDatabase
+from research.domain.types import Authority, Chunk, Kind
+from research.storage.database import AppDatabase, Workspace
+from research.storage.documents import PassageHit, StoredDocument
+
+PRIVATE_PASSAGES = 3  # a matter's document passages an answer may draw on
+PRIVATE_MIN_SIMILARITY = 0.35  # MiniLM cosine under which a document passage is not about the question
 
 
 @dataclass(frozen=True)
@@ -25,9 +37,8 @@ class ResearchRequest:
     mode: AnswerMode = AnswerMode.EXTRACTIVE
     survey: bool = False  # answered separately in each jurisdiction (two or more)
     history: tuple[Turn, ...] = ()  # earlier turns of the conversation, for follow-ups
-    matter: str | None = None  # file under a new conversation of this matter
+    matter: str | None = None  # file under a new conversation of this matter (and search its documents)
     conversation_id: int | None = None  # or under this conversation
-    associate: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,25 +73,50 @@ class ResearchService:
             self._database = self._database()
         return self._database
 
-    def research(self, request: ResearchRequest) -> ResearchResult:
-        """Answer the request; when it names a matter or a conversation, store the answer there."""
+    def research(self, request: ResearchRequest, workspace: Workspace | None = None) -> ResearchResult:
+        """Answer the request; when it names a matter or a conversation, search that matter's documents too and
+        store the answer there, as the workspace's user (who must belong to the matter)."""
+        files = request.conversation_id is not None or bool((request.matter or "").strip())
+        if files and workspace is None:
+            raise AccessDenied("Sign in (--as NAME) to file research under a matter.")
+        matter = (request.matter or "").strip()
+        conversation_id = request.conversation_id
+        if workspace is not None and conversation_id is not None:
+            matter = workspace.conversations.get(conversation_id).matter  # NotAMember for another matter's
+        private = self._private_search(workspace, matter) if workspace is not None and matter else None
         survey = None
         if request.survey:
             survey = self.researcher.survey(request.question, request.jurisdictions, request.kinds, mode=request.mode)
             answer = survey.as_answer()
         else:
             answer = self.researcher.ask(request.question, request.jurisdictions, request.kinds,
-                                         history=list(request.history), mode=request.mode)
-        if request.conversation_id is None and not (request.matter or "").strip():
+                                         history=list(request.history), mode=request.mode, private=private)
+        if not files or workspace is None:
             return ResearchResult(answer, survey)
-        database = self.database
-        if database is None:
-            raise ValueError("No app database is open to file the answer in.")
-        conversation_id = request.conversation_id
         if conversation_id is None:
-            conversation_id = database.conversations.create(request.matter or "", request.associate)
-        answer_id = database.conversations.add_answer(conversation_id, answer)
+            conversation_id = workspace.conversations.create(matter)
+        answer_id = workspace.conversations.add_answer(conversation_id, answer)
         return ResearchResult(answer, survey, conversation_id, answer_id)
+
+    def add_document(self, workspace: Workspace, matter: str, filename: str, data: bytes) -> StoredDocument:
+        """Upload a document to a matter: parse it (research.corpus.documents), embed its passages and store them
+        in the matter's private scope; DocumentError (nothing stored) when it cannot be read."""
+        parsed = parse_document(filename, data)
+        spans = passage_spans(parsed)
+        vectors = self._encode([parsed.text[s:e] for s, e in spans])
+        return workspace.documents.add(matter, parsed.filename, data, parsed.media_type, parsed.text,
+                                       parsed.page_starts, spans, vectors)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = np.asarray(self.researcher.answerer.embedder.encode(texts), dtype=np.float32)
+        return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+
+    def _private_search(self, workspace: Workspace, matter: str) -> PrivateSearch:
+        def search(question: str) -> list[Passage]:
+            hits = workspace.documents.search(matter, self._encode([question])[0], PRIVATE_PASSAGES,
+                                              PRIVATE_MIN_SIMILARITY)
+            return [document_passage(hit) for hit in hits]
+        return search
 
     def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
             history: tuple[Turn, ...] = (), mode: AnswerMode = AnswerMode.EXTRACTIVE) -> Answer:
@@ -94,3 +130,21 @@ class ResearchService:
         result = self.research(ResearchRequest(question, tuple(jurisdictions), tuple(kinds), mode, survey=True))
         assert result.survey is not None
         return result.survey
+
+
+def document_authority(document: StoredDocument) -> Authority:
+    """A matter's document as an authority its passages are quoted from (cited by file name and page)."""
+    return Authority(id=document.authority_id, source=f"matter document {document.filename}", jurisdiction="",
+                     kind=Kind.DOCUMENT, citation=document.filename, heading=document.filename, text=document.text)
+
+
+def document_passage(hit: PassageHit) -> Passage:
+    """A matched passage of a matter's document as the answerer's Passage, pinned to its page for a PDF."""
+    document = hit.document
+    parsed = ParsedDocument(document.filename, MediaType(document.media_type), document.text, document.page_starts)
+    authority = document_authority(document)
+    chunk = Chunk(id=f"{authority.id}:{hit.start}", authority_id=authority.id, source=authority.source,
+                  jurisdiction="", kind=Kind.DOCUMENT, citation=document.filename, pin=parsed.pin(hit.start),
+                  start=hit.start, end=hit.end, text=document.text[hit.start:hit.end], context=document.filename,
+                  ordinal=0)
+    return Passage(authority, 0, (chunk,), (hit.start, hit.end), hit.similarity)

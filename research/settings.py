@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,6 +30,18 @@ def _settings_file() -> Path:
 
 
 DEFAULT_ISSUE_TERMS_FILE = Path(__file__).parent / "search" / "legal_terms.toml"  # shipped with the package
+
+
+class AuthSettings(BaseModel):
+    """Sign-in and sessions: `[auth]` in research.toml or RESEARCH_AUTH__<KNOB>."""
+
+    session_minutes: int = Field(default=30, ge=1, description="an app session ends after this many minutes without use")
+    max_failed_sign_ins: int = Field(default=5, ge=1, description="failed sign-ins under one name before it is refused")
+    lockout_minutes: int = Field(default=15, ge=1, description="how long failed sign-ins count, and a refusal lasts")
+    min_password_chars: int = Field(default=8, ge=8, description="the shortest password accepted")
+    oidc: bool = Field(default=False, description="offer sign-in with the firm's identity provider through Streamlit's "
+                                          "st.login (its [auth] section in .streamlit/secrets.toml); the "
+                                          "account whose name is the provider's e-mail address is used")
 
 
 class Settings(BaseSettings):
@@ -69,6 +81,10 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 60.0
     llm_max_tokens: int = 1024  # a draft is a few cited sentences; a longer reply is cut here
     database_url: str | None = None
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    # The audit trail's key (research/storage/audit.py): a file outside the database, created owner-only on first
+    # use; every app node of one database must share it.
+    audit_key_file: Path | None = None
     # Ranking knobs: `[retrieval]` in research.toml (`rerank_depth = 0`) or RESEARCH_RETRIEVAL__RERANK_DEPTH=0;
     # `retrieval_preset` names a file of research/search/presets/ whose knobs apply under these.
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
@@ -113,6 +129,16 @@ class Settings(BaseSettings):
     def app_database_url(self) -> str:
         """The app database: RESEARCH_DATABASE_URL, or an SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{self.data_dir / 'research.sqlite'}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where matters' uploaded documents are kept (owner-only)."""
+        return self.data_dir / "uploads"
+
+    @property
+    def audit_key_path(self) -> Path:
+        """The audit key file: `audit_key_file`, or audit.key in the data directory."""
+        return self.audit_key_file or self.data_dir / "audit.key"
 
     @property
     def model_log(self) -> Path:

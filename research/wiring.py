@@ -11,6 +11,7 @@ import functools
 import logging
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from research.answer.extractive import ExtractiveAnswerer
@@ -58,7 +59,8 @@ from research.search.retriever import HybridRetriever
 from research.search.rewrite import IssueRewriter, load_concepts
 from research.service import ResearchService
 from research.settings import Settings
-from research.storage.database import AppDatabase
+from research.storage.accounts import SignInPolicy
+from research.storage.database import AppDatabase, audit_key
 
 log = logging.getLogger(__name__)
 
@@ -300,7 +302,11 @@ class ResearchIndex:
 
 def open_app_database(settings: Settings | None = None) -> AppDatabase:
     """The app database of the settings, migrated to the latest schema."""
-    return AppDatabase((settings or Settings()).app_database_url)
+    settings = settings or Settings()
+    policy = SignInPolicy(settings.auth.min_password_chars, settings.auth.max_failed_sign_ins,
+                          timedelta(minutes=settings.auth.lockout_minutes))
+    return AppDatabase(settings.app_database_url, settings.uploads_dir, audit_key(settings.audit_key_path),
+                       policy=policy)
 
 
 @functools.cache

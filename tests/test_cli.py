@@ -5,14 +5,22 @@ import json
 import pytest
 
 from research import cli
-from tests.conftest import INVENTED_SECTIONS
+from tests.conftest import INVENTED_SECTIONS, PASSWORD, Firm
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def configured(invented_index_env):
+def configured(invented_index_env, monkeypatch):
+    monkeypatch.setenv("RESEARCH_PASSWORD", PASSWORD)
     return invented_index_env
+
+
+def firm_of(index) -> Firm:
+    """The firm of tests.conftest in the configured app database (every user's password is PASSWORD)."""
+    from research.wiring import open_app_database
+
+    return Firm(open_app_database(index.settings))
 
 
 def last_json(capsys):
@@ -151,61 +159,75 @@ def test_eval_answers_scores_a_question_set(configured, capsys, tmp_path):
 
 
 def test_memo_export_and_its_errors(configured, capsys, tmp_path):
-    from research.wiring import default_index, open_app_database
+    from research.wiring import default_index
 
     assert cli.main(["ingest", "--quiet"]) == 0
     index = default_index()
-    db = open_app_database(index.settings)
-    conversation = db.conversations.create("Lantern Co. permits", associate="A. Associate")
+    firm = firm_of(index)
+    amy = firm.as_(firm.associate)
+    conversation = amy.conversations.create(Firm.LANTERN)
     answer = index.researcher().ask("How long does a lantern permit last?", ("US-DC",))
-    db.conversations.add_answer(conversation, answer)
-    empty = db.conversations.create("Nothing asked yet")
+    amy.conversations.add_answer(conversation, answer)
+    empty = amy.conversations.create(Firm.LANTERN)
     out = tmp_path / "memo.md"
     capsys.readouterr()
-    assert cli.main(["memo", str(conversation), "--format", "md", "--out", str(out)]) == 0
+    memo = ["memo", str(conversation), "--as", "Amy"]
+    assert cli.main([*memo, "--format", "md", "--out", str(out)]) == 0
     text = out.read_text()
     assert "DRAFT - NOT REVIEWED BY AN ATTORNEY" in text and "D.C. Code § 99-101(b)" in text
-    assert "**FROM:** A. Associate" in text
-    assert cli.main(["memo", str(conversation), "--format", "md", "--out", str(out)]) == cli.EXIT_FAILURE
+    assert "**FROM:** Amy" in text
+    assert cli.main([*memo, "--format", "md", "--out", str(out)]) == cli.EXIT_FAILURE
     assert "--force" in capsys.readouterr().err
-    assert cli.main(["memo", str(conversation), "--format", "docx", "--out", str(out), "--force"]) == 0
+    assert cli.main([*memo, "--format", "docx", "--out", str(out), "--force"]) == 0
     assert out.read_bytes()[:2] == b"PK"
-    assert cli.main(["memo", "4242", "--format", "md", "--out", str(tmp_path / "x.md")]) == cli.EXIT_FAILURE
+    assert cli.main(["memo", "4242", "--as", "Amy", "--format", "md", "--out", str(tmp_path / "x.md")]) == 1
     assert "no conversation 4242" in capsys.readouterr().err
-    assert cli.main(["memo", str(empty), "--format", "pdf", "--out", str(tmp_path / "e.pdf")]) == cli.EXIT_FAILURE
+    assert cli.main(["memo", str(empty), "--as", "Amy", "--format", "pdf", "--out", str(tmp_path / "e.pdf")]) == 1
     assert "no answers" in capsys.readouterr().err
-    assert cli.main(["memo", str(conversation), "--format", "pdf", "--out", str(tmp_path / "no" / "m.pdf")]) == 1
+    assert cli.main([*memo, "--format", "pdf", "--out", str(tmp_path / "no" / "m.pdf")]) == 1
     assert "does not exist" in capsys.readouterr().err
-    assert cli.main(["history", "--search", "lantern", "--json"]) == 0
+    assert cli.main(["history", "--search", "permit last", "--json", "--as", "Amy"]) == 0
     assert [c["id"] for c in last_json(capsys)] == [conversation]
+    # the wall, from the command line
+    assert cli.main(["memo", str(conversation), "--as", "Otto", "--format", "md", "--out",
+                     str(tmp_path / "o.md")]) == cli.EXIT_FAILURE
+    assert "not a member of matter 'Lantern matter'" in capsys.readouterr().err
+    assert not (tmp_path / "o.md").exists()
+    assert cli.main(["history", "--json", "--as", "Otto"]) == 0 and last_json(capsys) == []
+    assert cli.main(["history", "--as", "Amy"]) == 0 and "Lantern matter" in capsys.readouterr().out
+    with pytest.raises(SystemExit):  # --as is required
+        cli.main(["history"])
 
 
 def test_grades_export_and_the_graded_eval_set_replays(configured, capsys, tmp_path):
     from research.domain.review import Grade
-    from research.wiring import default_index, open_app_database
+    from research.wiring import default_index
 
     assert cli.main(["ingest", "--quiet"]) == 0
     index = default_index()
-    db = open_app_database(index.settings)
-    conversation = db.conversations.create("Lantern Co. permits", associate="Ava")
+    firm = firm_of(index)
+    conversation = firm.as_(firm.associate).conversations.create(Firm.LANTERN)
     answer = index.researcher().ask("How long does a lantern permit last?", ("US-DC",))
-    answer_id = db.conversations.add_answer(conversation, answer)
+    answer_id = firm.as_(firm.associate).conversations.add_answer(conversation, answer)
     marks = {c.number: "correct" for c in answer.citations}
-    db.reviews.record_grade(answer_id, Grade("Ann", 5, 4, 4, True, marks))
-    db.reviews.approve(answer_id, "Ann")
+    rex = firm.as_(firm.reviewer)
+    rex.reviews.record_grade(answer_id, Grade("Rex", 5, 4, 4, True, marks))
+    rex.reviews.approve(answer_id)
     capsys.readouterr()
-    assert cli.main(["grades", "export", "--format", "jsonl"]) == 0
+    assert cli.main(["grades", "export", "--format", "jsonl", "--as", "Amy"]) == 0
     (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert record["reviewer"] == "Ann" and record["passed"] and record["answer_id"] == answer_id
+    assert record["reviewer"] == "Rex" and record["passed"] and record["answer_id"] == answer_id
+    assert cli.main(["grades", "export", "--format", "jsonl", "--as", "Otto"]) == 0
+    assert capsys.readouterr().out == ""  # another matter's grades
     evalset = tmp_path / "graded.jsonl"
-    assert cli.main(["grades", "to-evalset", str(evalset)]) == 0
-    assert cli.main(["grades", "to-evalset", str(evalset)]) == cli.EXIT_FAILURE  # exists, no --force
+    assert cli.main(["grades", "to-evalset", str(evalset), "--as", "Rex"]) == 0
+    assert cli.main(["grades", "to-evalset", str(evalset), "--as", "Rex"]) == cli.EXIT_FAILURE  # exists
     capsys.readouterr()
     assert cli.main(["eval", "answers", "--set", str(evalset), "--json", "--quiet"]) == 0
     replay = last_json(capsys)
     assert replay["n"] == 1 and replay["gold_citation_recall"] == 1.0 and replay["key_fact_coverage"] == 1.0
     report = tmp_path / "report.md"
-    assert cli.main(["report", "--out", str(report)]) == 0
+    assert cli.main(["report", "--out", str(report), "--as", "Rex"]) == 0
     text = report.read_text()
     assert "| answers delivered | 1 |" in text and "| reviewer pass rate | 1.0 |" in text
     assert "Latest automatic evaluation" in text
@@ -227,24 +249,30 @@ def test_chunk_vectors_are_stored_only_when_asked_and_search_works_either_way(co
 
 
 def test_ask_files_the_answer_only_with_a_matter(configured, capsys):
-    from research.wiring import default_index, open_app_database
+    from research.wiring import default_index
 
     assert cli.main(["ingest", "--quiet"]) == 0
     capsys.readouterr()
     assert cli.main(["ask", "How long does a lantern permit last?", "--jurisdiction", "US-DC", "--json"]) == 0
     assert "filed" not in last_json(capsys)
-    db = open_app_database(default_index().settings)
-    assert db.conversations.summaries() == []
+    firm = firm_of(default_index())
+    amy = firm.as_(firm.associate)
+    assert amy.conversations.summaries() == []
 
     assert cli.main(["ask", "How long does a lantern permit last?", "--jurisdiction", "US-DC", "--matter",
-                     "Lantern Co.", "--associate", "Ava", "--json"]) == 0
+                     Firm.LANTERN, "--as", "Amy", "--json"]) == 0
     answer = last_json(capsys)
-    (conversation,) = db.conversations.summaries()
-    assert answer["filed"]["conversation_id"] == conversation.id and conversation.matter == "Lantern Co."
-    stored = db.conversations.get(conversation.id).answers[0]
+    (conversation,) = amy.conversations.summaries()
+    assert answer["filed"]["conversation_id"] == conversation.id and conversation.matter == Firm.LANTERN
+    assert conversation.associate == "Amy"
+    stored = amy.conversations.get(conversation.id).answers[0]
     assert stored.id == answer["filed"]["answer_id"] and stored.answer.brief_answer == answer["brief_answer"]
-    assert cli.main(["ask", "How long does a lantern permit last?", "--matter", "Lantern Co."]) == 0
+    assert cli.main(["ask", "How long does a lantern permit last?", "--matter", Firm.LANTERN, "--as", "Amy"]) == 0
     assert f"of conversation {conversation.id + 1}" in capsys.readouterr().out
+    assert cli.main(["ask", "How long?", "--matter", Firm.LANTERN, "--as", "Otto"]) == cli.EXIT_FAILURE
+    assert "not a member of matter" in capsys.readouterr().err
+    assert cli.main(["ask", "How long?", "--matter", Firm.LANTERN]) == cli.EXIT_FAILURE
+    assert "--as" in capsys.readouterr().err
 
 
 def test_ask_batch_answers_a_file_in_order_and_reports_bad_lines(configured, capsys, tmp_path):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from itertools import permutations
-from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
-from research.answer.coverage import corpus_coverage
+from research.answer.coverage import CorpusHoldings, TitleRouter, corpus_coverage, holdings
 from research.answer.drafting import answers_part, drafting_tags
 from research.answer.extractive import (
     ExtractiveAnswerer,
@@ -80,6 +81,9 @@ def check_question(question: str, jurisdictions: tuple[str, ...], kinds: tuple[s
     return question
 
 
+PrivateSearch = Callable[[str], list[Passage]]  # a matter's own documents: passages for a (standalone) question
+
+
 class Retriever(Protocol):
     """What the researcher asks of search (research.search.retriever.HybridRetriever)."""
 
@@ -111,27 +115,37 @@ class Researcher:
     generator: Generator | None = None
     k: int = 10
     _versions: dict[str, str] = field(default_factory=dict)
-    _coverage: dict[str, str] | None = None
+    _holdings: CorpusHoldings | None = None
+    _router: TitleRouter | None = None
 
     def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
-            history: list[Turn] | None = None, mode: str = AnswerMode.EXTRACTIVE) -> Answer:
+            history: list[Turn] | None = None, mode: str = AnswerMode.EXTRACTIVE,
+            private: PrivateSearch | None = None) -> Answer:
         """Answer a question (a follow-up is first made standalone from `history`) within the selected
-        jurisdictions the question names (research.answer.scope)."""
+        jurisdictions the question names (research.answer.scope), and the matter's own documents that `private`
+        finds."""
         question = check_question(question, tuple(jurisdictions), tuple(kinds), mode)
         standalone, where = resolve(question, tuple(jurisdictions), history or [])
-        return self.answer_in_scope(question, standalone, where, kinds, mode)
+        return self.answer_in_scope(question, standalone, where, kinds, mode, private)
 
     def answer_in_scope(self, question: str, standalone: str, where: Scope, kinds: tuple[str, ...] = (),
-                        mode: str = AnswerMode.EXTRACTIVE) -> Answer:
-        """Answer `standalone` (asked as `question`) within `where`, adding its notice; no scoping."""
+                        mode: str = AnswerMode.EXTRACTIVE, private: PrivateSearch | None = None) -> Answer:
+        """Answer `standalone` (asked as `question`) within `where`, adding its notice; no scoping. The matter's
+        documents `private` finds come first: they are the facts the research is for."""
         started = time.perf_counter()
         scope = where.jurisdictions
         hits = self.retriever.search(standalone, SearchFilter(scope, tuple(kinds)), k=self.k)
-        retrieved_at = time.perf_counter()
         passages = self._passages(hits)
+        if private is not None:
+            mine = private(standalone)
+            passages = [replace(p, rank=i) for i, p in enumerate(mine + passages)]
+            private_ids = tuple(p.authority.id for p in mine)
+        else:
+            private_ids = ()
+        retrieved_at = time.perf_counter()
         answer = Answer(question=question, standalone_question=standalone, jurisdictions=scope,
                         kinds=tuple(kinds), mode=AnswerMode.EXTRACTIVE, brief_answer="", sentences=[], citations=[],
-                        abstained=False, retrieved=tuple(h.authority_id for h in hits),
+                        abstained=False, retrieved=private_ids + tuple(h.authority_id for h in hits),
                         added_terms=self.retriever.added_terms(standalone))
         if where.notice:
             answer.notices.append(where.notice)
@@ -139,7 +153,9 @@ class Researcher:
             self._generate(answer, passages)
         if not answer.sentences and not answer.abstained:
             self._extract(answer, passages)
-        answer.law_versions = {c.source: self._version(c.source) for c in answer.citations}
+        # a matter's document has no law version: its upload (and hash) is in the audit trail
+        answer.law_versions = {c.source: self._version(c.source) for c in answer.citations
+                               if c.kind != Kind.DOCUMENT}
         answer.timings_ms = {"retrieve": round(1000 * (retrieved_at - started), 1),
                              "answer": round(1000 * (time.perf_counter() - retrieved_at), 1),
                              "total": round(1000 * (time.perf_counter() - started), 1)}
@@ -171,9 +187,9 @@ class Researcher:
         return passages
 
     def _extract(self, answer: Answer, passages: list[Passage]) -> None:
-        result = self.answerer.answer(answer.standalone_question, passages)
+        result = self.answerer.answer(answer.standalone_question, passages, self.router())
         if result.abstained:
-            _abstain(answer, self.coverage(), passages)
+            _abstain(answer, self.coverage(), passages, result.title_fit.sentence())
             return
         numbers: dict[tuple[str, int], int] = {}  # (authority id, start) -> citation number
 
@@ -299,11 +315,21 @@ class Researcher:
                     f'"{citation.quote}" [{citation.number}]. ')
         return ""
 
+    def holdings(self) -> CorpusHoldings:
+        """What the catalogue holds (research.answer.coverage), read once."""
+        if self._holdings is None:
+            self._holdings = holdings(self.store.citation_index())
+        return self._holdings
+
     def coverage(self) -> dict[str, str]:
-        """What the corpus holds of each jurisdiction (research.answer.coverage), read once."""
-        if self._coverage is None:
-            self._coverage = corpus_coverage(self.store.citation_index())
-        return self._coverage
+        """What the corpus holds of each jurisdiction, as a sentence each."""
+        return corpus_coverage(self.holdings())
+
+    def router(self) -> TitleRouter:
+        """The comparison of a question with the titles of partly held codes, built once."""
+        if self._router is None:
+            self._router = TitleRouter(self.answerer.embedder, self.holdings())
+        return self._router
 
     def _version(self, source: str) -> str:
         if source not in self._versions:
@@ -327,14 +353,15 @@ def _brief_sentence(pick: Pick, answer: Answer, numbers: dict[tuple[str, int], i
     return f'Under {citation.citation}: "{answer.citation(lead).quote} ... {citation.quote}" [{lead}][{number}]'
 
 
-def _abstain(answer: Answer, held: dict[str, str], passages: list[Passage]) -> None:
-    """No authority answers: say so, say what the corpus holds of the jurisdictions searched, and list the
-    nearest authorities retrieved as not on point (nothing is quoted as the answer)."""
+def _abstain(answer: Answer, held: dict[str, str], passages: list[Passage], absent_title: str = "") -> None:
+    """No authority answers: say so, say which title the question seems to belong in when the corpus lacks it,
+    say what the corpus holds of the jurisdictions searched, and list the nearest authorities retrieved as not on
+    point (nothing is quoted as the answer)."""
     answer.abstained = True
     searched = answer.jurisdictions or tuple(held)
     holds = "; ".join(f"{j}: {held[j]}" for j in searched if j in held)
     answer.brief_answer = no_authority_message(answer.question, answer.jurisdictions) + (
-        f" The corpus holds {holds}." if holds else "")
+        f" {absent_title}" if absent_title else "") + (f" The corpus holds {holds}." if holds else "")
     answer.also_retrieved = [{"authority_id": p.authority.id, "citation": human_citation(p.authority, "")}
                              for p in passages[:NEAREST_NOT_ON_POINT]]
 

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from research.cli import asking, corpus, evaluate, records
+from research.cli import accounts, asking, corpus, evaluate, records
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE
 from research.domain.answer import ASKABLE_MODES, AnswerMode
 from research.domain.types import KINDS
@@ -19,6 +19,12 @@ def _configure() -> None:
     stay_offline()
     logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"),
                         format="%(levelname)s %(name)s: %(message)s")
+
+
+def _acting(p: argparse.ArgumentParser, required: bool = True) -> None:
+    """--as NAME: the user the command acts as (password from RESEARCH_PASSWORD or a prompt)."""
+    p.add_argument("--as", dest="as_user", metavar="NAME", required=required,
+                   help="act as this user (password from RESEARCH_PASSWORD, or asked)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--mode", choices=ASKABLE_MODES, default=AnswerMode.EXTRACTIVE,
                        help="extractive (default, no model) or generated (the configured model)")
         p.add_argument("--json", action="store_true", help="print JSON")
-        p.add_argument("--matter", help="file the answer under a new conversation of this matter (default: not stored)")
-        p.add_argument("--associate", help="the associate's name on the filed conversation")
+        p.add_argument("--matter", help="file the answer under a new conversation of this matter and search its "
+                                        "documents too (needs --as; default: not stored)")
+        _acting(p, required=False)
         if name == "ask":
             p.add_argument("--after", action="append", metavar="EARLIER_QUESTION",
                            help="an earlier question of the conversation (repeatable, oldest first)")
@@ -85,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("history", help="past conversations, newest first")
     p.add_argument("--search", help="text to find in matters, questions and answers")
     p.add_argument("--json", action="store_true")
+    _acting(p)
     p.set_defaults(func=records.cmd_history)
 
     p = sub.add_parser("memo", help="export a conversation as a research memo")
@@ -95,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answers", metavar="1,3", help="only these answers of the conversation (1-based)")
     p.add_argument("--to", default="Supervising Attorney")
     p.add_argument("--from", dest="author", help="default: the conversation's associate")
+    _acting(p)
     p.set_defaults(func=records.cmd_memo)
 
     p = sub.add_parser("grades", help="reviewers' grades")
@@ -103,10 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=("csv", "jsonl"), required=True)
     g.add_argument("--out", metavar="FILE", help="default: standard output")
     g.add_argument("--force", action="store_true")
+    _acting(g)
     g.set_defaults(func=records.cmd_grades_export)
     g = grades_sub.add_parser("to-evalset", help="approved answers as an eval set for `research eval answers`")
     g.add_argument("file", metavar="FILE")
     g.add_argument("--force", action="store_true")
+    _acting(g)
     g.set_defaults(func=records.cmd_grades_to_evalset, out=None)
 
     p = sub.add_parser("report", help="status report: answers, turnaround, pass rate, citation accuracy")
@@ -117,7 +128,84 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("md", "csv"), default="md")
     p.add_argument("--out", metavar="FILE")
     p.add_argument("--force", action="store_true")
+    _acting(p)
     p.set_defaults(func=records.cmd_report)
+
+    p = sub.add_parser("users", help="accounts: add, list, disable, reset a password")
+    users_sub = p.add_subparsers(dest="users_command", required=True)
+    u = users_sub.add_parser("add", help="add an account (the first, an admin, needs no --as)")
+    u.add_argument("name")
+    u.add_argument("--role", choices=("associate", "reviewer", "admin"), required=True)
+    u.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+    _acting(u, required=False)
+    u.set_defaults(func=accounts.cmd_users_add)
+    u = users_sub.add_parser("list", help="every account (admins)")
+    u.add_argument("--json", action="store_true")
+    _acting(u)
+    u.set_defaults(func=accounts.cmd_users_list)
+    u = users_sub.add_parser("disable", help="disable an account (--enable: enable it again)")
+    u.add_argument("name")
+    u.add_argument("--enable", action="store_true")
+    _acting(u)
+    u.set_defaults(func=accounts.cmd_users_disable)
+    u = users_sub.add_parser("reset-password", help="set a new password (admins for anyone; you for yourself)")
+    u.add_argument("name")
+    u.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+    _acting(u)
+    u.set_defaults(func=accounts.cmd_users_reset_password)
+
+    p = sub.add_parser("matters", help="matters and their members: who sees what")
+    matters_sub = p.add_subparsers(dest="matters_command", required=True)
+    m = matters_sub.add_parser("add", help="create a matter with its members (admins)")
+    m.add_argument("matter")
+    m.add_argument("--member", action="append", metavar="NAME", help="a member (repeatable)")
+    _acting(m)
+    m.set_defaults(func=accounts.cmd_matters_add)
+    m = matters_sub.add_parser("members", help="list a matter's members; --add/--remove change them (admins)")
+    m.add_argument("matter")
+    m.add_argument("--add", action="append", metavar="NAME")
+    m.add_argument("--remove", action="append", metavar="NAME")
+    m.add_argument("--json", action="store_true")
+    _acting(m)
+    m.set_defaults(func=accounts.cmd_matters_members)
+    m = matters_sub.add_parser("list", help="your matters (admins: every matter)")
+    m.add_argument("--json", action="store_true")
+    _acting(m)
+    m.set_defaults(func=accounts.cmd_matters_list)
+    m = matters_sub.add_parser("delete", help="delete a matter and everything filed under it (admins)")
+    m.add_argument("matter")
+    m.add_argument("--yes", action="store_true", help="confirm")
+    _acting(m)
+    m.set_defaults(func=accounts.cmd_matters_delete)
+
+    p = sub.add_parser("documents", help="a matter's private documents (PDF, DOCX, TXT, Markdown)")
+    documents_sub = p.add_subparsers(dest="documents_command", required=True)
+    d = documents_sub.add_parser("add", help="upload a document to a matter")
+    d.add_argument("matter")
+    d.add_argument("file")
+    _acting(d)
+    d.set_defaults(func=accounts.cmd_documents_add)
+    d = documents_sub.add_parser("list", help="a matter's documents")
+    d.add_argument("matter")
+    d.add_argument("--json", action="store_true")
+    _acting(d)
+    d.set_defaults(func=accounts.cmd_documents_list)
+    d = documents_sub.add_parser("delete", help="delete a document and its passages")
+    d.add_argument("document_id", type=int)
+    _acting(d)
+    d.set_defaults(func=accounts.cmd_documents_delete)
+
+    p = sub.add_parser("audit", help="the audit trail")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True)
+    a = audit_sub.add_parser("verify", help="check that no record was edited, deleted or reordered")
+    a.set_defaults(func=accounts.cmd_audit_verify)
+    a = audit_sub.add_parser("export", help="a matter's audit records (members, admins; all matters: admins)")
+    a.add_argument("--matter")
+    a.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    a.add_argument("--out", metavar="FILE")
+    a.add_argument("--force", action="store_true")
+    _acting(a)
+    a.set_defaults(func=accounts.cmd_audit_export)
 
     p = sub.add_parser("corpus", help="corpus sources")
     corpus_sub = p.add_subparsers(dest="corpus_command", required=True)
@@ -140,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
-    except (CorpusError, EvalSetError, IndexMissingError, ValueError, LookupError) as exc:
+    except (CorpusError, EvalSetError, IndexMissingError, ValueError, LookupError, PermissionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

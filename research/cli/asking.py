@@ -69,16 +69,18 @@ def _print_answer(answer) -> None:
 
 
 def _research(args, survey: bool):
-    """Ask through the research service; with --matter the answer is filed under a new conversation."""
+    """Ask through the research service; with --matter (and --as) the answer is filed under a new conversation of
+    that matter, and the matter's documents are searched too."""
     from research import open_researcher
     from research.answer.followup import replay
+    from research.cli.common import workspace
     from research.service import ResearchRequest
 
     jurisdictions = tuple(args.jurisdiction or ())
     history = tuple(replay(getattr(args, "after", None) or [], jurisdictions))
     request = ResearchRequest(args.question, jurisdictions, tuple(args.kind or ()), args.mode, survey=survey,
-                              history=history, matter=args.matter, associate=args.associate or "")
-    return open_researcher().research(request)
+                              history=history, matter=args.matter)
+    return open_researcher().research(request, workspace(args) if args.matter else None)
 
 
 def _ask_batch(path: Path) -> int:

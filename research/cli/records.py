@@ -6,19 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from research.cli.common import open_index
-
-
-def _app_database():
-    from research.wiring import open_app_database
-
-    return open_app_database(open_index().settings)
+from research.cli.common import open_index, workspace
 
 
 def cmd_history(args) -> int:
     """Past conversations, newest first (optionally searched)."""
     rows = [{"id": c.id, "matter": c.matter, "updated_at": c.updated_at.isoformat(), "questions": c.questions,
-             "first_question": c.first_question} for c in _app_database().conversations.summaries(args.search or "")]
+             "first_question": c.first_question} for c in workspace(args).conversations.summaries(args.search or "")]
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -38,7 +32,7 @@ def cmd_memo(args) -> int:
     from research.workflow.memo import build_memo
     from research.workflow.memo_render import render
 
-    conversation = _app_database().conversations.get(args.conversation_id)
+    conversation = workspace(args).conversations.export(args.conversation_id, f"memo {args.format}")
     answers = conversation.answers
     if args.answers:
         wanted = [int(n) for n in args.answers.split(",")]
@@ -58,25 +52,28 @@ def cmd_grades_export(args) -> int:
     """Every grade as CSV or JSON lines (to stdout, or --out)."""
     from research.workflow.grades import grade_records, to_csv, to_jsonl
 
-    db = _app_database()
+    db = workspace(args)
     graded = [q for q in db.reviews.queue() + db.reviews.approved() if q.grades]
     graded.sort(key=lambda q: q.stored.id)
     records = grade_records(graded)
     text = to_csv(records) if args.format == "csv" else to_jsonl(records)
-    return _emit(text, args.out, args.force, f"{len(records)} grade(s)")
+    db.conversations.note_export(f"grades {args.format}", grades=len(records))
+    return emit(text, args.out, args.force, f"{len(records)} grade(s)")
 
 
 def cmd_grades_to_evalset(args) -> int:
     """Approved answers with reviewer-confirmed authorities as an eval set for `research eval answers`."""
     from research.workflow.grades import evalset_items, to_jsonl
 
-    items = evalset_items(_app_database().reviews.approved())
+    db = workspace(args)
+    items = evalset_items(db.reviews.approved())
     if not items:
         raise ValueError("no approved answer with reviewer-confirmed authorities yet")
-    return _emit(to_jsonl(items), args.file, args.force, f"{len(items)} item(s)")
+    db.conversations.note_export("grades to eval set", items=len(items))
+    return emit(to_jsonl(items), args.file, args.force, f"{len(items)} item(s)")
 
 
-def _emit(text: str, out: str | None, force: bool, what: str) -> int:
+def emit(text: str, out: str | None, force: bool, what: str) -> int:
     from research.files import write_output
 
     if out is None:
@@ -98,7 +95,7 @@ def cmd_report(args) -> int:
         status_report_markdown,
     )
 
-    db = _app_database()
+    db = workspace(args)
     since = date.fromisoformat(args.since) if args.since else None
     until = date.fromisoformat(args.until) if args.until else None
     figures = quality_figures(db.reviews.answer_facts(), since, until, args.matter or "", args.jurisdiction or "")
@@ -110,4 +107,5 @@ def cmd_report(args) -> int:
     else:
         text = status_report_markdown(figures, f"Research status report, {period}", agreement(db.reviews.graded()),
                                       latest_eval_run(open_index().settings.eval_runs_log))
-    return _emit(text, args.out, args.force, "the report")
+    db.conversations.note_export(f"report {args.format}", matter=args.matter or "")
+    return emit(text, args.out, args.force, "the report")

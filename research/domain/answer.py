@@ -55,6 +55,8 @@ def human_citation(authority: Authority, pin: str) -> str:
 
     Statutes: `D.C. Code § 42-3502.17(a)`; opinions: `Miranda v. Arizona, 384 U.S. 436, 444 (1966)`.
     """
+    if authority.kind == Kind.DOCUMENT:  # "Lease.pdf, p. 3"
+        return f"{authority.citation}, {pin}" if pin else authority.citation
     if authority.kind != Kind.OPINION:
         return f"{authority.citation}{pin}"
     page = pin.removeprefix("at ").strip()
