@@ -1,4 +1,7 @@
-"""Streamlit front end: the associates' research workspace (the only module that configures the UI)."""
+"""Streamlit front end: the associates' research workspace (the only module that configures the UI).
+
+Nothing shows until someone is signed in (views/auth.py); the pages offered follow the account's role.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +10,31 @@ import os
 
 import streamlit as st
 
+from research.domain.accounts import Permission
 from research.environment import stay_offline
+from views.auth import sign_out, signed_in_user
+from views.common import as_text
 
 stay_offline()
 logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"))
 
 
 st.set_page_config(page_title="Legal research", layout="wide")
-navigation = st.navigation([
+user = signed_in_user()
+with st.sidebar:
+    st.caption(f"Signed in as **{as_text(user.name)}** ({user.role})")
+    if st.button("Sign out"):
+        sign_out()
+        st.rerun()
+pages = [
     st.Page("views/research.py", title="Research", icon="⚖️", default=True),
     st.Page("views/history.py", title="History", icon="🗂️"),
     st.Page("views/corpus.py", title="Corpus", icon="📚"),
-    st.Page("views/review.py", title="Review", icon="✅"),
     st.Page("views/memos.py", title="Memos", icon="📝"),
-    st.Page("views/dashboard.py", title="Dashboard", icon="📈"),
-])
-navigation.run()
+]
+if user.can(Permission.GRADE):
+    pages += [st.Page("views/review.py", title="Review", icon="✅"),
+              st.Page("views/dashboard.py", title="Dashboard", icon="📈")]
+if user.can(Permission.MANAGE_USERS):
+    pages.append(st.Page("views/admin.py", title="Admin", icon="🔐"))
+st.navigation(pages).run()

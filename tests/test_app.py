@@ -1,12 +1,17 @@
-"""The Streamlit workspace, driven by AppTest over an index of the invented corpus."""
+"""The Streamlit workspace, driven by AppTest over an index of the invented corpus, signed in as the users of
+tests.conftest's Firm (Amy belongs to the lantern matter only, Otto to the goat matter only, Rex to both)."""
 
+import html
+import re
+import time
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from research.wiring import default_index
+from research.wiring import default_index, open_app_database
+from tests.conftest import PASSWORD, Firm
 
 pytestmark = pytest.mark.integration
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -16,6 +21,7 @@ QUESTION = "How long does a lantern permit last before it expires?"
 @pytest.fixture
 def app_env(invented_index_env):
     st.cache_resource.clear()
+    Firm(open_app_database(default_index().settings))
     yield invented_index_env
     st.cache_resource.clear()
 
@@ -26,19 +32,29 @@ def ingested(app_env):
     return app_env
 
 
-def start() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=120).run()
+def start(user: str | None = "Amy") -> AppTest:
+    """The app, signed in as `user` (None: nobody)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    if user is not None:
+        at.session_state["signed_in_user"] = open_app_database(default_index().settings).accounts.user(user)
+        at.session_state["last_seen"] = time.monotonic()
+    return at.run()
 
 
-def ask(at: AppTest, question: str, matter: str | None = "Lantern Co. permits") -> AppTest:
+def ask(at: AppTest, question: str, matter: str | None = Firm.LANTERN) -> AppTest:
     if matter is not None:
-        at.sidebar.text_input(key="matter").input(matter)
+        at.sidebar.selectbox(key="matter").set_value(matter)
     at.chat_input[0].set_value(question)
     return at.run()
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as the reader sees its text (escapes of research.domain.markup undone)."""
+    return html.unescape(re.sub(r"\\([^\w\s])", r"\1", markdown))
+
+
 def page_text(at: AppTest) -> str:
-    return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
+    return shown(" ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption))
 
 
 def test_question_gets_a_cited_draft_answer_whose_passage_opens(ingested):
@@ -47,7 +63,7 @@ def test_question_gets_a_cited_draft_answer_whose_passage_opens(ingested):
     text = page_text(at)
     assert "Brief answer." in text and "D.C. Code § 99-101(b)" in text
     assert "Draft - needs attorney review" in text
-    labels = [e.label for e in at.expander]
+    labels = [shown(e.label) for e in at.expander]
     assert any(label.startswith("[1] D.C. Code § 99-101") for label in labels)
     assert "<mark>A lantern permit expires 90 days after it is issued.</mark>" in text
     assert "test fixture" in text  # the version of the law
@@ -68,7 +84,7 @@ def test_follow_up_in_the_same_conversation_and_reopening_from_history(ingested)
     fresh = start()
     fresh.switch_page("views/history.py").run()
     fresh.text_input[0].input("renewed").run()
-    assert "Lantern Co. permits" in page_text(fresh)
+    assert Firm.LANTERN in page_text(fresh)
     fresh.button(key=next(b.key for b in fresh.button if b.key and b.key.startswith("open-"))).click().run()
     assert not fresh.exception
     reopened = page_text(fresh)
@@ -77,15 +93,16 @@ def test_follow_up_in_the_same_conversation_and_reopening_from_history(ingested)
 
 
 @pytest.mark.parametrize("question, matter, message", [
-    (QUESTION, "", "Name the matter"),
-    ("x" * 20_000, "Overlong", "20,000 characters"),
-    ("   ", "Blank", "empty"),
+    (QUESTION, None, "Choose the matter"),
+    ("x" * 20_000, Firm.LANTERN, "20,000 characters"),
+    ("   ", Firm.LANTERN, "empty"),
 ])
 def test_bad_requests_get_a_message_and_the_app_keeps_working(ingested, question, matter, message):
     at = ask(start(), question, matter=matter)
     assert not at.exception
-    assert message in " ".join(e.value for e in at.error)
-    at = ask(at, QUESTION, matter="Recovered")
+    assert message in shown(" ".join(e.value for e in at.error))
+    assert not any(m.name == "user" for m in at.chat_message) or matter is None or question.strip()
+    at = ask(at, QUESTION, matter=Firm.LANTERN)
     assert "D.C. Code § 99-101" in page_text(at)
 
 
@@ -112,7 +129,7 @@ def test_model_endpoint_down_gives_the_extractive_answer_with_a_notice(ingested,
     at.sidebar.radio(key="mode").set_value("Configured model")
     at = ask(at, QUESTION)
     assert not at.exception
-    assert any("did not answer" in i.value for i in at.info)
+    assert any("did not answer" in shown(i.value) for i in at.info)
     assert "D.C. Code § 99-101(b)" in page_text(at)
 
 
@@ -146,24 +163,84 @@ def test_memos_page_previews_and_offers_three_downloads(ingested):
 
 
 def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):
-    at = start()
-    at.sidebar.text_input(key="associate").input("A. Associate")
-    at = ask(at, QUESTION)
+    ask(start("Amy"), QUESTION)
+    at = start("Rex")
     at.switch_page("views/review.py").run()
     assert not at.exception
-    assert "1 answer(s) awaiting review" in page_text(at)
-    assert at.selectbox(key="review_associate").options == ["All", "A. Associate"]
-    at.button(key=next(b.key for b in at.button if b.label == "Save grade and approve")).click().run()
-    assert "reviewer's name" in " ".join(e.value for e in at.error)  # no reviewer yet
-    at.text_input(key="reviewer_name").input("R. Reviewer")
+    assert "1 answer(s) awaiting review" in page_text(at) and "Grading as **Rex**" in page_text(at)
+    assert at.selectbox(key="review_associate").options == ["All", "Amy"]
     at.button(key=next(b.key for b in at.button if b.label == "Save grade and approve")).click().run()
     assert not at.exception
-    assert "Approved by R. Reviewer" in at.success[0].value
+    assert "Approved by Rex" in shown(at.success[0].value)
     at.switch_page("views/research.py").run()
-    assert "Reviewed by R. Reviewer on" in page_text(at)
-    at.switch_page("views/memos.py").run()
-    assert "Reviewed by R. Reviewer on" in page_text(at) and "DRAFT - NOT REVIEWED" not in page_text(at)
+    history = start("Amy")
+    history.switch_page("views/history.py").run()
+    history.button(key=next(b.key for b in history.button if b.key and b.key.startswith("open-"))).click().run()
+    assert "Reviewed by Rex on" in page_text(history)
+    history.switch_page("views/memos.py").run()
+    assert "Reviewed by Rex on" in page_text(history) and "DRAFT - NOT REVIEWED" not in page_text(history)
     at.switch_page("views/dashboard.py").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Answers"] == "1" and metrics["Pass rate"] == "100%" and metrics["Citation accuracy"] == "100%"
+
+
+def test_nothing_shows_until_sign_in_and_a_wrong_password_is_refused(ingested):
+    at = start(user=None)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in"] and not at.chat_input
+    at.text_input[0].input("Amy")
+    at.text_input[1].input("wrong password")
+    at.button[0].click().run()
+    assert "Wrong name or password" in at.error[0].value and not at.chat_input
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception and at.chat_input
+    assert "Signed in as **Amy**" in page_text(at)
+    assert at.sidebar.selectbox(key="matter").options == [Firm.LANTERN]  # not the goat matter
+
+
+def test_the_first_start_asks_for_an_admin(app_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("RESEARCH_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    default_index.cache_clear()
+    st.cache_resource.clear()
+    at = start(user=None)
+    assert [t.value for t in at.title] == ["Create the first admin"]
+    at.text_input[0].input("Ada")
+    at.text_input[1].input(PASSWORD)
+    at.text_input[2].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception and "Signed in as **Ada**" in page_text(at)
+    at.switch_page("views/admin.py").run()
+    assert not at.exception and "Ada" in page_text(at)
+
+
+def test_an_idle_session_ends_and_sign_out_works(ingested):
+    at = start("Amy")
+    at.session_state["last_seen"] = time.monotonic() - 31 * 60
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert "without use" in at.warning[0].value
+    at = start("Amy")
+    at.sidebar.button[0].click().run()  # Sign out
+    assert [t.value for t in at.title] == ["Sign in"]
+
+
+def test_another_matters_conversations_stay_behind_the_wall_in_the_app(ingested):
+    ask(start("Amy"), QUESTION)
+    at = start("Otto")
+    at.switch_page("views/history.py").run()
+    assert not at.exception
+    assert "No conversations yet." in shown(" ".join(i.value for i in at.info))
+    at = start("Otto")
+    at.session_state["conversation_id"] = 1  # Amy's conversation, by id
+    at.run()
+    assert not at.exception and QUESTION not in page_text(at)
+
+
+def test_user_text_is_shown_as_text_not_markup(ingested):
+    at = ask(start("Amy"), "**Bold** [click](javascript:alert(1)) <b>tag</b> How long does a lantern permit last?")
+    assert not at.exception
+    sources = " ".join(m.value for m in at.markdown)
+    assert not re.search(r"(?<!\\)\*\*Bold|(?<!\\)\]\(javascript", sources) and "<b>" not in sources
+    assert "**Bold** [click](javascript:alert(1)) <b>tag</b>" in page_text(at)

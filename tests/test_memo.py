@@ -129,6 +129,18 @@ def test_markdown_matches_its_snapshot():
     assert text == SNAPSHOT.read_text(encoding="utf-8")
 
 
+def test_user_text_in_the_markdown_memo_stays_text():
+    from research.domain.markup import escape_markdown
+
+    hostile = "**Bold** [click](javascript:alert(1)) <script>x</script> see https://evil.example"
+    text = to_markdown(build_memo(lantern_answers(), hostile, "Supervising Attorney", "A. Associate", ON))
+    assert escape_markdown(hostile) in text
+    assert "[click](" not in text and "<script>" not in text and "https://evil" not in text
+    assert "**Bold**" not in text
+    assert escape_markdown("1. A numbered line\n- a dash") == "1\\. A numbered line\n\\- a dash"
+    assert escape_markdown('D.C. Code § 99-101(b): "A permit."') == 'D.C. Code § 99-101(b): "A permit."'
+
+
 def test_docx_has_word_headings_citations_and_table_of_authorities():
     from docx import Document
 

@@ -7,11 +7,20 @@ import html
 import streamlit as st
 
 from research.domain.answer import Answer, Citation, SupportStatus, citation_marks
-from research.domain.types import Kind
-from research.service import ResearchService
+from research.domain.markup import escape_markdown
+from research.domain.types import Authority, Kind
+from research.service import ResearchService, document_authority
+from research.storage.database import Workspace
+from research.storage.documents import document_id_of
 from research.wiring import default_index, open_app_database
 
 CONTEXT_CHARS = 700
+
+
+def as_text(text: str) -> str:
+    """User or source text for st.markdown (and captions, labels, alerts) shown as the text itself: HTML escaped
+    and every Markdown sign backslashed, so nothing in it becomes markup, a link or a directive."""
+    return escape_markdown(text)
 
 
 @st.cache_resource(show_spinner="Opening the index…")
@@ -24,6 +33,22 @@ def research_service():
 def app_database():
     """The app database (SQLite in the data directory unless RESEARCH_DATABASE_URL is set)."""
     return open_app_database(default_index().settings)
+
+
+def workspace() -> Workspace:
+    """The signed-in user's walled workspace (app.py signs in before any page runs)."""
+    return app_database().workspace(st.session_state["signed_in_user"])
+
+
+def authority_of(authority_id: str) -> Authority | None:
+    """A corpus authority from the index, or a document of the user's matters ("doc:12") through their wall."""
+    document_id = document_id_of(authority_id)
+    if document_id is None:
+        return default_index().store.authority(authority_id)
+    try:
+        return document_authority(workspace().documents.get(document_id))
+    except (LookupError, PermissionError):
+        return None
 
 
 def highlighted_passage(text: str, start: int, end: int) -> str:
@@ -42,20 +67,22 @@ def highlighted_passage(text: str, start: int, end: int) -> str:
 def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
     """One citation: an expander that opens the source passage with the quoted span highlighted."""
     flag = "" if citation.status == SupportStatus.VERIFIED else " ⚠ unsupported"
-    with st.expander(f"[{citation.number}] {citation.citation}{flag}"):
-        authority = default_index().store.authority(citation.authority_id)
-        st.markdown(f"**{html.escape(citation.citation)}**")
+    with st.expander(f"\\[{citation.number}\\] {as_text(citation.citation)}{flag}"):
+        authority = authority_of(citation.authority_id)
+        st.markdown(f"**{as_text(citation.citation)}**")
         if authority is not None and authority.kind == Kind.OPINION:
             court = authority.court or "Supreme Court of the United States"
-            st.caption(f"{authority.heading} · {court} · {authority.year or ''}")
+            st.caption(as_text(f"{authority.heading} · {court} · {authority.year or ''}"))
         elif authority is not None:
             path = " › ".join(authority.heading_path + ((authority.heading,) if authority.heading else ()))
-            st.caption(path)
-        st.caption(f"Pin: {citation.pin or 'whole section'} · characters {citation.start}–{citation.end} · "
-                   f"support: {citation.status} · law: {law_versions.get(citation.source, 'unknown version')}")
+            st.caption(as_text(path))
+        version = ("uploaded to the matter" if citation.kind == Kind.DOCUMENT
+                   else law_versions.get(citation.source, "unknown version"))
+        st.caption(as_text(f"Pin: {citation.pin or 'whole section'} · characters {citation.start}–{citation.end} · "
+                           f"support: {citation.status} · law: {version}"))
         if authority is None:
             st.error("This authority is no longer in the index; the quote below is as it was given.")
-            st.markdown(f"> {html.escape(citation.quote)}")
+            st.markdown(f"> {as_text(citation.quote)}")
         else:
             st.markdown(highlighted_passage(authority.text, citation.start, citation.end), unsafe_allow_html=True)
         if citation.url:
@@ -67,13 +94,13 @@ def render_answer(answer: Answer, label: str) -> None:
     st.caption(f"**{label}** · {answer.mode} answer · {', '.join(answer.jurisdictions) or 'all jurisdictions'}"
                f" · {answer.timings_ms.get('total', 0) / 1000:.1f} s")
     if answer.added_terms:
-        st.caption(f"Also searched for the issue: *{html.escape(answer.added_terms)}*")
+        st.caption(f"Also searched for the issue: *{as_text(answer.added_terms)}*")
     if answer.abstained:
-        st.warning(answer.brief_answer, icon="🔎")
+        st.warning(as_text(answer.brief_answer), icon="🔎")
         for notice in answer.notices:
-            st.info(notice)
+            st.info(as_text(notice))
         return
-    st.markdown(f"**Brief answer.** {html.escape(answer.brief_answer)}")
+    st.markdown(f"**Brief answer.** {as_text(answer.brief_answer)}")
     if answer.survey_rows:
         st.table([{"Jurisdiction": r["jurisdiction"],
                    "Rule (quoted)": r["rule"] if r["found"] else "No authority found",
@@ -83,11 +110,11 @@ def render_answer(answer: Answer, label: str) -> None:
         for sentence in answer.sentences:
             marks = citation_marks(sentence.citations)
             if sentence.status == SupportStatus.VERIFIED:
-                st.markdown(f"- {html.escape(sentence.text)} {marks}")
+                st.markdown(f"- {as_text(sentence.text)} {as_text(marks)}")
             else:
-                st.markdown(f"- :red[**Unsupported:**] {html.escape(sentence.text)} {marks}")
+                st.markdown(f"- :red[**Unsupported:**] {as_text(sentence.text)} {as_text(marks)}")
     for notice in answer.notices:
-        st.info(notice)
+        st.info(as_text(notice))
     for citation in answer.citations:
         render_citation(citation, answer.law_versions)
     render_also_retrieved(answer)
@@ -99,8 +126,8 @@ def render_also_retrieved(answer: Answer) -> None:
         return
     st.markdown("**Also retrieved** (not quoted):")
     for entry in answer.also_retrieved:
-        with st.expander(entry["citation"]):
-            authority = default_index().store.authority(entry["authority_id"])
+        with st.expander(as_text(entry["citation"])):
+            authority = authority_of(entry["authority_id"])
             if authority is None:
                 st.error("This authority is no longer in the index.")
             else:

@@ -14,10 +14,10 @@ from research.workflow.reporting import (
     quality_figures,
     status_report_markdown,
 )
-from views.common import app_database
+from views.common import workspace
 
 st.title("Dashboard")
-db = app_database()
+db = workspace()
 facts = db.reviews.answer_facts()
 today = date.today()
 first = min((f.asked_at.date() for f in facts), default=today)
@@ -67,4 +67,4 @@ else:
 
 report = status_report_markdown(figures, f"Research status report, {since} to {until}", pairs, latest)
 st.download_button("Download status report (Markdown)", report, file_name=f"status-report-{since}-{until}.md",
-                   mime="text/markdown")
+                   mime="text/markdown", on_click=db.conversations.note_export, args=("report md",))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.common import app_database
+from views.common import as_text, workspace
 
 st.title("History")
-db = app_database()
+db = workspace()
 left, right = st.columns([3, 2])
 text = left.text_input("Search questions and answers")
 matter = right.selectbox("Matter", ["All matters"] + db.conversations.matters())
@@ -17,10 +17,10 @@ if not conversations:
 for summary in conversations:
     with st.container(border=True):
         by = f" · {summary.associate}" if summary.associate else ""
-        st.markdown(f"**{summary.matter}**{by} · {summary.updated_at:%Y-%m-%d %H:%M} UTC · "
+        st.markdown(f"**{as_text(summary.matter)}**{as_text(by)} · {summary.updated_at:%Y-%m-%d %H:%M} UTC · "
                     f"{summary.questions} question{'s' if summary.questions != 1 else ''}")
         if summary.first_question:
-            st.caption(summary.first_question[:300])
+            st.caption(as_text(summary.first_question[:300]))
         if st.button("Open", key=f"open-{summary.id}"):
             st.session_state.conversation_id = summary.id
             st.switch_page("views/research.py")

@@ -9,13 +9,13 @@ import streamlit as st
 
 from research.workflow.memo import MemoError, build_memo
 from research.workflow.memo_render import render, to_markdown
-from views.common import app_database
+from views.common import workspace
 
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "pdf": "application/pdf", "md": "text/markdown"}
 
 st.title("Memos")
-db = app_database()
+db = workspace()
 conversations = db.conversations.summaries()
 if not conversations:
     st.info("No conversations yet: ask questions on the Research page first.")
@@ -41,6 +41,6 @@ stem = re.sub(r"[^A-Za-z0-9]+", "-", conversation.matter).strip("-").lower() or 
 columns = st.columns(3)
 for column, (fmt, label) in zip(columns, (("docx", "Word"), ("pdf", "PDF"), ("md", "Markdown"))):
     column.download_button(f"Download {label}", render(memo, fmt), file_name=f"memo-{stem}.{fmt}", mime=MIME[fmt],
-                           key=f"download-{fmt}")
+                           key=f"download-{fmt}", on_click=db.conversations.export, args=(chosen_id, f"memo {fmt}"))
 with st.container(border=True):
-    st.markdown(to_markdown(memo))
+    st.markdown(to_markdown(memo))  # the memo's Markdown, whose user text research.workflow.memo_render escapes

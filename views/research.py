@@ -1,10 +1,12 @@
-"""Research page: a chat per matter; every answer quoted, cited and stored as given."""
+"""Research page: a chat per matter; every answer quoted, cited and stored as given. The sidebar holds the matter's
+own documents: uploaded ones are searched and cited with the corpus, inside this matter only."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from research.answer.researcher import QuestionError
+from research.corpus.documents import DocumentError
 from research.domain.answer import AnswerMode
 from research.domain.records import DRAFT_LABEL
 from research.domain.types import Kind
@@ -12,18 +14,57 @@ from research.jurisdictions import JURISDICTIONS
 from research.search.rewrite import IssueTermsError
 from research.service import ResearchRequest
 from research.wiring import IndexMissingError, default_index
-from views.common import app_database, render_answer, research_service
+from views.common import as_text, render_answer, research_service, workspace
 
 KIND_LABELS = {"Statutes": Kind.STATUTE, "Cases": Kind.OPINION}
 MODE_LABELS = {"Extractive (quotes only)": AnswerMode.EXTRACTIVE, "Configured model": AnswerMode.GENERATED}
 
+def _documents(matter: str) -> None:
+    """The matter's documents: upload (searched and cited inside this matter only), list, delete."""
+    st.divider()
+    st.markdown("**Documents of this matter**")
+    upload = st.file_uploader("Add a document (PDF, DOCX, TXT, Markdown)", type=["pdf", "docx", "txt", "md"],
+                              key=f"upload-{matter}")
+    if upload is not None and st.session_state.get("uploaded") != (matter, upload.file_id):
+        try:
+            with st.spinner("Reading and indexing the document…"):
+                document = research_service().add_document(ws, matter, upload.name, upload.getvalue())
+        except (DocumentError, PermissionError) as exc:
+            st.error(as_text(str(exc)))
+        else:
+            st.session_state["uploaded"] = (matter, upload.file_id)
+            st.success(as_text(f"Added {document.filename} ({document.pages} page(s))."))
+    for document in ws.documents.documents(matter):
+        left, right = st.columns([4, 1])
+        left.caption(as_text(f"{document.filename} · {document.pages} p. · {document.uploaded_by}"))
+        if right.button("✕", key=f"delete-document-{document.id}", help="Delete this document"):
+            try:
+                ws.documents.delete(document.id)
+            except PermissionError as exc:
+                st.error(as_text(str(exc)))
+            else:
+                st.rerun()
+
+
 st.title("Research")
-db = app_database()
+ws = workspace()
 settings = default_index().settings
+matters = [m.name for m in ws.matters()]
+
+conversation_id = st.session_state.get("conversation_id")
+conversation = None
+if conversation_id:
+    try:
+        conversation = ws.conversations.get(conversation_id)
+    except (LookupError, PermissionError):
+        st.session_state.pop("conversation_id", None)
 
 with st.sidebar:
-    st.text_input("Matter", key="matter", placeholder="e.g. Lantern Co. v. District")
-    st.text_input("Associate", key="associate", placeholder="your name (for the review queue and memos)")
+    if conversation is not None:
+        matter = conversation.matter
+        st.markdown(f"**Matter:** {as_text(matter)}")
+    else:
+        matter = st.selectbox("Matter", matters, key="matter", index=None, placeholder="Choose a matter")
     jurisdictions = st.multiselect("Jurisdictions", JURISDICTIONS, default=list(JURISDICTIONS), key="jurisdictions")
     kinds = st.multiselect("Sources", list(KIND_LABELS), default=list(KIND_LABELS), key="kinds")
     mode_label = st.radio("Answer mode", list(MODE_LABELS), key="mode")
@@ -32,27 +73,33 @@ with st.sidebar:
     survey = st.toggle("Survey: answer per jurisdiction", key="survey")
     if st.button("New conversation"):
         st.session_state.pop("conversation_id", None)
+        st.rerun()
+    if matter:
+        _documents(matter)
 
-conversation_id = st.session_state.get("conversation_id")
-conversation = db.conversations.get(conversation_id) if conversation_id else None
+if not matters:
+    st.info("You belong to no matter yet: an admin adds you to one (Admin page or `research matters add`).")
+    st.stop()
 if conversation is not None:
-    st.subheader(conversation.matter)
+    st.subheader(as_text(conversation.matter))
     for stored in conversation.answers:
         with st.chat_message("user"):
-            st.markdown(stored.answer.question)
+            st.markdown(as_text(stored.answer.question))
         with st.chat_message("assistant"):
             render_answer(stored.answer, stored.label)
             if stored.edited_text:
-                st.markdown(f"**Reviewer's edit.** {stored.edited_text}")
+                st.markdown(f"**Reviewer's edit.** {as_text(stored.edited_text)}")
 else:
-    st.caption("Name the matter in the sidebar, pick jurisdictions, and ask a research question. Every sentence "
+    st.caption("Choose the matter in the sidebar, pick jurisdictions, and ask a research question. Every sentence "
                "of an answer is a quotation or is checked against the passage it cites.")
 
 
 def _ask(question: str) -> None:
-    matter = (conversation.matter if conversation else st.session_state.get("matter", "")).strip()
     if not matter:
-        st.error("Name the matter in the sidebar before asking, so the research is filed under it.")
+        st.error("Choose the matter in the sidebar before asking, so the research is filed under it.")
+        return
+    if not question.strip():
+        st.error("The question is empty: type a research question.")
         return
     if not jurisdictions or not kinds:
         st.error("Pick at least one jurisdiction and one kind of source.")
@@ -66,7 +113,7 @@ def _ask(question: str) -> None:
         st.error(f"The issue-terms file set by RESEARCH_ISSUE_TERMS_FILE cannot be used: {exc}")
         return
     with st.chat_message("user"):
-        st.markdown(question)
+        st.markdown(as_text(question))
     with st.chat_message("assistant"):
         try:
             with st.status("Researching…", expanded=False) as progress:
@@ -74,12 +121,11 @@ def _ask(question: str) -> None:
                 request = ResearchRequest(
                     question, tuple(jurisdictions), tuple(KIND_LABELS[k] for k in kinds), MODE_LABELS[mode_label],
                     survey=survey, history=tuple(conversation.turns()) if conversation else (),
-                    matter=matter, conversation_id=conversation.id if conversation else None,
-                    associate=st.session_state.get("associate", ""))
-                result = service.research(request)
+                    matter=matter, conversation_id=conversation.id if conversation else None)
+                result = service.research(request, ws)
                 progress.update(label="Answer ready", state="complete")
-        except QuestionError as exc:
-            st.error(str(exc))
+        except (QuestionError, PermissionError) as exc:
+            st.error(as_text(str(exc)))
             return
         st.session_state.conversation_id = result.conversation_id
         render_answer(result.answer, DRAFT_LABEL)

@@ -8,10 +8,10 @@ from research.domain.review import CITATION_MARKS, Grade, GradeError
 from research.domain.types import SearchFilter
 from research.jurisdictions import JURISDICTIONS
 from research.wiring import IndexMissingError
-from views.common import app_database, render_answer, research_service
+from views.common import as_text, render_answer, research_service, workspace
 
 st.title("Review")
-db = app_database()
+db = workspace()
 everything = db.reviews.queue()
 left, middle, right = st.columns(3)
 matter = left.selectbox("Matter", ["All"] + sorted({q.matter for q in everything}), key="review_matter")
@@ -26,13 +26,15 @@ if not queue:
 st.caption(f"{len(queue)} answer(s) awaiting review, oldest first.")
 by_id = {q.stored.id: q for q in queue}
 answer_id = st.selectbox("Answer", list(by_id), key="review_answer", format_func=lambda i: (
-    f"#{i} · {by_id[i].stored.asked_at:%Y-%m-%d %H:%M} · {by_id[i].matter} · {by_id[i].stored.answer.question[:80]}"))
+    f"#{i} · {by_id[i].stored.asked_at:%Y-%m-%d %H:%M} · {as_text(by_id[i].matter)} · "
+    f"{as_text(by_id[i].stored.answer.question[:80])}"))
 queued = by_id[answer_id]
 answer = queued.stored.answer
-st.subheader(answer.question)
+st.subheader(as_text(answer.question))
 render_answer(answer, queued.stored.label)
 if queued.grades:
-    st.caption("Grades so far: " + "; ".join(f"{g.reviewer}: {'pass' if g.passed else 'fail'}" for g in queued.grades))
+    st.caption("Grades so far: " + as_text("; ".join(f"{g.reviewer}: {'pass' if g.passed else 'fail'}"
+                                                     for g in queued.grades)))
 
 st.divider()
 st.markdown("**Missing authorities** — search the corpus and add what the answer should have cited.")
@@ -49,12 +51,13 @@ if missing_query.strip():
         st.error(str(exc))
 
 with st.form(f"grade_{answer_id}"):
-    reviewer = st.text_input("Reviewer", key="reviewer_name")
+    st.caption(f"Grading as **{as_text(db.user.name)}**")
     c1, c2, c3 = st.columns(3)
     accuracy = c1.slider("Legal accuracy", 1, 5, 3)
     completeness = c2.slider("Completeness", 1, 5, 3)
     clarity = c3.slider("Clarity", 1, 5, 3)
-    marks = {c.number: st.selectbox(f"[{c.number}] {c.citation}", CITATION_MARKS, key=f"mark_{answer_id}_{c.number}")
+    marks = {c.number: st.selectbox(as_text(f"[{c.number}] {c.citation}"), CITATION_MARKS,
+                                    key=f"mark_{answer_id}_{c.number}")
              for c in answer.citations}
     missing = st.multiselect("Authorities to add", list(options), format_func=lambda a: options[a])
     verdict = st.radio("Overall", ["Pass", "Fail"], horizontal=True)
@@ -65,12 +68,12 @@ with st.form(f"grade_{answer_id}"):
     approved = approve.form_submit_button("Save grade and approve")
 
 if saved or approved:
-    grade = Grade(reviewer.strip(), accuracy, completeness, clarity, verdict == "Pass", marks, tuple(missing), comments)
+    grade = Grade(db.user.name, accuracy, completeness, clarity, verdict == "Pass", marks, tuple(missing), comments)
     try:
         db.reviews.record_grade(answer_id, grade)
         if approved:
-            db.reviews.approve(answer_id, reviewer, edited_text=edited)
-    except (GradeError, ValueError) as exc:
-        st.error(str(exc))
+            db.reviews.approve(answer_id, edited_text=edited)
+    except (GradeError, ValueError, PermissionError) as exc:
+        st.error(as_text(str(exc)))
     else:
-        st.success(f"Approved by {reviewer.strip()}." if approved else f"Grade saved for {reviewer.strip()}.")
+        st.success(as_text(f"Approved by {db.user.name}." if approved else f"Grade saved for {db.user.name}."))

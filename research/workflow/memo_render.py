@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from research.domain.markup import escape_markdown
 from research.workflow.memo import AuthorityEntry, Memo
 
 FORMATS = ("md", "docx", "pdf")
@@ -20,29 +21,30 @@ def _heading_lines(memo: Memo) -> list[tuple[str, str]]:
 
 
 def to_markdown(memo: Memo) -> str:
-    """The memo as Markdown."""
+    """The memo as Markdown (its texts escaped: research.domain.markup)."""
     out = ["# MEMORANDUM", "", f"**{memo.review_status}**", ""]
-    out += [f"**{label}:** {value}  " for label, value in _heading_lines(memo)] + [""]
-    out += ["## Questions Presented", ""] + [f"{i}. {q}" for i, q in enumerate(memo.questions, 1)] + [""]
-    out += ["## Brief Answer", ""] + [f"{i}. {b}" for i, b in enumerate(memo.brief_answers, 1)] + [""]
+    md = escape_markdown  # every text of the memo comes from users or sources: shown as text, never markup
+    out += [f"**{label}:** {md(value)}  " for label, value in _heading_lines(memo)] + [""]
+    out += ["## Questions Presented", ""] + [f"{i}. {md(q)}" for i, q in enumerate(memo.questions, 1)] + [""]
+    out += ["## Brief Answer", ""] + [f"{i}. {md(b)}" for i, b in enumerate(memo.brief_answers, 1)] + [""]
     out += ["## Discussion", ""]
     for section in memo.discussion:
-        out += [f"### {section.number}. {section.question}", "", f"*{section.review_line}*", ""]
+        out += [f"### {section.number}. {md(section.question)}", "", f"*{md(section.review_line)}*", ""]
         for paragraph in section.paragraphs:
-            out += [paragraph, ""]
+            out += [md(paragraph), ""]
     out += ["## Conclusion", ""]
     for line in memo.conclusion:
-        out += [line, ""]
+        out += [md(line), ""]
     out += ["## Table of Authorities", "", "### Statutes", ""]
-    out += [f"- {e.citation} — {_where(e)}" for e in memo.statutes] or ["- None"]
+    out += [f"- {md(e.citation)} — {md(_where(e))}" for e in memo.statutes] or ["- None"]
     out += ["", "### Cases", ""]
-    out += [f"- *{e.citation}* — {_where(e)}" for e in memo.cases] or ["- None"]
+    out += [f"- *{md(e.citation)}* — {md(_where(e))}" for e in memo.cases] or ["- None"]
     out += ["", "## Verification Appendix", ""]
     for entry in memo.appendix:
-        out += [f"- [{entry.label}] {entry.citation} — {entry.status} — characters {entry.start}-{entry.end} of "
-                f"`{entry.authority_id}`", f"  > {' '.join(entry.quote.split())}"]
+        out += [f"- \\[{entry.label}\\] {md(entry.citation)} — {md(entry.status)} — characters "
+                f"{entry.start}-{entry.end} of `{entry.authority_id}`", f"  > {md(' '.join(entry.quote.split()))}"]
     out += ["", "### Versions of the law", ""]
-    out += [f"- {source}: {version}" for source, version in sorted(memo.law_versions.items())] or ["- None"]
+    out += [f"- {md(source)}: {md(version)}" for source, version in sorted(memo.law_versions.items())] or ["- None"]
     return "\n".join(out) + "\n"
 
 
