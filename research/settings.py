@@ -35,7 +35,9 @@ DEFAULT_ISSUE_TERMS_FILE = Path(__file__).parent / "search" / "legal_terms.toml"
 class AuthSettings(BaseModel):
     """Sign-in and sessions: `[auth]` in research.toml or RESEARCH_AUTH__<KNOB>."""
 
-    session_minutes: int = Field(default=30, ge=1, description="an app session ends after this many minutes without use")
+    session_minutes: int = Field(
+        default=30, ge=1, description="an app session ends after this many minutes without use"
+    )
     max_failed_sign_ins: int = Field(default=5, ge=1, description="failed sign-ins under one name before it is refused")
     lockout_minutes: int = Field(default=15, ge=1, description="how long failed sign-ins count, and a refusal lasts")
     min_password_chars: int = Field(default=8, ge=8, description="the shortest password accepted")

@@ -24,8 +24,8 @@ def service(tmp_path, catalogue, hashing_embedder):
     from research.search.config import RetrievalConfig
     from research.search.evidence.registry import build_retriever
     from research.service import ResearchService
-    from research.storage.database import AppDatabase
-    from tests.conftest import invented_statute
+    from tests.conftest import Firm, invented_statute
+    from tests.conftest import open_database as open_test_database
 
     store, chunks, directory = catalogue([
         invented_statute(1, "A lantern permit expires 90 days after it is issued.", "Lantern permits"),
@@ -38,7 +38,9 @@ def service(tmp_path, catalogue, hashing_embedder):
 
     def open_database():
         opened.append(True)
-        return AppDatabase(f"sqlite:///{tmp_path / 'app.sqlite'}")
+        db = open_test_database(f"sqlite:///{tmp_path / 'app.sqlite'}", tmp_path)
+        made.firm = Firm(db)
+        return db
 
     made = ResearchService(researcher, open_database)
     made.opened = opened
@@ -53,28 +55,39 @@ def test_the_service_answers_without_storing_unless_told_where(service):
     assert "us-dc:dc-code:97-1" in {c.authority_id for c in result.answer.citations}
     assert service.opened == []  # asking alone never opens the database
 
-    filed = service.research(ResearchRequest("How long does a lantern permit last?", ("US-DC",), matter="Lantern Co.",
-                                             associate="Ava"))
+    from tests.conftest import Firm
+
+    with pytest.raises(PermissionError, match="Sign in"):  # filing needs a signed-in user
+        service.research(ResearchRequest("How long does a lantern permit last?", ("US-DC",), matter=Firm.LANTERN))
+    amy = service.database.workspace(service.firm.associate)
+    filed = service.research(ResearchRequest("How long does a lantern permit last?", ("US-DC",), matter=Firm.LANTERN),
+                             amy)
     assert filed.to_dict()["filed"] == {"conversation_id": filed.conversation_id, "answer_id": filed.answer_id}
-    conversation = service.database.conversations.get(filed.conversation_id)
-    assert conversation.matter == "Lantern Co." and conversation.associate == "Ava"
+    conversation = amy.conversations.get(filed.conversation_id)
+    assert conversation.matter == Firm.LANTERN and conversation.associate == "Amy"
     assert conversation.answers[0].answer.to_dict() == filed.answer.to_dict()
 
     again = service.research(ResearchRequest("When may goats graze?", ("US-DC",),
-                                             conversation_id=filed.conversation_id))
+                                             conversation_id=filed.conversation_id), amy)
     assert again.conversation_id == filed.conversation_id
-    answers = service.database.conversations.get(filed.conversation_id).answers
+    otto = service.database.workspace(service.firm.outsider)
+    with pytest.raises(PermissionError, match="not a member"):  # another matter's conversation
+        service.research(ResearchRequest("When may goats graze?", ("US-DC",), conversation_id=filed.conversation_id),
+                         otto)
+    answers = amy.conversations.get(filed.conversation_id).answers
     assert [a.id for a in answers] == [filed.answer_id, again.answer_id]
 
 
 def test_a_survey_is_filed_as_one_answer_with_its_table(service):
     from research.service import ResearchRequest
+    from tests.conftest import Firm
 
+    amy = service.database.workspace(service.firm.associate)
     result = service.research(ResearchRequest("How long does a lantern permit last?", ("US-DC", "US-HI"), survey=True,
-                                              matter="Lantern Co."))
+                                              matter=Firm.LANTERN), amy)
     assert result.survey is not None and [r.jurisdiction for r in result.survey.rows] == ["US-DC", "US-HI"]
     assert result.answer.mode == AnswerMode.SURVEY and result.to_dict()["rows"][0]["jurisdiction"] == "US-DC"
-    (stored,) = service.database.conversations.get(result.conversation_id).answers
+    (stored,) = amy.conversations.get(result.conversation_id).answers
     assert stored.answer.survey_rows == result.answer.survey_rows
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from research.domain.review import AnswerFacts, Grade, GradeError
 from research.domain.stats import percentile
-from research.storage.database import AppDatabase
 from research.workflow.grades import evalset_items, grade_records, to_csv
 from research.workflow.reporting import (
     agreement,
@@ -16,6 +15,7 @@ from research.workflow.reporting import (
     quality_figures,
     status_report_markdown,
 )
+from tests.conftest import Firm, open_database
 from tests.test_appdb import make_answer
 
 T0 = datetime(2031, 3, 2, 9, 0, tzinfo=UTC)
@@ -85,33 +85,36 @@ def test_quality_figures_for_a_period_matter_and_jurisdiction():
 
 
 def test_grading_queue_approval_exports_and_evalset(tmp_path):
-    db = AppDatabase(f"sqlite:///{tmp_path / 'app.sqlite'}")
-    first_conversation = db.conversations.create("Lantern matter", associate="Ava")
-    first = db.conversations.add_answer(first_conversation, make_answer("How long does a permit last?"))
-    other_conversation = db.conversations.create("Goat matter", associate="Ben")
-    second = db.conversations.add_answer(other_conversation, make_answer("When may goats graze?"))
+    database = open_database(f"sqlite:///{tmp_path / 'app.sqlite'}", tmp_path)
+    firm = Firm(database)
+    amy, otto, rex, ada = (firm.as_(u) for u in (firm.associate, firm.outsider, firm.reviewer, firm.admin))
+    first_conversation = amy.conversations.create(Firm.LANTERN)
+    first = amy.conversations.add_answer(first_conversation, make_answer("How long does a permit last?"))
+    other_conversation = otto.conversations.create(Firm.GOAT)
+    second = otto.conversations.add_answer(other_conversation, make_answer("When may goats graze?"))
+    db = rex
     assert [q.stored.id for q in db.reviews.queue()] == [first, second]  # oldest first
-    assert [q.stored.id for q in db.reviews.queue(associate="Ben")] == [second]
-    assert [q.stored.id for q in db.reviews.queue(matter="Lantern matter", jurisdiction="US-DC")] == [first]
+    assert [q.stored.id for q in db.reviews.queue(associate="Otto")] == [second]
+    assert [q.stored.id for q in db.reviews.queue(matter=Firm.LANTERN, jurisdiction="US-DC")] == [first]
     assert db.reviews.queue(jurisdiction="US-HI") == []
 
-    db.reviews.record_grade(first, Grade("Ann", 5, 4, 4, True, {1: "correct"}, ("us-dc:inv:7-102",), "good"))
-    db.reviews.record_grade(first, Grade("Bob", 4, 4, 5, True, {1: "correct"}))
-    db.reviews.record_grade(first, Grade("Bob", 4, 3, 5, True, {1: "correct"}))  # a second grade replaces the first
+    ada.reviews.record_grade(first, Grade("Ada", 5, 4, 4, True, {1: "correct"}, ("us-dc:inv:7-102",), "good"))
+    rex.reviews.record_grade(first, Grade("Rex", 4, 4, 5, True, {1: "correct"}))
+    rex.reviews.record_grade(first, Grade("Rex", 4, 3, 5, True, {1: "correct"}))  # a second grade replaces the first
     with pytest.raises(GradeError):
-        db.reviews.record_grade(second, Grade("Ann", 3, 3, 3, True, {9: "correct"}))
-    db.reviews.approve(first, "Ann")
+        ada.reviews.record_grade(second, Grade("Ada", 3, 3, 3, True, {9: "correct"}))
+    ada.reviews.approve(first)
     assert [q.stored.id for q in db.reviews.queue()] == [second]
 
     records = grade_records([q for q in db.reviews.approved() if q.grades])
-    assert [(r["reviewer"], r["completeness"]) for r in records] == [("Ann", 4), ("Bob", 3)]
+    assert [(r["reviewer"], r["completeness"]) for r in records] == [("Ada", 4), ("Rex", 3)]
     assert "answer_id,matter,associate" in to_csv(records).splitlines()[0]
     (item,) = evalset_items(db.reviews.approved())
     assert item["jurisdiction"] == "US-DC" and item["kind"] == "multi"
     assert [g["id"] for g in item["gold"]] == ["us-dc:inv:7-101", "us-dc:inv:7-102"]
     assert item["key_facts"] == ["A lantern permit expires ninety days after it is issued."]
     assert item["question"] == "How long does a permit last?"
-    db.close()
+    database.close()
 
 
 def test_a_bad_question_set_line_is_named(tmp_path):
