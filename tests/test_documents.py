@@ -163,3 +163,20 @@ def test_a_document_that_gives_instructions_changes_nothing_in_either_mode(firm_
     assert generated.mode == AnswerMode.EXTRACTIVE  # nothing it said could be verified
     assert any("could not be verified" in n or "not given" in n for n in generated.notices)
     assert [c.authority_id for c in generated.citations if c.kind != "document"] == corpus_cited
+
+
+def test_a_memo_lists_the_matter_documents_it_cites(firm_service):
+    from datetime import date
+
+    from research.workflow.memo import build_memo
+    from research.workflow.memo_render import render, to_markdown
+
+    firm, service = firm_service
+    amy = firm.as_(firm.associate)
+    service.add_document(amy, Firm.LANTERN, "lease.txt", LEASE.encode())
+    filed = service.research(ResearchRequest(LEASE_QUESTION, ("US-DC",), matter=Firm.LANTERN), amy)
+    conversation = amy.conversations.export(filed.conversation_id, "memo md")
+    memo = build_memo(conversation.answers, conversation.matter, "Partner", "Amy", date(2026, 12, 7))
+    assert [e.citation for e in memo.documents] == ["lease.txt"]
+    assert "### Matter documents\n\n- lease.txt" in to_markdown(memo)
+    assert render(memo, "docx")[:2] == b"PK" and render(memo, "pdf")[:4] == b"%PDF"

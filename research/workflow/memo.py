@@ -74,6 +74,7 @@ class Memo:
     cases: list[AuthorityEntry]
     appendix: list[AppendixEntry]
     law_versions: dict[str, str] = field(default_factory=dict)
+    documents: list[AuthorityEntry] = field(default_factory=list)  # the matter's own documents cited
 
 
 def base_citation(citation: Citation) -> str:
@@ -81,6 +82,8 @@ def base_citation(citation: Citation) -> str:
     if citation.kind == Kind.OPINION:
         page = citation.pin.removeprefix("at ").strip()
         return citation.citation.replace(f", {page} (", " (", 1) if page else citation.citation
+    if citation.kind == Kind.DOCUMENT:  # "lease.pdf, p. 3" -> "lease.pdf"
+        return citation.citation.removesuffix(f", {citation.pin}") if citation.pin else citation.citation
     return citation.citation.removesuffix(citation.pin) if citation.pin else citation.citation
 
 
@@ -192,7 +195,8 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
     return Memo(to=to, author=author, date=on, re=matter, review_status=review_status, draft=draft,
                 questions=[s.answer.question for s in stored_answers],
                 brief_answers=[_brief(s) for s in stored_answers], discussion=discussion, conclusion=conclusion,
-                statutes=table[Kind.STATUTE], cases=table[Kind.OPINION], appendix=appendix, law_versions=versions)
+                statutes=table[Kind.STATUTE], cases=table[Kind.OPINION], appendix=appendix, law_versions=versions,
+                documents=table[Kind.DOCUMENT])
 
 
 def _sort_key(citation: str) -> list:

@@ -39,6 +39,8 @@ def to_markdown(memo: Memo) -> str:
     out += [f"- {md(e.citation)} — {md(_where(e))}" for e in memo.statutes] or ["- None"]
     out += ["", "### Cases", ""]
     out += [f"- *{md(e.citation)}* — {md(_where(e))}" for e in memo.cases] or ["- None"]
+    if memo.documents:
+        out += ["", "### Matter documents", ""] + [f"- {md(e.citation)} — {md(_where(e))}" for e in memo.documents]
     out += ["", "## Verification Appendix", ""]
     for entry in memo.appendix:
         out += [f"- \\[{entry.label}\\] {md(entry.citation)} — {md(entry.status)} — characters "
@@ -78,7 +80,7 @@ def to_docx(memo: Memo) -> bytes:
     for conclusion_line in memo.conclusion:
         document.add_paragraph(conclusion_line)
     document.add_heading("Table of Authorities", level=1)
-    for title, entries in (("Statutes", memo.statutes), ("Cases", memo.cases)):
+    for title, entries in _authority_tables(memo):
         document.add_heading(title, level=2)
         for entry in entries or []:
             line = document.add_paragraph(style="List Bullet")
@@ -138,7 +140,7 @@ def to_pdf(memo: Memo) -> bytes:
     for line in memo.conclusion:
         para(line)
     heading("Table of Authorities")
-    for title, entries in (("Statutes", memo.statutes), ("Cases", memo.cases)):
+    for title, entries in _authority_tables(memo):
         heading(title, 2)
         for entry in entries:
             para(f"{entry.citation} — {_where(entry)}")
@@ -175,3 +177,9 @@ def render(memo: Memo, fmt: str) -> bytes:
     if fmt == "pdf":
         return to_pdf(memo)
     raise ValueError(f"unknown memo format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def _authority_tables(memo: Memo) -> list[tuple[str, list[AuthorityEntry]]]:
+    """The table of authorities' parts: statutes and cases always, the matter's documents when any is cited."""
+    tables = [("Statutes", memo.statutes), ("Cases", memo.cases)]
+    return tables + ([("Matter documents", memo.documents)] if memo.documents else [])
