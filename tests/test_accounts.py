@@ -175,3 +175,18 @@ def test_a_tampered_audit_trail_fails_verification(firm, tampering, first_bad):
         connection.execute(sa.text(tampering))
     check = firm.db.audit.verify()
     assert not check.intact and check.first_bad == first_bad and check.problem
+
+
+def test_a_new_sqlite_database_and_the_uploads_are_readable_by_their_owner_only(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'data' / 'app.sqlite'}", tmp_path)
+    for path in (tmp_path / "data" / "app.sqlite", db.files_dir):
+        assert path.stat().st_mode & 0o077 == 0, path
+    db.close()
+
+
+def test_the_audit_key_file_is_created_owner_only_and_kept(tmp_path):
+    from research.storage.database import audit_key
+
+    key = audit_key(tmp_path / "keys" / "audit.key")
+    assert len(key) == 32 and audit_key(tmp_path / "keys" / "audit.key") == key
+    assert (tmp_path / "keys" / "audit.key").stat().st_mode & 0o077 == 0

@@ -273,6 +273,17 @@ def test_ask_files_the_answer_only_with_a_matter(configured, capsys):
     assert "not a member of matter" in capsys.readouterr().err
     assert cli.main(["ask", "How long?", "--matter", Firm.LANTERN]) == cli.EXIT_FAILURE
     assert "--as" in capsys.readouterr().err
+    lease = configured / "lease.txt"
+    lease.write_text("The tenant must give the lantern keeper sixty days written notice before vacating.\n")
+    assert cli.main(["documents", "add", Firm.LANTERN, str(lease), "--as", "Amy"]) == 0
+    assert "added document 1 'lease.txt'" in capsys.readouterr().out
+    assert cli.main(["documents", "add", Firm.LANTERN, str(lease), "--as", "Otto"]) == cli.EXIT_FAILURE
+    assert "not a member of matter" in capsys.readouterr().err
+    (configured / "virus.exe").write_bytes(b"MZ")
+    assert cli.main(["documents", "add", Firm.LANTERN, str(configured / "virus.exe"), "--as", "Amy"]) == 1
+    assert "unsupported type" in capsys.readouterr().err
+    assert cli.main(["documents", "list", Firm.LANTERN, "--as", "Amy", "--json"]) == 0
+    assert [d["filename"] for d in last_json(capsys)] == ["lease.txt"]
 
 
 def test_ask_batch_answers_a_file_in_order_and_reports_bad_lines(configured, capsys, tmp_path):
@@ -291,3 +302,44 @@ def test_ask_batch_answers_a_file_in_order_and_reports_bad_lines(configured, cap
     assert lines[0]["question"] == "How long does a lantern permit last?" and lines[1]["line"] == 2
     assert "Unknown jurisdiction US-XX" in lines[3]["error"]
     assert cli.main(["ask", "--batch", str(questions)]) == 2  # --json is required
+
+
+def test_accounts_matters_and_the_audit_trail_from_the_command_line(configured, capsys, monkeypatch, tmp_path):
+    import io
+
+    import sqlalchemy as sa
+
+    from research.wiring import default_index, open_app_database
+
+    def run(*argv: str, stdin: str | None = None) -> int:
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin + "\n"))
+        return cli.main(list(argv))
+
+    assert run("users", "add", "Ada", "--role", "admin", "--password-stdin", stdin=PASSWORD) == 0
+    assert run("users", "add", "Amy", "--role", "associate", "--password-stdin", stdin=PASSWORD) == 1
+    assert "Only an admin" in capsys.readouterr().err
+    for name in ("Amy", "Otto"):
+        assert run("users", "add", name, "--role", "associate", "--password-stdin", "--as", "Ada",
+                   stdin=PASSWORD) == 0
+    assert run("matters", "add", "Lantern matter", "--member", "Amy", "--as", "Ada") == 0
+    capsys.readouterr()
+    assert run("matters", "members", "Lantern matter", "--as", "Amy", "--json") == 0
+    assert [m["name"] for m in last_json(capsys)] == ["Amy"]
+    assert run("matters", "members", "Lantern matter", "--as", "Otto") == 1
+    assert "not a member of matter 'Lantern matter'" in capsys.readouterr().err
+    assert run("users", "list", "--as", "Amy") == 1 and "may not manage users" in capsys.readouterr().err
+    monkeypatch.setenv("RESEARCH_PASSWORD", "wrong password")
+    assert run("history", "--as", "Amy") == 1 and "Wrong name or password" in capsys.readouterr().err
+    monkeypatch.setenv("RESEARCH_PASSWORD", PASSWORD)
+    assert run("users", "disable", "Otto", "--as", "Ada") == 0
+    assert run("history", "--as", "Otto") == 1 and "disabled" in capsys.readouterr().err
+    assert run("audit", "export", "--matter", "Lantern matter", "--format", "csv", "--as", "Amy") == 0
+    exported = capsys.readouterr().out
+    assert exported.startswith("id,at,user,action") and "matter added" in exported and PASSWORD not in exported
+    assert run("audit", "verify") == 0 and "intact" in capsys.readouterr().out
+    db = open_app_database(default_index().settings)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE audit_records SET user = 'Mallory' WHERE id = 2"))
+    assert run("audit", "verify") == cli.EXIT_FAILURE
+    assert "BROKEN at record 2" in capsys.readouterr().err

@@ -33,7 +33,9 @@ def smollm2_server():
     del server
 
 
-def test_generated_answer_over_http_is_checked_and_logged(dc_slice_settings, smollm2_server, tmp_path):
+def test_generated_answer_over_http_is_checked_and_logged(dc_slice_settings, smollm2_server, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.setenv("RESEARCH_LLM_API_KEY", "sk-secret-test-key-1234")
     settings = Settings(**dc_slice_settings, llm_base_url=smollm2_server, llm_model="smollm2-135m",
                         llm_timeout_s=300)
     index = ResearchIndex(settings)
@@ -43,6 +45,7 @@ def test_generated_answer_over_http_is_checked_and_logged(dc_slice_settings, smo
     assert last["error"] is None and last["reply"].strip()
     assert last["model"] == "smollm2-135m" and last["prompt_version"] == "answer-v1"
     assert "[P1]" in last["user"]  # passages went out under opaque keys
+    assert "sk-secret-test-key-1234" not in settings.model_log.read_text()  # the key is never logged
     store = index.store
     if answer.mode == "generated":
         assert answer.model == "smollm2-135m"

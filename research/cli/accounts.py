@@ -7,16 +7,18 @@ import json
 import sys
 from pathlib import Path
 
-from research.cli.common import EXIT_FAILURE, app_database, read_password, signed_in, workspace
+from research.cli.common import EXIT_FAILURE, app_database, new_password, signed_in, workspace
 from research.domain.accounts import NotAMember, Permission
 
 
 def cmd_users_add(args) -> int:
     """Add an account (the first one, an admin, needs no --as; later ones an admin's)."""
     db = app_database()
+    if db.accounts.has_users() and not args.as_user:
+        raise ValueError("Only an admin may add users once one exists: add --as ADMIN (password from "
+                         "RESEARCH_PASSWORD or a prompt)")
     by = signed_in(args, db) if db.accounts.has_users() else None
-    password = read_password(args, confirm=True) if not args.password_stdin else read_password(args)
-    user = db.accounts.add_user(args.name, args.role, password, by=by)
+    user = db.accounts.add_user(args.name, args.role, new_password(args, args.name), by=by)
     print(f"added {user.name} ({user.role})")
     return 0
 
@@ -46,15 +48,7 @@ def cmd_users_reset_password(args) -> int:
     """Set a new password for an account (an admin's, or your own)."""
     db = app_database()
     by = signed_in(args, db)
-    if args.password_stdin:
-        password = read_password(args)
-    else:
-        import getpass
-
-        password = getpass.getpass(f"New password for {args.name}: ")
-        if getpass.getpass("Again: ") != password:
-            raise ValueError("the two passwords differ")
-    db.accounts.reset_password(args.name, password, by=by)
+    db.accounts.reset_password(args.name, new_password(args, args.name), by=by)
     print(f"password of {args.name} reset")
     return 0
 

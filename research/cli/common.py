@@ -20,22 +20,32 @@ def app_database():
     return open_app_database(open_index().settings)
 
 
-def read_password(args, confirm: bool = False) -> str:
-    """A password from standard input (--password-stdin), RESEARCH_PASSWORD, or a prompt at the terminal."""
+def new_password(args, whose: str) -> str:
+    """A new account's password: from standard input with --password-stdin, else asked twice at the terminal."""
     import getpass
-    import os
     import sys
 
     if getattr(args, "password_stdin", False):
         return sys.stdin.readline().rstrip("\r\n")
-    if os.environ.get("RESEARCH_PASSWORD") and not confirm:
-        return os.environ["RESEARCH_PASSWORD"]
     if not sys.stdin.isatty():
-        raise ValueError("no password: set RESEARCH_PASSWORD, pass --password-stdin, or run at a terminal")
-    password = getpass.getpass("Password: ")
-    if confirm and getpass.getpass("Password again: ") != password:
+        raise ValueError("no new password: pass it on standard input with --password-stdin, or run at a terminal")
+    password = getpass.getpass(f"New password for {whose}: ")
+    if getpass.getpass("Again: ") != password:
         raise ValueError("the two passwords differ")
     return password
+
+
+def sign_in_password(name: str) -> str:
+    """The password of the user a command acts as: RESEARCH_PASSWORD, or asked at the terminal."""
+    import getpass
+    import os
+    import sys
+
+    if os.environ.get("RESEARCH_PASSWORD"):
+        return os.environ["RESEARCH_PASSWORD"]
+    if not sys.stdin.isatty():
+        raise ValueError(f"no password for {name}: set RESEARCH_PASSWORD, or run at a terminal")
+    return getpass.getpass(f"Password for {name}: ")
 
 
 def signed_in(args, database=None):
@@ -45,7 +55,7 @@ def signed_in(args, database=None):
     if not name:
         raise ValueError("this command acts as a user: add --as NAME (password from RESEARCH_PASSWORD or a prompt)")
     database = database or app_database()
-    return database.accounts.sign_in(name, read_password(args))
+    return database.accounts.sign_in(name, sign_in_password(name))
 
 
 def workspace(args):
