@@ -22,6 +22,9 @@ pytestmark = pytest.mark.integration
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 QUESTION = "Can a defendant sued over advocacy on public issues file a special motion to dismiss, and by when?"
+LEASE = ("Lease between Anacostia Lantern Keepers LLC and Tenant.\n\n"
+         "The tenant must give the landlord ninety days written notice before the tenant vacates the apartment.\n")
+LEASE_QUESTION = "How many days of written notice must the tenant give the landlord before vacating under the lease?"
 
 
 def _ensure_chromium() -> str:
@@ -41,10 +44,17 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served_app(dc_slice_settings, tmp_path):
+    from research.settings import Settings
+    from research.wiring import open_app_database
+    from tests.conftest import Firm
+
     port = _free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "RESEARCH_SETTINGS_FILE": str(tmp_path / "none.toml"),
-           "RESEARCH_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}"}
+           "RESEARCH_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
+           "RESEARCH_AUDIT_KEY_FILE": str(tmp_path / "audit.key")}
     env.update({f"RESEARCH_{key.upper()}": str(value) for key, value in dc_slice_settings.items()})
+    Firm(open_app_database(Settings(**dc_slice_settings, database_url=env["RESEARCH_DATABASE_URL"],
+                                    audit_key_file=tmp_path / "audit.key")))
     streamlit = Path(sys.executable).with_name("streamlit")
     process = subprocess.Popen(
         [str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -66,8 +76,33 @@ def served_app(dc_slice_settings, tmp_path):
     process.wait(timeout=20)
 
 
+def _sign_in(page, url: str, name: str) -> None:
+    from playwright.sync_api import expect
+
+    from tests.conftest import PASSWORD
+
+    page.goto(url)
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_placeholder("Ask a research question")).to_be_visible(timeout=60_000)
+
+
+def _choose_matter(page, matter: str) -> None:
+    page.get_by_label("Matter").click()
+    page.get_by_role("option", name=matter).click()
+
+
+def _ask(page, question: str) -> None:
+    chat = page.get_by_placeholder("Ask a research question")
+    chat.fill(question)
+    chat.press("Enter")
+
+
 def test_a_question_about_a_real_statute_renders_its_citation_and_passage(served_app):
     from playwright.sync_api import expect, sync_playwright
+
+    from tests.conftest import Firm
 
     executable = _ensure_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -75,12 +110,11 @@ def test_a_question_about_a_real_statute_renders_its_citation_and_passage(served
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
         page.goto(served_app)
-        matter = page.get_by_label("Matter")
-        matter.fill("Browser test: anti-SLAPP")
-        matter.press("Enter")
-        chat = page.get_by_placeholder("Ask a research question")
-        chat.fill(QUESTION)
-        chat.press("Enter")
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
+        expect(page.get_by_placeholder("Ask a research question")).to_have_count(0)
+        _sign_in(page, served_app, "Amy")
+        _choose_matter(page, Firm.LANTERN)
+        _ask(page, QUESTION)
         expect(page.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
         citation = page.locator("summary", has_text="D.C. Code § 16-5502").first
         expect(citation).to_be_visible()
@@ -92,3 +126,44 @@ def test_a_question_about_a_real_statute_renders_its_citation_and_passage(served
         page.screenshot(path=str(ARTIFACTS / "browser-answer.png"), full_page=True)
         browser.close()
     assert (ARTIFACTS / "browser-answer.png").stat().st_size > 10_000
+
+
+def test_an_uploaded_document_is_cited_in_its_matter_and_walled_from_another(served_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.conftest import Firm
+
+    lease = tmp_path / "lease.txt"
+    lease.write_text(LEASE, encoding="utf-8")
+    executable = _ensure_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        _sign_in(page, served_app, "Amy")
+        _choose_matter(page, Firm.LANTERN)
+        page.locator("input[type=file]").set_input_files(str(lease))
+        expect(page.get_by_text("Added lease.txt")).to_be_visible(timeout=120_000)
+        _ask(page, LEASE_QUESTION)
+        expect(page.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
+        cited = page.locator("summary", has_text="lease.txt").first
+        expect(cited).to_be_visible()
+        cited.click()
+        quoted = page.locator("mark", has_text="ninety days written notice").first
+        expect(quoted).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("law: uploaded to the matter").first).to_be_visible()
+        quoted.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "browser-upload.png"), full_page=True)
+
+        other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        _sign_in(other, served_app, "Otto")
+        other.get_by_label("Matter").click()
+        expect(other.get_by_role("option", name=Firm.GOAT)).to_be_visible()
+        expect(other.get_by_role("option", name=Firm.LANTERN)).to_have_count(0)
+        other.keyboard.press("Escape")
+        other.get_by_role("link", name="History").click()
+        expect(other.get_by_text("No conversations yet.")).to_be_visible(timeout=30_000)
+        expect(other.get_by_text("lease")).to_have_count(0)
+        other.screenshot(path=str(ARTIFACTS / "browser-wall.png"), full_page=True)
+        browser.close()
+    assert (ARTIFACTS / "browser-upload.png").stat().st_size > 10_000

@@ -76,9 +76,10 @@ def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
         elif authority is not None:
             path = " › ".join(authority.heading_path + ((authority.heading,) if authority.heading else ()))
             st.caption(as_text(path))
-        version = ("uploaded to the matter" if citation.kind == Kind.DOCUMENT
-                   else law_versions.get(citation.source, "unknown version"))
-        st.caption(as_text(f"Pin: {citation.pin or 'whole section'} · characters {citation.start}–{citation.end} · "
+        document = citation.kind == Kind.DOCUMENT
+        version = "uploaded to the matter" if document else law_versions.get(citation.source, "unknown version")
+        whole = "whole document" if document else "whole section"
+        st.caption(as_text(f"Pin: {citation.pin or whole} · characters {citation.start}–{citation.end} · "
                            f"support: {citation.status} · law: {version}"))
         if authority is None:
             st.error("This authority is no longer in the index; the quote below is as it was given.")
