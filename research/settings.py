@@ -46,6 +46,14 @@ class AuthSettings(BaseModel):
                                           "account whose name is the provider's e-mail address is used")
 
 
+class ReviewSettings(BaseModel):
+    """Attorney review: `[review]` in research.toml or RESEARCH_REVIEW__<KNOB>."""
+
+    reviews_required: int = Field(
+        default=1, ge=1, le=5, description="independent (blind) reviews an answer needs before it can be approved; "
+                                           "an admin may approve with fewer, recorded as an override")
+
+
 class Settings(BaseSettings):
     """Where the corpus, indexes and services are, and which embedder to use."""
 
@@ -84,6 +92,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 1024  # a draft is a few cited sentences; a longer reply is cut here
     database_url: str | None = None
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     # The audit trail's key (research/storage/audit.py): a file outside the database, created owner-only on first
     # use; every app node of one database must share it.
     audit_key_file: Path | None = None

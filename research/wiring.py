@@ -306,7 +306,7 @@ def open_app_database(settings: Settings | None = None) -> AppDatabase:
     policy = SignInPolicy(settings.auth.min_password_chars, settings.auth.max_failed_sign_ins,
                           timedelta(minutes=settings.auth.lockout_minutes))
     return AppDatabase(settings.app_database_url, settings.uploads_dir, audit_key(settings.audit_key_path),
-                       policy=policy)
+                       policy=policy, reviews_required=settings.review.reviews_required)
 
 
 @functools.cache

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from research.domain.review import Grade
 from research.wiring import default_index, open_app_database
 from tests.conftest import PASSWORD, Firm
 
@@ -78,9 +79,10 @@ def test_issue_terms_added_to_a_question_are_shown(ingested):
 
 def test_follow_up_in_the_same_conversation_and_reopening_from_history(ingested):
     at = ask(start(), QUESTION)
-    at = ask(at, "Can the permit be renewed?", matter=None)
+    at = ask(at, "And can it be renewed?", matter=None)
     assert not at.exception
     assert len([m for m in at.chat_message if m.name == "assistant"]) == 2
+    assert f"Interpreted as: {QUESTION} And can it be renewed?" in page_text(at)
     fresh = start()
     fresh.switch_page("views/history.py").run()
     fresh.text_input[0].input("renewed").run()
@@ -88,7 +90,7 @@ def test_follow_up_in_the_same_conversation_and_reopening_from_history(ingested)
     fresh.button(key=next(b.key for b in fresh.button if b.key and b.key.startswith("open-"))).click().run()
     assert not fresh.exception
     reopened = page_text(fresh)
-    assert QUESTION in reopened and "Can the permit be renewed?" in reopened
+    assert QUESTION in reopened and "And can it be renewed?" in reopened
     assert "D.C. Code § 99-101" in reopened
 
 
@@ -167,7 +169,7 @@ def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):
     at = start("Rex")
     at.switch_page("views/review.py").run()
     assert not at.exception
-    assert "1 answer(s) awaiting review" in page_text(at) and "Grading as **Rex**" in page_text(at)
+    assert "1 answer(s) awaiting review or approval" in page_text(at) and "Grading as **Rex**" in page_text(at)
     assert at.selectbox(key="review_associate").options == ["All", "Amy"]
     at.button(key=next(b.key for b in at.button if b.label == "Save grade and approve")).click().run()
     assert not at.exception
@@ -183,6 +185,60 @@ def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Answers"] == "1" and metrics["Pass rate"] == "100%" and metrics["Citation accuracy"] == "100%"
+
+
+def _grade(at: AppTest, approve: bool = False) -> AppTest:
+    label = "Save grade and approve" if approve else "Save grade"
+    return at.button(key=next(b.key for b in at.button if b.label == label)).click().run()
+
+
+def test_blind_double_review_and_the_status_of_each_answer(ingested, monkeypatch):
+    monkeypatch.setenv("RESEARCH_REVIEW__REVIEWS_REQUIRED", "2")
+    default_index.cache_clear()
+    st.cache_resource.clear()
+    ask(start("Amy"), QUESTION)
+    rex = start("Rex")
+    rex.switch_page("views/review.py").run()
+    assert "Status: **draft**" in page_text(rex)
+    _grade(rex, approve=True)
+    assert "1 of the 2 review(s) required" in shown(rex.error[0].value)
+    ada = start("Ada")
+    ada.switch_page("views/review.py").run()
+    assert not ada.exception
+    assert "in review (1 of 2 reviews)" in ada.selectbox(key="review_answer").options[0]
+    assert "Status: **in review (1 of 2 reviews)**" in page_text(ada)
+    assert "1 other review(s) of this answer are hidden" in shown(ada.info[0].value)
+    assert "Rex: pass" not in page_text(ada)
+    _grade(ada)
+    assert not ada.exception and "Grade saved for Ada" in shown(ada.success[0].value)
+    assert "Grades so far: Rex: pass; Ada: pass" in page_text(ada)
+    assert "Status: **reviewed, awaiting approval**" in page_text(ada)
+    history = start("Amy")
+    history.switch_page("views/history.py").run()
+    assert "1 graded" in page_text(history)
+    _grade(ada, approve=True)
+    assert "Approved by Ada" in shown(ada.success[0].value)
+    history.run()
+    assert "1 approved" in page_text(history)
+
+
+def test_the_approved_edit_comes_first_on_the_research_page(ingested):
+    at = ask(start("Amy"), QUESTION)
+    conversation_id = at.session_state["conversation_id"]
+    db = open_app_database(default_index().settings)
+    rex = db.workspace(db.accounts.user("Rex"))
+    (queued,) = rex.reviews.queue()
+    rex.reviews.record_grade(queued.stored.id, Grade("Rex", 4, 4, 4, True))
+    rex.reviews.approve(queued.stored.id, edited_text="A lantern permit lasts ninety days [1].")
+    reopened = start("Amy")
+    reopened.session_state["conversation_id"] = conversation_id
+    reopened.run()
+    markdown = [shown(m.value) for m in reopened.markdown]
+    edit = markdown.index("A lantern permit lasts ninety days [1].")
+    assert edit < next(i for i, m in enumerate(markdown) if m.startswith("**Brief answer.**"))
+    captions = [c.value for c in reopened.caption]
+    assert any("approved version, edited by the reviewer" in c for c in captions)
+    assert "The answer as first given, with its citations:" in captions
 
 
 def test_nothing_shows_until_sign_in_and_a_wrong_password_is_refused(ingested):

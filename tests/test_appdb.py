@@ -132,6 +132,7 @@ def test_approval_relabels_an_answer_and_keeps_the_original_beside_the_edit(data
     answer_id = amy.conversations.add_answer(conversation_id, make_answer("How long does a permit last?"))
     stored = amy.conversations.get(conversation_id).answers[0]
     assert stored.label == "Draft - needs attorney review" and stored.final_text == stored.answer.text
+    rex.reviews.record_grade(answer_id, Grade("Rex", 4, 4, 4, True, {1: "correct"}))
     rex.reviews.approve(answer_id, edited_text="A permit lasts ninety days. [1]",
                         when=datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
     stored = amy.conversations.get(conversation_id).answers[0]

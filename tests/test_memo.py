@@ -114,6 +114,81 @@ def test_reviewed_memo_names_the_reviewer_and_uses_the_edit():
     assert DRAFT_MARK not in to_markdown(memo)
 
 
+def marked_down(edited=None):
+    """The lantern answers, the first approved after a reviewer marked two of its four citations down."""
+    from dataclasses import replace
+
+    from research.domain.review import Grade
+
+    answers = lantern_answers(status=ReviewStatus.APPROVED)
+    grade = Grade("R. Reviewer", 2, 3, 4, False, {1: "correct", 2: "correct", 3: "wrong authority", 4: "bad pin"})
+    answers[0] = replace(answers[0], grades=(grade,), reviews=1, edited_text=edited)
+    return answers
+
+
+def pdf_and_docx_text(memo) -> tuple[str, str]:
+    from docx import Document
+    from pypdf import PdfReader
+
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render(memo, "pdf"))).pages)
+    docx = "\n".join(p.text for p in Document(io.BytesIO(render(memo, "docx"))).paragraphs)
+    return " ".join(pdf.split()), docx
+
+
+def test_a_memo_reports_the_reviewers_marks_and_leaves_rejected_citations_out_of_the_table():
+    memo = build_memo(marked_down(), "Lantern Co. permits", "Partner", "Associate", ON)
+    said = "4 of 4 citations verified against the source text; reviewer: 2 correct, 1 wrong authority, 1 bad pin."
+    assert said in memo.conclusion[0]
+    assert "no reviewer has marked the citations" in memo.conclusion[1]
+    assert [e.review for e in memo.appendix[:4]] == ["R. Reviewer: correct", "R. Reviewer: correct",
+                                                     "R. Reviewer: wrong authority", "R. Reviewer: bad pin"]
+    assert memo.cases == []  # its only citation was marked "bad pin"
+    assert memo.left_out == ["D.C. Code § 99-101(c) [1.3]: wrong authority",
+                             "Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031) [1.4]: bad pin"]
+    assert [e.citation for e in memo.statutes] == ["D.C. Code § 99-101", "D.C. Code § 99-102"]  # [1.1] stands
+    discussion = " ".join(memo.discussion[0].paragraphs)
+    assert "(Id. § 99-101(c)) [reviewer: wrong authority]" in discussion
+    for text in (to_markdown(memo), *pdf_and_docx_text(memo)):
+        flat = " ".join(text.replace("\\", "").split())
+        assert said in flat
+        assert "automatic check: verified; reviewers' marks: R. Reviewer: wrong authority" in flat
+        assert "Left out of this table: citations a reviewer rejected" in flat
+        assert "Pemberton v. Lantern Office, 901 U.S. 77 (2031) — Discussion" not in flat
+
+
+def test_an_approved_edit_replaces_the_answer_and_the_original_stays_in_the_appendix():
+    answers = marked_down(edited="A lantern permit lasts 90 days. [1]")
+    original = answers[0].answer.text
+    memo = build_memo(answers, "M", "T", "F", ON)
+    assert memo.discussion[0].paragraphs == ["A lantern permit lasts 90 days. (D.C. Code § 99-101(b))"]
+    assert memo.originals == [(1, original)]
+    for text in (to_markdown(memo), *pdf_and_docx_text(memo)):
+        flat = " ".join(text.replace("\\", "").split())
+        assert "Answers as first given (replaced above by the reviewer's approved edit)" in flat
+        assert " ".join(original.split())[:60] in flat
+
+
+def test_a_follow_up_shows_the_question_it_was_interpreted_as():
+    from dataclasses import replace
+
+    (first,) = lantern_answers()[:1]
+    follow_up = replace(first, answer=replace(first.answer, question="And in D.C.?",
+                                              standalone_question="How long does a lantern permit last in D.C.?"))
+    memo = build_memo([first, follow_up], "M", "T", "F", ON)
+    assert [s.interpreted_as for s in memo.discussion] == ["", "How long does a lantern permit last in D.C.?"]
+    for text in (to_markdown(memo), *pdf_and_docx_text(memo)):
+        assert "Interpreted as: How long does a lantern permit last in D.C.?" in " ".join(text.split())
+
+
+def test_the_word_memo_numbers_its_pages():
+    from docx import Document
+
+    memo = build_memo(lantern_answers(), "M", "T", "F", ON)
+    footer = Document(io.BytesIO(render(memo, "docx"))).sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("Page ")
+    assert 'w:instr="PAGE"' in footer._p.xml
+
+
 def test_abstained_answer_says_so_and_an_empty_memo_is_refused():
     memo = build_memo([stored("Securities fraud deadline?", [], abstained=True)], "M", "T", "F", ON)
     assert memo.discussion[0].paragraphs[0].startswith("No authority found in the selected jurisdictions")

@@ -61,11 +61,93 @@ def test_agreement_is_reported_per_reviewer_pair():
     assert pair["kappa_citation_marks"] == 0.5
 
 
+def test_agreement_counts_only_grades_given_blind():
+    from research.domain.review import GradedAnswer
+
+    graded = [GradedAnswer(1, Grade("Ann", 4, 4, 4, True), T0), GradedAnswer(1, Grade("Bob", 4, 4, 4, True), T0),
+              GradedAnswer(2, Grade("Ann", 2, 2, 2, False), T0),
+              GradedAnswer(2, Grade("Bob", 2, 2, 2, False), T0, blind=False)]
+    (pair,) = agreement(graded)
+    assert pair["answers"] == 1
+    assert agreement(graded[2:]) == []
+
+
+def test_blind_double_review(database_url, tmp_path):
+    from research.domain.accounts import AccessDenied
+    from research.storage.reviews import ReviewIncomplete
+
+    database = open_database(database_url, tmp_path, reviews_required=2)
+    firm = Firm(database)
+    amy, rex, ada = (firm.as_(u) for u in (firm.associate, firm.reviewer, firm.admin))
+    conversation = amy.conversations.create(Firm.LANTERN)
+    answer_id = amy.conversations.add_answer(conversation, make_answer("How long does a permit last?"))
+    rex.reviews.record_grade(answer_id, Grade("Rex", 4, 4, 4, True, {1: "correct"}))
+    with pytest.raises(ReviewIncomplete, match="1 of the 2 review"):
+        rex.reviews.approve(answer_id)
+    # Ada has not graded: Rex's grade is hidden from her everywhere, though the answer counts it
+    for seen in (ada.reviews.answer(answer_id).stored, ada.reviews.queue()[0].stored,
+                 ada.conversations.get(conversation).answers[0]):
+        assert seen.grades == () and seen.reviews == 1 and seen.review_state(2) == "in review (1 of 2 reviews)"
+    assert ada.reviews.graded() == [] and all(f.grades == () for f in ada.reviews.answer_facts())
+    assert [g.reviewer for g in rex.reviews.answer(answer_id).grades] == ["Rex"]
+    assert [g.reviewer for g in amy.reviews.answer(answer_id).grades] == ["Rex"]  # an associate does not grade
+    ada.reviews.record_grade(answer_id, Grade("Ada", 2, 2, 2, False, {1: "wrong authority"}))
+    assert [g.reviewer for g in ada.reviews.answer(answer_id).grades] == ["Rex", "Ada"]
+    assert [q.stored.id for q in rex.reviews.queue()] == [answer_id]  # still queued until approved
+    assert rex.reviews.answer(answer_id).stored.review_state(2) == "reviewed, awaiting approval"
+    assert [g.blind for g in rex.reviews.answer(answer_id).grades] == [True, True]
+    assert agreement(rex.reviews.graded())[0]["answers"] == 1
+    rex.reviews.record_grade(answer_id, Grade("Rex", 2, 2, 2, False, {1: "wrong authority"}))  # after seeing Ada's
+    assert [g.blind for g in rex.reviews.answer(answer_id).grades] == [False, True]
+    assert agreement(rex.reviews.graded()) == []
+    rex.reviews.approve(answer_id)
+    assert rex.reviews.queue() == [] and amy.reviews.answer(answer_id).stored.review_state(2) == "approved"
+
+    hurried = amy.conversations.add_answer(conversation, make_answer("And a renewal?"))
+    with pytest.raises(AccessDenied, match="only an admin may override"):
+        rex.reviews.approve(hurried, override=True)
+    ada.reviews.approve(hurried, override=True)
+    stored = amy.reviews.answer(hurried).stored
+    assert stored.review_state(2) == "approved by override" and "override" in stored.label
+    (approval,) = [r for r in database.audit.records([Firm.LANTERN]) if r.action == "answer approved"][-1:]
+    assert approval.user == "Ada" and approval.detail["override"] is True and approval.detail["reviews"] == 0
+    database.close()
+
+
+def test_exports_key_marks_by_authority_and_the_eval_set_keeps_only_confirmed_authorities(tmp_path):
+    from dataclasses import replace
+
+    from research.domain.answer import AnswerSentence, Citation, SupportStatus
+
+    database = open_database(f"sqlite:///{tmp_path / 'app.sqlite'}", tmp_path)
+    firm = Firm(database)
+    amy, rex = firm.as_(firm.associate), firm.as_(firm.reviewer)
+    answer = make_answer("How long does a permit last?")
+    again = Citation(2, "us-dc:inv:7-101", "Inv. Code § 7-101(c)", "(c)", "A renewal lasts thirty days.", 80, 107,
+                     SupportStatus.VERIFIED, "code-dc", "US-DC", "statute", "Lantern permits.", None)
+    other = replace(again, number=3, authority_id="us-dc:inv:7-103", citation="Inv. Code § 7-103")
+    answer = replace(answer, citations=[*answer.citations, again, other],
+                     sentences=[*answer.sentences, AnswerSentence('"renewal"', (2,)), AnswerSentence('"x"', (3,))])
+    answer_id = amy.conversations.add_answer(amy.conversations.create(Firm.LANTERN), answer)
+    rex.reviews.record_grade(answer_id, Grade("Rex", 3, 3, 3, True, {1: "correct", 2: "wrong authority",
+                                                                      3: "correct"}, ("us-dc:inv:7-102",)))
+    rex.reviews.approve(answer_id)
+    (record,) = grade_records(rex.reviews.approved())
+    assert record["citation_marks"][1] == {"number": 2, "authority_id": "us-dc:inv:7-101",
+                                           "citation": "Inv. Code § 7-101(c)", "mark": "wrong authority"}
+    assert record["graded_at"].startswith(str(date.today().year)) and record["rubric_version"] == "1"
+    assert record["reviewer"] == "Rex" and record["blind"] is True
+    (item,) = evalset_items(rex.reviews.approved())
+    assert [g["id"] for g in item["gold"]] == ["us-dc:inv:7-103", "us-dc:inv:7-102"]  # 7-101 was marked wrong once
+    database.close()
+
+
 def facts(answer_id, day, hours_to_decision, passed=None, marks=None, abstained=False, matter="M", jur="US-DC"):
     grades = () if passed is None else (Grade("R", 3, 3, 3, passed, marks or {}),)
     asked = T0 + timedelta(days=day)
     decided = asked + timedelta(hours=hours_to_decision) if hours_to_decision is not None else None
-    return AnswerFacts(answer_id, matter, (jur,), asked, decided, abstained, 1 if abstained else 0, 4, grades)
+    return AnswerFacts(answer_id, matter, (jur,), asked, decided, abstained, 1 if abstained else 0, 4, grades,
+                       approved=hours_to_decision is not None and passed is True)
 
 
 def test_quality_figures_for_a_period_matter_and_jurisdiction():
@@ -81,6 +163,9 @@ def test_quality_figures_for_a_period_matter_and_jurisdiction():
     assert hawaii["abstentions"] == 1 and hawaii["unsupported_sentence_rate"] == 0.25
     report = status_report_markdown(figures, "Status", [], {"set": "q.jsonl", "gold_citation_recall": 0.8})
     assert "| reviewer pass rate | 0.667 |" in report and "gold_citation_recall: 0.8" in report
+    assert figures["approved"] == 2 and figures["graded_not_approved"] == 1
+    assert "| answers approved by a reviewer | 2 |" in report
+    assert "| answers graded, not yet approved | 1 |" in report
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
 
 

@@ -94,6 +94,8 @@ def render_answer(answer: Answer, label: str) -> None:
     """The brief answer first, then the sentences with numbered citations, notices and the review label."""
     st.caption(f"**{label}** · {answer.mode} answer · {', '.join(answer.jurisdictions) or 'all jurisdictions'}"
                f" · {answer.timings_ms.get('total', 0) / 1000:.1f} s")
+    if answer.standalone_question.strip() and answer.standalone_question.strip() != answer.question.strip():
+        st.caption(f"Interpreted as: {as_text(answer.standalone_question)}")
     if answer.added_terms:
         st.caption(f"Also searched for the issue: *{as_text(answer.added_terms)}*")
     if answer.abstained:

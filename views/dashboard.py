@@ -10,6 +10,7 @@ from research.evaluation.answers import latest_eval_run
 from research.jurisdictions import JURISDICTIONS
 from research.wiring import default_index
 from research.workflow.reporting import (
+    AGREEMENT_COLUMNS,
     agreement,
     quality_figures,
     status_report_markdown,
@@ -55,8 +56,9 @@ if figures["citation_marks"]:
                  x="mark", y="citations")
 pairs = agreement(db.reviews.graded())
 if pairs:
-    st.subheader("Reviewer agreement (Cohen's kappa)")
-    st.dataframe(pairs, hide_index=True)
+    st.subheader("Reviewer agreement")
+    st.caption("Only answers both reviewers graded blind, before seeing the other's grade.")
+    st.dataframe([{AGREEMENT_COLUMNS[k]: v for k, v in pair.items()} for pair in pairs], hide_index=True)
 
 st.subheader("Latest automatic evaluation")
 latest = latest_eval_run(default_index().settings.eval_runs_log)

@@ -18,7 +18,8 @@ for summary in conversations:
     with st.container(border=True):
         by = f" · {summary.associate}" if summary.associate else ""
         st.markdown(f"**{as_text(summary.matter)}**{as_text(by)} · {summary.updated_at:%Y-%m-%d %H:%M} UTC · "
-                    f"{summary.questions} question{'s' if summary.questions != 1 else ''}")
+                    f"{summary.questions} question{'s' if summary.questions != 1 else ''} · "
+                    f"**{as_text(summary.status_line or 'no answers')}**")
         if summary.first_question:
             st.caption(as_text(summary.first_question[:300]))
         if st.button("Open", key=f"open-{summary.id}"):

@@ -86,9 +86,13 @@ if conversation is not None:
         with st.chat_message("user"):
             st.markdown(as_text(stored.answer.question))
         with st.chat_message("assistant"):
-            render_answer(stored.answer, stored.label)
-            if stored.edited_text:
-                st.markdown(f"**Reviewer's edit.** {as_text(stored.edited_text)}")
+            if stored.edited_text:  # the approved version is what the firm uses: it comes first
+                st.caption(f"**{as_text(stored.label)}** · approved version, edited by the reviewer")
+                st.markdown(as_text(stored.edited_text))
+                st.caption("The answer as first given, with its citations:")
+                render_answer(stored.answer, stored.label)
+            else:
+                render_answer(stored.answer, stored.label)
 else:
     st.caption("Choose the matter in the sidebar, pick jurisdictions, and ask a research question. Every sentence "
                "of an answer is a quotation or is checked against the passage it cites.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from research.domain.accounts import Permission
 from research.domain.review import CITATION_MARKS, Grade, GradeError
 from research.domain.types import SearchFilter
 from research.jurisdictions import JURISDICTIONS
@@ -12,6 +13,8 @@ from views.common import as_text, render_answer, research_service, workspace
 
 st.title("Review")
 db = workspace()
+if saved_message := st.session_state.pop("review_saved", None):
+    st.success(as_text(saved_message))
 everything = db.reviews.queue()
 left, middle, right = st.columns(3)
 matter = left.selectbox("Matter", ["All"] + sorted({q.matter for q in everything}), key="review_matter")
@@ -23,16 +26,22 @@ queue = db.reviews.queue("" if matter == "All" else matter, "" if jurisdiction =
 if not queue:
     st.info("No answers await review." if not everything else "No answers in the queue match these filters.")
     st.stop()
-st.caption(f"{len(queue)} answer(s) awaiting review, oldest first.")
+required = db.reviews.reviews_required
+st.caption(f"{len(queue)} answer(s) awaiting review or approval, oldest first; each needs {required} independent "
+           "review(s) before approval.")
 by_id = {q.stored.id: q for q in queue}
 answer_id = st.selectbox("Answer", list(by_id), key="review_answer", format_func=lambda i: (
-    f"#{i} · {by_id[i].stored.asked_at:%Y-%m-%d %H:%M} · {as_text(by_id[i].matter)} · "
-    f"{as_text(by_id[i].stored.answer.question[:80])}"))
+    f"#{i} · {by_id[i].stored.review_state(required)} · {by_id[i].stored.asked_at:%Y-%m-%d %H:%M} · "
+    f"{by_id[i].matter} · {by_id[i].stored.answer.question[:80]}"))
 queued = by_id[answer_id]
 answer = queued.stored.answer
 st.subheader(as_text(answer.question))
+st.markdown(f"Status: **{as_text(queued.stored.review_state(required))}**")
 render_answer(answer, queued.stored.label)
-if queued.grades:
+hidden = queued.stored.reviews - len(queued.grades)
+if hidden:
+    st.info(f"{hidden} other review(s) of this answer are hidden until you submit your own: review is blind.")
+elif queued.grades:
     st.caption("Grades so far: " + as_text("; ".join(f"{g.reviewer}: {'pass' if g.passed else 'fail'}"
                                                      for g in queued.grades)))
 
@@ -63,6 +72,8 @@ with st.form(f"grade_{answer_id}"):
     verdict = st.radio("Overall", ["Pass", "Fail"], horizontal=True)
     comments = st.text_area("Comments")
     edited = st.text_area("Answer text (edit before approving; the original is kept)", value=answer.text, height=200)
+    override = (st.checkbox("Approve without the reviews required (admin override, recorded in the audit trail)")
+                if db.user.can(Permission.MANAGE_MATTERS) and required > 1 else False)
     save, approve = st.columns(2)
     saved = save.form_submit_button("Save grade")
     approved = approve.form_submit_button("Save grade and approve")
@@ -72,8 +83,10 @@ if saved or approved:
     try:
         db.reviews.record_grade(answer_id, grade)
         if approved:
-            db.reviews.approve(answer_id, edited_text=edited)
+            db.reviews.approve(answer_id, edited_text=edited, override=override)
     except (GradeError, ValueError, PermissionError) as exc:
         st.error(as_text(str(exc)))
     else:
-        st.success(as_text(f"Approved by {db.user.name}." if approved else f"Grade saved for {db.user.name}."))
+        saved_as = f"Approved by {db.user.name}." if approved else f"Grade saved for {db.user.name}."
+        st.session_state["review_saved"] = saved_as
+        st.rerun()

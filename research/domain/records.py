@@ -6,7 +6,7 @@ layer (follow-ups) read; nothing here touches the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -24,8 +24,6 @@ class ReviewStatus(StrEnum):
 DRAFT_LABEL = "Draft - needs attorney review"
 
 
-
-
 @dataclass(frozen=True)
 class StoredAnswer:
     """An answer as stored, with its row id, time and review status."""
@@ -38,12 +36,27 @@ class StoredAnswer:
     edited_text: str | None = None
     reviewer: str | None = None
     reviewed_at: datetime | None = None
+    grades: tuple[Grade, ...] = ()  # the grades this user may see (blind review hides others' until they grade)
+    reviews: int = 0  # every grade of the answer, seen or not
+    approval_override: bool = False  # approved by an admin before it had the reviews required
+
+    def review_state(self, required: int = 1) -> str:
+        """Where the answer stands: 'approved', 'draft', 'in review (1 of 2 reviews)' or 'reviewed, awaiting
+        approval'."""
+        if self.status == ReviewStatus.APPROVED:
+            return "approved" + (" by override" if self.approval_override else "")
+        if not self.reviews:
+            return "draft"
+        if self.reviews < required:
+            return f"in review ({self.reviews} of {required} reviews)"
+        return "reviewed, awaiting approval"
 
     @property
     def label(self) -> str:
         """'Draft - needs attorney review', or 'Reviewed by NAME on DATE' once approved."""
         if self.status == ReviewStatus.APPROVED and self.reviewer and self.reviewed_at:
-            return f"Reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}"
+            override = " (an admin's override, without the reviews required)" if self.approval_override else ""
+            return f"Reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}{override}"
         return DRAFT_LABEL
 
     @property
@@ -63,6 +76,12 @@ class ConversationSummary:
     updated_at: datetime
     questions: int
     first_question: str
+    statuses: dict[str, int] = field(default_factory=dict)  # answers by review status: draft, graded, approved
+
+    @property
+    def status_line(self) -> str:
+        """'1 approved, 1 graded, 2 draft' (statuses with no answer left out)."""
+        return ", ".join(f"{self.statuses[s]} {s}" for s in ("approved", "graded", "draft") if self.statuses.get(s))
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,11 @@ class QueuedAnswer:
     stored: StoredAnswer
     matter: str
     associate: str
-    grades: list[Grade]
+
+    @property
+    def grades(self) -> tuple[Grade, ...]:
+        """The grades the user may see."""
+        return self.stored.grades
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,17 @@ Pure data and validation; storing grades is the storage layer's, figures and agr
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 CORRECT = "correct"
-
-
-CITATION_MARKS = (CORRECT, "wrong authority", "does not support the sentence", "bad pin")
-
-
+WRONG_AUTHORITY = "wrong authority"
+CITATION_MARKS = (CORRECT, WRONG_AUTHORITY, "does not support the sentence", "bad pin")
+MARK_NAMES = {"correct": CORRECT, "wrong-authority": WRONG_AUTHORITY, "unsupported": "does not support the sentence",
+              "bad-pin": "bad pin"}  # the marks as one word each, for the command line
+RUBRIC_VERSION = "1"  # scores 1-5 for accuracy, completeness and clarity, pass/fail, and CITATION_MARKS
 SCORE_RANGE = range(1, 6)
 
 
@@ -33,6 +35,9 @@ class Grade:
     citation_marks: dict[int, str] = field(default_factory=dict)  # citation number -> mark
     missing_authorities: tuple[str, ...] = ()
     comments: str = ""
+    graded_at: datetime | None = None  # set when stored
+    blind: bool = True  # given without having seen another reviewer's grade of the answer
+    rubric_version: str = RUBRIC_VERSION
 
     def check(self, citation_numbers: set[int]) -> None:
         """Raise GradeError unless scores are 1-5, every mark is known and names a citation of the answer."""
@@ -48,6 +53,27 @@ class Grade:
                 raise GradeError(f"unknown citation mark {mark!r}; choose from {', '.join(CITATION_MARKS)}")
 
 
+def rejected(grades: Iterable[Grade]) -> dict[int, list[str]]:
+    """Citation number -> the marks other than correct that reviewers gave it (in the order of the grades)."""
+    marks: dict[int, list[str]] = {}
+    for grade in grades:
+        for number, mark in sorted(grade.citation_marks.items()):
+            if mark != CORRECT and mark not in marks.get(number, []):
+                marks.setdefault(number, []).append(mark)
+    return marks
+
+
+def marks_summary(grades: Iterable[Grade]) -> str:
+    """What reviewers said of the citations, e.g. 'reviewer: 6 correct, 8 wrong authority' (marks counted over all
+    grades, in rubric order); '' when no grade marks a citation."""
+    grades = list(grades)
+    counts = Counter(m for g in grades for m in g.citation_marks.values())
+    if not counts:
+        return ""
+    who = "reviewer" if len(grades) == 1 else f"{len(grades)} reviewers"
+    return f"{who}: " + ", ".join(f"{counts[m]} {m}" for m in CITATION_MARKS if counts[m])
+
+
 @dataclass(frozen=True)
 class GradedAnswer:
     """A grade with what reporting needs of its answer."""
@@ -55,6 +81,7 @@ class GradedAnswer:
     answer_id: int
     grade: Grade
     graded_at: datetime
+    blind: bool = True  # given without having seen another reviewer's grade
 
 
 @dataclass(frozen=True)
@@ -70,3 +97,4 @@ class AnswerFacts:
     unsupported_sentences: int
     sentences: int
     grades: tuple[Grade, ...]
+    approved: bool = False

@@ -16,7 +16,7 @@ from research.domain.accounts import Permission
 from research.domain.answer import Answer, SupportStatus
 from research.domain.records import Conversation, ConversationSummary, ReviewStatus
 from research.storage.audit import AuditLog
-from research.storage.tables import AnswerRow, CitationRow, ConversationRow, MatterRow, utc_now
+from research.storage.tables import AnswerRow, CitationRow, ConversationRow, GradeRow, MatterRow, utc_now
 from research.storage.walls import Wall
 
 
@@ -80,7 +80,7 @@ class ConversationStore:
         with self._sessions() as session:
             row = self._conversation(session, conversation_id, Permission.SEE)
             return Conversation(row.id, row.matter, row.associate, row.created_at,
-                                [a.to_stored() for a in row.answers])
+                                self._wall.answers(session, row.answers))
 
     def export(self, conversation_id: int, what: str) -> Conversation:
         """A conversation for export (a memo): as `get`, for a user who may export, and audited."""
@@ -89,7 +89,7 @@ class ConversationStore:
             self._audit.append(session, self._wall.user.name, "exported", row.matter,
                                conversation_id=conversation_id, what=what)
             return Conversation(row.id, row.matter, row.associate, row.created_at,
-                                [a.to_stored() for a in row.answers])
+                                self._wall.answers(session, row.answers))
 
     def note_export(self, what: str, matter: str = "", **detail: object) -> None:
         """Audit an export that spans the user's matters (grades, a report), by a user who may export."""
@@ -123,11 +123,29 @@ class ConversationStore:
             query = query.where(or_(func.lower(ConversationRow.matter).like(pattern), ConversationRow.id.in_(hits)))
         with self._sessions() as session:
             self._wall.allow(session, Permission.SEE)
-            return [ConversationSummary(r.id, r.matter, r.associate, r.created_at, r.updated_at, count, first or "")
-                    for r, count, first in session.execute(query.limit(limit))]
+            rows = session.execute(query.limit(limit)).all()
+            statuses = _statuses(session, [r.id for r, _, _ in rows])
+            return [ConversationSummary(r.id, r.matter, r.associate, r.created_at, r.updated_at, count, first or "",
+                                        statuses.get(r.id, {}))
+                    for r, count, first in rows]
 
     def matters(self) -> list[str]:
         """The names of the user's matters, alphabetically."""
         with self._sessions() as session:
             return list(session.scalars(select(MatterRow.name).where(MatterRow.id.in_(self._wall.matter_ids()))
                                         .order_by(MatterRow.name)))
+
+
+def _statuses(session: Session, conversation_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per conversation, its answers counted as approved, graded (not yet approved) or draft: one query."""
+    graded = select(GradeRow.id).where(GradeRow.answer_id == AnswerRow.id).exists()
+    counts: dict[int, dict[str, int]] = {}
+    if not conversation_ids:
+        return counts
+    query = select(AnswerRow.conversation_id, AnswerRow.status, graded).where(
+        AnswerRow.conversation_id.in_(conversation_ids))
+    for conversation_id, status, has_grade in session.execute(query):
+        state = "approved" if status == ReviewStatus.APPROVED else "graded" if has_grade else "draft"
+        counts.setdefault(conversation_id, {}).setdefault(state, 0)
+        counts[conversation_id][state] += 1
+    return counts

@@ -85,7 +85,8 @@ class AppDatabase:
     """The app database: `accounts`, `audit`, and `workspace(user)` for everything filed under matters."""
 
     def __init__(self, url: str, files_dir: Path, key: bytes, migrate: bool = True,
-                 policy: SignInPolicy | None = None, hasher: PasswordHasher | None = None):
+                 policy: SignInPolicy | None = None, hasher: PasswordHasher | None = None,
+                 reviews_required: int = 1):
         if url.startswith("sqlite:///"):
             _owner_only_file(Path(url.removeprefix("sqlite:///")))
         if migrate:
@@ -104,12 +105,13 @@ class AppDatabase:
         files_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.audit = AuditLog(self._sessions, key)
         self.accounts = AccountStore(self._sessions, self.audit, policy, hasher)
+        self.reviews_required = reviews_required
 
     def workspace(self, user: User) -> Workspace:
         """The walled stores acting for `user` (whose account is re-read at every action)."""
         wall = Wall(user)
         return Workspace(user, ConversationStore(self._sessions, wall, self.audit),
-                         ReviewStore(self._sessions, wall, self.audit),
+                         ReviewStore(self._sessions, wall, self.audit, self.reviews_required),
                          DocumentStore(self._sessions, wall, self.audit, self.files_dir), self.accounts)
 
     def delete_matter(self, name: str, by: User) -> None:

@@ -20,13 +20,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from research.domain.accounts import Matter, Role, User
 from research.domain.answer import Answer
 from research.domain.records import ReviewStatus, StoredAnswer
-from research.domain.review import Grade
+from research.domain.review import RUBRIC_VERSION, Grade
 
 
 class Base(DeclarativeBase):
@@ -70,14 +72,16 @@ class AnswerRow(Base):
     edited_text: Mapped[str | None] = mapped_column(Text, nullable=True)  # the reviewer's edit; `text` stays
     reviewer: Mapped[str | None] = mapped_column(String(200), nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    approval_override: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     conversation: Mapped[ConversationRow] = relationship(back_populates="answers")
     citations: Mapped[list[CitationRow]] = relationship(back_populates="answer", order_by="CitationRow.number")
 
-    def to_stored(self) -> StoredAnswer:
-        """The answer exactly as it was given, with its id, time and review status."""
+    def to_stored(self, grades: tuple[Grade, ...] = (), reviews: int = 0) -> StoredAnswer:
+        """The answer exactly as it was given, with its id, time and review status, and the grades shown with it
+        (of `reviews` in all)."""
         return StoredAnswer(self.id, self.conversation_id, utc(self.asked_at), self.status,
                             Answer.from_dict(json.loads(self.payload)), self.edited_text, self.reviewer,
-                            utc(self.reviewed_at))
+                            utc(self.reviewed_at), grades, reviews, bool(self.approval_override))
 
 
 class GradeRow(Base):
@@ -96,12 +100,14 @@ class GradeRow(Base):
     missing_authorities: Mapped[list] = mapped_column(JSON)
     comments: Mapped[str] = mapped_column(Text)
     graded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blind: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    rubric_version: Mapped[str] = mapped_column(String(20), default=RUBRIC_VERSION, server_default="1")
 
     def to_grade(self) -> Grade:
         """The rubric as the domain's Grade (citation numbers back to ints)."""
         return Grade(self.reviewer, self.accuracy, self.completeness, self.clarity, self.passed,
                      {int(k): v for k, v in self.citation_marks.items()}, tuple(self.missing_authorities),
-                     self.comments)
+                     self.comments, utc(self.graded_at), self.blind, self.rubric_version)
 
 
 class CitationRow(Base):

@@ -7,13 +7,15 @@ their account takes effect on their next request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from research.domain.accounts import AccessDenied, NotAMember, Permission, User
-from research.storage.tables import MatterRow, MembershipRow, UserRow
+from research.domain.records import ReviewStatus, StoredAnswer
+from research.storage.tables import AnswerRow, GradeRow, MatterRow, MembershipRow, UserRow
 
 
 @dataclass(frozen=True)
@@ -53,3 +55,22 @@ class Wall:
             self.allow(session, permission)
             raise NotAMember(self.user.name, name.strip())
         return self.enter(session, permission, matter_id)
+
+    def answers(self, session: Session, rows: Sequence[AnswerRow]) -> list[StoredAnswer]:
+        """The answers as this user may see them, with their grades in one query. Review is blind: a user who
+        grades does not see other reviewers' grades of an answer under review until they have given their own
+        (the answer still counts every grade, so its status is right)."""
+        grades: dict[int, list[GradeRow]] = {}
+        ids = [row.id for row in rows]
+        if ids:
+            for grade in session.scalars(select(GradeRow).where(GradeRow.answer_id.in_(ids)).order_by(GradeRow.id)):
+                grades.setdefault(grade.answer_id, []).append(grade)
+        grader = self.user.can(Permission.GRADE)
+        stored = []
+        for row in rows:
+            mine = grades.get(row.id, [])
+            blinded = (grader and row.status != ReviewStatus.APPROVED
+                       and not any(g.reviewer == self.user.name for g in mine))
+            shown = () if blinded else tuple(g.to_grade() for g in mine)
+            stored.append(row.to_stored(shown, len(mine)))
+        return stored

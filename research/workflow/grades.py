@@ -11,22 +11,29 @@ from research.domain.answer import AnswerMode
 from research.domain.records import QueuedAnswer
 from research.domain.review import CORRECT
 
-CSV_FIELDS = ("answer_id", "matter", "associate", "question", "jurisdictions", "status", "reviewer", "accuracy",
-              "completeness", "clarity", "passed", "citation_marks", "missing_authorities", "comments")
+CSV_FIELDS = ("answer_id", "matter", "associate", "question", "jurisdictions", "status", "reviewer", "graded_at",
+              "blind", "rubric_version", "accuracy", "completeness", "clarity", "passed", "citation_marks",
+              "missing_authorities", "comments")
 
 
 def grade_records(answers: list[QueuedAnswer]) -> list[dict]:
-    """One record per grade, with the answer it grades."""
+    """One record per grade, with the answer it grades. Each citation mark names the authority and the citation
+    text it was given to, so it keeps its meaning outside the answer it came from."""
     records = []
     for queued in answers:
         stored = queued.stored
+        by_number = {c.number: c for c in stored.answer.citations}
         for grade in queued.grades:
             records.append({
                 "answer_id": stored.id, "matter": queued.matter, "associate": queued.associate,
                 "question": stored.answer.question, "jurisdictions": list(stored.answer.jurisdictions),
-                "status": stored.status, "reviewer": grade.reviewer, "accuracy": grade.accuracy,
+                "status": stored.status, "reviewer": grade.reviewer,
+                "graded_at": grade.graded_at.isoformat() if grade.graded_at else None, "blind": grade.blind,
+                "rubric_version": grade.rubric_version, "accuracy": grade.accuracy,
                 "completeness": grade.completeness, "clarity": grade.clarity, "passed": grade.passed,
-                "citation_marks": {str(n): m for n, m in sorted(grade.citation_marks.items())},
+                "citation_marks": [{"number": n, "authority_id": by_number[n].authority_id,
+                                    "citation": by_number[n].citation, "mark": m}
+                                   for n, m in sorted(grade.citation_marks.items()) if n in by_number],
                 "missing_authorities": list(grade.missing_authorities), "comments": grade.comments,
             })
     return records
@@ -48,14 +55,14 @@ def to_csv(records: list[dict]) -> str:
 
 
 def confirmed_authorities(queued: QueuedAnswer) -> list[str]:
-    """Authorities the reviewers confirmed: cited ones no reviewer marked otherwise than correct (and at
-    least one marked correct), plus the ones reviewers added."""
+    """Authorities the reviewers confirmed: cited ones some reviewer marked correct and none marked otherwise on
+    any citation of them, plus the ones reviewers added."""
     answer = queued.stored.answer
-    confirmed: list[str] = []
+    marks: dict[str, list[str]] = {}
     for citation in answer.citations:
-        marks = [g.citation_marks[citation.number] for g in queued.grades if citation.number in g.citation_marks]
-        if marks and all(m == CORRECT for m in marks) and citation.authority_id not in confirmed:
-            confirmed.append(citation.authority_id)
+        marks.setdefault(citation.authority_id, []).extend(
+            g.citation_marks[citation.number] for g in queued.grades if citation.number in g.citation_marks)
+    confirmed = [a for a, given in marks.items() if given and all(m == CORRECT for m in given)]
     for grade in queued.grades:
         confirmed += [a for a in grade.missing_authorities if a not in confirmed]
     return confirmed

@@ -3,8 +3,11 @@
 Heading (To, From, Date, Re), Questions Presented, Brief Answer, Discussion with inline pinpoint
 citations (`Id.` for an immediately repeated authority), Conclusion, Table of Authorities (statutes
 and cases, each with the Discussion sections citing it), a Verification Appendix (every citation with
-its quoted source text and status) and the versions of the law. Reviewer edits replace the answer
-text; a memo with any unreviewed answer is marked as a draft. Pure: rendering is in memo_render.
+its quoted source text, its automatic check and the reviewers' marks) and the versions of the law.
+Reviewers' marks are part of the record: the Conclusion states them beside the automatic check, a
+citation a reviewer rejected is flagged in the Discussion and left out of the Table of Authorities (the
+memo lists what was left out), and an approved edit replaces the answer text with the original kept in
+the appendix. A memo with any unapproved answer is marked as a draft. Pure: rendering is in memo_render.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import date
 
 from research.domain.answer import Answer, Citation, SupportStatus, citation_marks, is_abstention
 from research.domain.records import ReviewStatus, StoredAnswer
+from research.domain.review import Grade, marks_summary, rejected
 from research.domain.types import Kind
 
 DRAFT_MARK = "DRAFT - NOT REVIEWED BY AN ATTORNEY"
@@ -36,6 +40,7 @@ class AppendixEntry:
     status: str
     start: int
     end: int
+    review: str = ""  # the reviewers' marks of this citation: "Rex: correct; Ada: wrong authority"
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class DiscussionSection:
     question: str
     paragraphs: list[str]
     review_line: str
+    interpreted_as: str = ""  # the standalone question a follow-up was resolved into, when it differs
 
 
 @dataclass
@@ -75,6 +81,8 @@ class Memo:
     appendix: list[AppendixEntry]
     law_versions: dict[str, str] = field(default_factory=dict)
     documents: list[AuthorityEntry] = field(default_factory=list)  # the matter's own documents cited
+    left_out: list[str] = field(default_factory=list)  # citations a reviewer rejected, left out of the table
+    originals: list[tuple[int, str]] = field(default_factory=list)  # (section, answer text) a reviewer edited
 
 
 def base_citation(citation: Citation) -> str:
@@ -126,6 +134,7 @@ def _inline(text: str, answer: Answer, citer: _Citer) -> str:
 
 def _paragraphs(stored: StoredAnswer, citer: _Citer) -> list[str]:
     answer = stored.answer
+    rejections = rejected(stored.grades)
     if answer.abstained:
         return [answer.brief_answer]
     if stored.edited_text:
@@ -137,6 +146,9 @@ def _paragraphs(stored: StoredAnswer, citer: _Citer) -> list[str]:
         rendered = _inline(f"{sentence.text} {citation_marks(sentence.citations)}", answer, citer)
         if sentence.status != SupportStatus.VERIFIED:
             rendered += " [unsupported]"
+        disputed = sorted({m for n in sentence.citations for m in rejections.get(n, [])})
+        if disputed:
+            rendered += f" [reviewer: {', '.join(disputed)}]"
         if authority == current and paragraphs:
             paragraphs[-1] += " " + rendered
         else:
@@ -173,22 +185,36 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
         review_status, draft = "Reviewed by " + "; ".join(reviewers), False
     discussion, appendix, versions = [], [], {}
     cited_in: dict[tuple[str, str], set[int]] = {}
-    conclusion = []
+    conclusion, left_out, originals = [], [], []
     for number, stored in enumerate(stored_answers, start=1):
         answer = stored.answer
         citer = _Citer()
-        discussion.append(DiscussionSection(number, answer.question, _paragraphs(stored, citer), stored.label))
+        interpreted = answer.standalone_question
+        if interpreted.strip() == answer.question.strip():
+            interpreted = ""
+        discussion.append(DiscussionSection(number, answer.question, _paragraphs(stored, citer), stored.label,
+                                            interpreted))
+        rejections = rejected(stored.grades)
         for citation in answer.citations:
-            cited_in.setdefault((citation.kind, base_citation(citation)), set()).add(number)
-            appendix.append(AppendixEntry(f"{number}.{citation.number}", citation.citation, citation.authority_id,
-                                          citation.quote, citation.status, citation.start, citation.end))
+            label = f"{number}.{citation.number}"
+            if citation.number in rejections:
+                left_out.append(f"{citation.citation} [{label}]: {', '.join(rejections[citation.number])}")
+            else:
+                cited_in.setdefault((citation.kind, base_citation(citation)), set()).add(number)
+            appendix.append(AppendixEntry(label, citation.citation, citation.authority_id, citation.quote,
+                                          citation.status, citation.start, citation.end,
+                                          _review_of(citation.number, stored.grades)))
         versions.update(answer.law_versions)
+        if stored.edited_text:
+            originals.append((number, answer.text))
         verified = sum(1 for c in answer.citations if c.status == SupportStatus.VERIFIED)
+        marks = marks_summary(stored.grades) or "no reviewer has marked the citations"
         if answer.abstained or is_abstention(answer.brief_answer):
             conclusion.append(f"Question {number}: no authority was found in the selected jurisdictions.")
         else:
             conclusion.append(f"Question {number}: {_MARKER.sub('', _brief(stored)).strip()} "
-                              f"({verified} of {len(answer.citations)} citations verified against the source text.)")
+                              f"({verified} of {len(answer.citations)} citations verified against the source text; "
+                              f"{marks}.)")
     table = {kind: [AuthorityEntry(citation, tuple(sorted(sections)))
                     for (k, citation), sections in sorted(cited_in.items(), key=lambda item: _sort_key(item[0][1]))
                     if k == kind] for kind in Kind}
@@ -196,7 +222,12 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
                 questions=[s.answer.question for s in stored_answers],
                 brief_answers=[_brief(s) for s in stored_answers], discussion=discussion, conclusion=conclusion,
                 statutes=table[Kind.STATUTE], cases=table[Kind.OPINION], appendix=appendix, law_versions=versions,
-                documents=table[Kind.DOCUMENT])
+                documents=table[Kind.DOCUMENT], left_out=left_out, originals=originals)
+
+
+def _review_of(number: int, grades: tuple[Grade, ...]) -> str:
+    """The marks reviewers gave citation `number`, by reviewer: "Rex: correct; Ada: wrong authority"."""
+    return "; ".join(f"{g.reviewer}: {g.citation_marks[number]}" for g in grades if number in g.citation_marks)
 
 
 def _sort_key(citation: str) -> list:

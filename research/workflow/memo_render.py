@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from research.domain.markup import escape_markdown
-from research.workflow.memo import AuthorityEntry, Memo
+from research.workflow.memo import AppendixEntry, AuthorityEntry, DiscussionSection, Memo
 
 FORMATS = ("md", "docx", "pdf")
 SECTIONS = ("Questions Presented", "Brief Answer", "Discussion", "Conclusion", "Table of Authorities",
@@ -14,6 +14,21 @@ SECTIONS = ("Questions Presented", "Brief Answer", "Discussion", "Conclusion", "
 
 def _where(entry: AuthorityEntry) -> str:
     return ", ".join(f"Discussion § {n}" for n in entry.sections)
+
+
+def _check_line(entry: AppendixEntry) -> str:
+    """A citation's line of the appendix: the automatic check and the reviewers' marks."""
+    review = f"reviewers' marks: {entry.review}" if entry.review else "no reviewer mark"
+    return (f"[{entry.label}] {entry.citation} — automatic check: {entry.status}; {review} — characters "
+            f"{entry.start}-{entry.end} of {entry.authority_id}")
+
+
+LEFT_OUT = "Left out of this table: citations a reviewer rejected (marked other than correct)"
+ORIGINALS = "Answers as first given (replaced above by the reviewer's approved edit)"
+
+
+def _interpretation(section: DiscussionSection) -> str:
+    return f"Interpreted as: {section.interpreted_as}" if section.interpreted_as else ""
 
 
 def _heading_lines(memo: Memo) -> list[tuple[str, str]]:
@@ -29,7 +44,10 @@ def to_markdown(memo: Memo) -> str:
     out += ["## Brief Answer", ""] + [f"{i}. {md(b)}" for i, b in enumerate(memo.brief_answers, 1)] + [""]
     out += ["## Discussion", ""]
     for section in memo.discussion:
-        out += [f"### {section.number}. {md(section.question)}", "", f"*{md(section.review_line)}*", ""]
+        out += [f"### {section.number}. {md(section.question)}", ""]
+        if section.interpreted_as:
+            out += [md(_interpretation(section)), ""]
+        out += [f"*{md(section.review_line)}*", ""]
         for paragraph in section.paragraphs:
             out += [md(paragraph), ""]
     out += ["## Conclusion", ""]
@@ -41,10 +59,15 @@ def to_markdown(memo: Memo) -> str:
     out += [f"- *{md(e.citation)}* — {md(_where(e))}" for e in memo.cases] or ["- None"]
     if memo.documents:
         out += ["", "### Matter documents", ""] + [f"- {md(e.citation)} — {md(_where(e))}" for e in memo.documents]
+    if memo.left_out:
+        out += ["", f"{LEFT_OUT}:", ""] + [f"- {md(line)}" for line in memo.left_out]
     out += ["", "## Verification Appendix", ""]
     for entry in memo.appendix:
-        out += [f"- \\[{entry.label}\\] {md(entry.citation)} — {md(entry.status)} — characters "
-                f"{entry.start}-{entry.end} of `{entry.authority_id}`", f"  > {md(' '.join(entry.quote.split()))}"]
+        out += [f"- {md(_check_line(entry))}", f"  > {md(' '.join(entry.quote.split()))}"]
+    if memo.originals:
+        out += ["", f"### {ORIGINALS}", ""]
+        for number, text in memo.originals:
+            out += [f"{number}\\. {md(' '.join(text.split()))}", ""]
     out += ["", "### Versions of the law", ""]
     out += [f"- {md(source)}: {md(version)}" for source, version in sorted(memo.law_versions.items())] or ["- None"]
     return "\n".join(out) + "\n"
@@ -57,6 +80,7 @@ def to_docx(memo: Memo) -> bytes:
 
     document = Document()
     document.sections[0].header.paragraphs[0].text = memo.review_status
+    _page_numbers(document.sections[0].footer.paragraphs[0])
     document.add_heading("MEMORANDUM", level=0)
     status = document.add_paragraph()
     status.add_run(memo.review_status).bold = True
@@ -73,6 +97,8 @@ def to_docx(memo: Memo) -> bytes:
     document.add_heading("Discussion", level=1)
     for section in memo.discussion:
         document.add_heading(f"{section.number}. {section.question}", level=2)
+        if section.interpreted_as:
+            document.add_paragraph(_interpretation(section))
         document.add_paragraph().add_run(section.review_line).italic = True
         for paragraph in section.paragraphs:
             document.add_paragraph(paragraph)
@@ -88,19 +114,41 @@ def to_docx(memo: Memo) -> bytes:
             line.add_run(f" — {_where(entry)}")
         if not entries:
             document.add_paragraph("None")
+    if memo.left_out:
+        document.add_paragraph(f"{LEFT_OUT}:")
+        for left in memo.left_out:
+            document.add_paragraph(left, style="List Bullet")
     document.add_heading("Verification Appendix", level=1)
     for check in memo.appendix:
-        line = document.add_paragraph()
-        line.add_run(f"[{check.label}] {check.citation}").bold = True
-        line.add_run(f" — {check.status} — characters {check.start}-{check.end} of {check.authority_id}")
+        document.add_paragraph(_check_line(check))
         quote = document.add_paragraph(" ".join(check.quote.split()), style="Quote")
         quote.runs[0].font.size = Pt(9)
+    if memo.originals:
+        document.add_heading(ORIGINALS, level=2)
+        for number, text in memo.originals:
+            document.add_paragraph(f"{number}. {' '.join(text.split())}")
     document.add_heading("Versions of the law", level=2)
     for source, version in sorted(memo.law_versions.items()):
         document.add_paragraph(f"{source}: {version}", style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _page_numbers(paragraph) -> None:
+    """'Page N' in a footer paragraph, N a Word PAGE field (Word fills it in on every page)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph.add_run("Page ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    number = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    number.append(text)
+    field.append(number)
+    paragraph._p.append(field)
 
 
 def to_pdf(memo: Memo) -> bytes:
@@ -133,6 +181,8 @@ def to_pdf(memo: Memo) -> bytes:
     heading("Discussion")
     for section in memo.discussion:
         heading(f"{section.number}. {section.question}", 2)
+        if section.interpreted_as:
+            para(_interpretation(section))
         story.append(Paragraph(f"<i>{escape(section.review_line)}</i>", styles["BodyText"]))
         for paragraph in section.paragraphs:
             para(paragraph)
@@ -146,11 +196,18 @@ def to_pdf(memo: Memo) -> bytes:
             para(f"{entry.citation} — {_where(entry)}")
         if not entries:
             para("None")
+    if memo.left_out:
+        para(f"{LEFT_OUT}:")
+        for left in memo.left_out:
+            para(f"• {left}")
     heading("Verification Appendix")
     for check in memo.appendix:
-        para(f"[{check.label}] {check.citation} — {check.status} — characters {check.start}-{check.end} of "
-             f"{check.authority_id}")
+        para(_check_line(check))
         para(" ".join(check.quote.split()), "Italic")
+    if memo.originals:
+        heading(ORIGINALS, 2)
+        for number, text in memo.originals:
+            para(f"{number}. {' '.join(text.split())}")
     heading("Versions of the law", 2)
     for source, version in sorted(memo.law_versions.items()):
         para(f"{source}: {version}")

@@ -27,12 +27,19 @@ def cohen_kappa(first: list, second: list) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
+AGREEMENT_COLUMNS = {"reviewers": "Reviewers", "answers": "Answers both graded blind",
+                     "kappa_pass_fail": "Agreement on pass/fail (Cohen's kappa)",
+                     "citations": "Citations both marked",
+                     "kappa_citation_marks": "Agreement on citation marks (Cohen's kappa)"}
+
 
 def agreement(graded: list[GradedAnswer]) -> list[dict]:
-    """Per reviewer pair: items both graded, kappa on pass/fail and on the citation marks both gave."""
+    """Per reviewer pair: answers both graded blind (neither having seen the other's grade), kappa on pass/fail
+    and on the citation marks both gave. A grade given after seeing another's would inflate agreement: left out."""
     by_reviewer: dict[str, dict[int, Grade]] = {}
     for g in graded:
-        by_reviewer.setdefault(g.grade.reviewer, {})[g.answer_id] = g.grade
+        if g.blind:
+            by_reviewer.setdefault(g.grade.reviewer, {})[g.answer_id] = g.grade
     rows = []
     for a, b in combinations(sorted(by_reviewer), 2):
         shared = sorted(set(by_reviewer[a]) & set(by_reviewer[b]))
@@ -56,7 +63,6 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-
 def quality_figures(answers: list[AnswerFacts], since: date | None = None, until: date | None = None,
                     matter: str = "", jurisdiction: str = "") -> dict:
     """Figures of the answers asked in [since, until] (inclusive), of one matter and jurisdiction if given."""
@@ -71,7 +77,8 @@ def quality_figures(answers: list[AnswerFacts], since: date | None = None, until
     return {
         "answers": len(chosen),
         "answers_per_day": dict(sorted(per_day.items())),
-        "reviewed": len(turnaround),
+        "approved": sum(a.approved for a in chosen),
+        "graded_not_approved": sum(1 for a in chosen if a.grades and not a.approved),
         "turnaround_hours_median": _round(statistics.median(turnaround)) if turnaround else None,
         "turnaround_hours_p90": _round(percentile(turnaround, 0.9)),
         "grades": len(grades),
@@ -91,7 +98,8 @@ def status_report_markdown(figures: dict, title: str, pairs: list[dict], latest_
 
     lines = [f"# {title}", "", "| measure | value |", "|---|---|",
              f"| answers delivered | {figures['answers']} |",
-             f"| answers reviewed | {figures['reviewed']} |",
+             f"| answers approved by a reviewer | {figures['approved']} |",
+             f"| answers graded, not yet approved | {figures['graded_not_approved']} |",
              f"| turnaround to review decision, median | {show(figures['turnaround_hours_median'], ' h')} |",
              f"| turnaround to review decision, p90 | {show(figures['turnaround_hours_p90'], ' h')} |",
              f"| reviewer pass rate | {show(figures['pass_rate'])} |",
@@ -101,8 +109,8 @@ def status_report_markdown(figures: dict, title: str, pairs: list[dict], latest_
              "## Answers per day", "", "| day | answers |", "|---|---|"]
     lines += [f"| {day} | {count} |" for day, count in figures["answers_per_day"].items()] or ["| - | 0 |"]
     if pairs:
-        lines += ["", "## Reviewer agreement", "",
-                  "| reviewers | answers | kappa pass/fail | citations | kappa marks |", "|---|---|---|---|---|"]
+        lines += ["", "## Reviewer agreement (blind reviews only)", "",
+                  "| " + " | ".join(AGREEMENT_COLUMNS.values()) + " |", "|---|---|---|---|---|"]
         lines += [f"| {p['reviewers']} | {p['answers']} | {show(p['kappa_pass_fail'])} | {p['citations']} | "
                   f"{show(p['kappa_citation_marks'])} |" for p in pairs]
     if latest_eval:
