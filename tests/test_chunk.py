@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from research.corpus.chunking import chunk_opinion, chunk_statute, statute_spans
+from research.corpus.chunking import chunk_opinion, chunk_statute, pin_range, statute_spans
 from research.corpus.tokens import count_tokens
 from research.domain.types import Authority
 
@@ -85,3 +85,14 @@ def test_opinion_pins_follow_star_paging():
     assert pins["[*79]"] == "at 79"
     assert all(text[c.start:c.end] == c.text for c in chunks)
     assert next(c for c in chunks if c.text.startswith("[*78]")).pin_citation == "901 U.S. 77, at 78"
+
+
+@pytest.mark.parametrize("first, last, pin", [
+    ("(a)(1)", "(a)(3)", "(a)(1)-(a)(3)"),
+    ("(d)(3)", "(d)(1)(C)", "(d)"),  # a label that sorts before the first: never a backwards range
+    ("(b)", "(a)", "(b)"),
+    ("(a)(9)", "(a)(10)", "(a)(9)-(a)(10)"),  # numbers compare as numbers
+    ("(c)", "", "(c)"),
+])
+def test_a_pin_range_never_reads_backwards(first, last, pin):
+    assert pin_range(first, last) == pin

@@ -343,3 +343,41 @@ def test_accounts_matters_and_the_audit_trail_from_the_command_line(configured, 
         connection.execute(sa.text("UPDATE audit_records SET user = 'Mallory' WHERE id = 2"))
     assert run("audit", "verify") == cli.EXIT_FAILURE
     assert "BROKEN at record 2" in capsys.readouterr().err
+
+
+def test_review_from_the_command_line_is_blind_and_needs_the_reviews_required(configured, capsys, monkeypatch,
+                                                                             tmp_path):
+    from research.wiring import default_index
+    from tests.test_appdb import make_answer
+
+    monkeypatch.setenv("RESEARCH_REVIEW__REVIEWS_REQUIRED", "2")
+    default_index.cache_clear()
+    firm = firm_of(default_index())
+    amy = firm.as_(firm.associate)
+    answer_id = amy.conversations.add_answer(amy.conversations.create(Firm.LANTERN), make_answer("Permit term?"))
+    assert cli.main(["review", "queue", "--json", "--as", "Rex"]) == 0
+    (queued,) = last_json(capsys)
+    assert queued["answer_id"] == answer_id and queued["status"] == "draft" and queued["reviews_required"] == 2
+    assert cli.main(["review", "grade", str(answer_id), "--pass", "--mark", "1=wrong-authority", "--accuracy", "2",
+                     "--comment", "cites the wrong section", "--as", "Rex"]) == 0
+    assert "now in review (1 of 2 reviews)" in capsys.readouterr().out
+    assert cli.main(["review", "approve", str(answer_id), "--as", "Rex"]) == cli.EXIT_FAILURE
+    assert "1 of the 2 review(s) required" in capsys.readouterr().err
+    assert cli.main(["review", "queue", "--json", "--as", "Ada"]) == 0
+    assert last_json(capsys)[0]["grades"] == []  # Rex's grade is hidden from Ada until she grades
+    assert cli.main(["review", "grade", str(answer_id), "--fail", "--mark", "1=bad-pin", "--as", "Ada"]) == 0
+    assert cli.main(["review", "grade", str(answer_id), "--pass", "--mark", "1=sideways", "--as", "Ada"]) == 1
+    assert "write N=MARK" in capsys.readouterr().err
+    assert cli.main(["review", "grade", str(answer_id), "--pass", "--as", "Amy"]) == 1
+    assert "may not grade" in capsys.readouterr().err
+    assert cli.main(["review", "queue", "--json", "--as", "Ada"]) == 0
+    assert [(g["reviewer"], g["passed"]) for g in last_json(capsys)[0]["grades"]] == [("Rex", True), ("Ada", False)]
+    edit = tmp_path / "edit.txt"
+    edit.write_text("A permit lasts ninety days. [1]\n")
+    assert cli.main(["review", "approve", str(answer_id), "--edit-file", str(edit), "--as", "Rex"]) == 0
+    stored = amy.reviews.answer(answer_id).stored
+    assert stored.final_text == "A permit lasts ninety days. [1]" and stored.reviewer == "Rex"
+    assert cli.main(["review", "queue", "--as", "Rex"]) == 0 and "No answers await review." in capsys.readouterr().out
+    grades = {g.reviewer: g for g in amy.reviews.answer(answer_id).grades}
+    assert grades["Rex"].citation_marks == {1: "wrong authority"} and grades["Rex"].accuracy == 2
+    assert grades["Rex"].comments == "cites the wrong section" and grades["Ada"].citation_marks == {1: "bad pin"}

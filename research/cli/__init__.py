@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from research.cli import accounts, asking, corpus, evaluate, records
+from research.cli import accounts, asking, corpus, evaluate, records, review
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE
 from research.domain.answer import ASKABLE_MODES, AnswerMode
 from research.domain.types import KINDS
@@ -119,6 +119,36 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--force", action="store_true")
     _acting(g)
     g.set_defaults(func=records.cmd_grades_to_evalset, out=None)
+
+    p = sub.add_parser("review", help="the review queue, grading and approval (reviewers)")
+    review_sub = p.add_subparsers(dest="review_command", required=True)
+    v = review_sub.add_parser("queue", help="answers awaiting review or approval, oldest first, with their status")
+    v.add_argument("--matter")
+    v.add_argument("--json", action="store_true")
+    _acting(v)
+    v.set_defaults(func=review.cmd_review_queue)
+    v = review_sub.add_parser("grade", help="grade an answer (your earlier grade of it is replaced)")
+    v.add_argument("answer_id", type=int, metavar="ANSWER_ID")
+    verdict = v.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--pass", dest="passed", action="store_true")
+    verdict.add_argument("--fail", dest="passed", action="store_false")
+    v.add_argument("--mark", action="append", default=[], metavar="N=MARK",
+                   help="citation N: correct, wrong-authority, unsupported or bad-pin (repeat per citation)")
+    for score in ("accuracy", "completeness", "clarity"):
+        v.add_argument(f"--{score}", type=int, default=3, choices=range(1, 6), metavar="1-5",
+                       help=f"{score} score (default 3)")
+    v.add_argument("--add-authority", action="append", default=[], metavar="AUTHORITY_ID",
+                   help="an authority the answer should have cited (repeat)")
+    v.add_argument("--comment")
+    _acting(v)
+    v.set_defaults(func=review.cmd_review_grade)
+    v = review_sub.add_parser("approve", help="approve an answer once it has the reviews required")
+    v.add_argument("answer_id", type=int, metavar="ANSWER_ID")
+    v.add_argument("--edit-file", metavar="FILE", help="the approved text (the original is kept beside it)")
+    v.add_argument("--override", action="store_true",
+                   help="admins: approve without the reviews required (recorded in the audit trail)")
+    _acting(v)
+    v.set_defaults(func=review.cmd_review_approve)
 
     p = sub.add_parser("report", help="status report: answers, turnaround, pass rate, citation accuracy")
     p.add_argument("--since", metavar="YYYY-MM-DD")

@@ -133,10 +133,31 @@ def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[
     return pieces
 
 
-def _pin_range(first: str, last: str) -> str:
+def pin_range(first: str, last: str) -> str:
+    """'(a)(1)-(a)(3)' for a chunk from (a)(1) to (a)(3). When the last label sorts before the first (a cross
+    reference read as a label, or a code that lists out of order) a range would read backwards: the chunk is
+    pinned to the labels both share instead ('(d)' for '(d)(3)' .. '(d)(1)(C)')."""
     if not first or first == last:
         return first or last
-    return f"{first}-{last}" if last else first
+    if not last:
+        return first
+    first_labels, last_labels = _PIN_LABEL.findall(first), _PIN_LABEL.findall(last)
+    if _label_key(last_labels) < _label_key(first_labels):
+        shared = []
+        for a, b in zip(first_labels, last_labels):
+            if a != b:
+                break
+            shared.append(a)
+        return "".join(f"({label})" for label in shared) or first
+    return f"{first}-{last}"
+
+
+_PIN_LABEL = re.compile(r"\(([^()]+)\)")
+
+
+def _label_key(labels: list[str]) -> list[tuple[int, int | str]]:
+    """Labels in an order that compares: numbers as numbers, letters alphabetically."""
+    return [(0, int(label)) if label.isdigit() else (1, label.lower()) for label in labels]
 
 
 def _context(authority: Authority) -> str:
@@ -195,7 +216,7 @@ def chunk_statute(authority: Authority, max_tokens: int = 256) -> list[Chunk]:
         start = len(text) - len(text.lstrip())
         return [_make_chunk(authority, 0, start, len(text.rstrip()), "")]
     spans = statute_spans(text)
-    return _pack(authority, spans, max_tokens, lambda first, last: _pin_range(first.pin, last.pin))
+    return _pack(authority, spans, max_tokens, lambda first, last: pin_range(first.pin, last.pin))
 
 
 def first_page(citation: str) -> int | None:
