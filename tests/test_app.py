@@ -300,3 +300,36 @@ def test_user_text_is_shown_as_text_not_markup(ingested):
     sources = " ".join(m.value for m in at.markdown)
     assert not re.search(r"(?<!\\)\*\*Bold|(?<!\\)\]\(javascript", sources) and "<b>" not in sources
     assert "**Bold** [click](javascript:alert(1)) <b>tag</b>" in page_text(at)
+
+
+HOSTILE = "**Bold** [click](javascript:alert(1)) <b>tag</b> <img src=x onerror=alert(1)>"
+
+
+def _no_live_markup(at: AppTest) -> None:
+    """No Markdown element of the page renders a hostile string as markup: every sign of it is escaped."""
+    assert not at.exception
+    sources = " ".join(m.value for m in [*at.markdown, *at.caption, *at.info, *at.success, *at.error, *at.subheader])
+    assert not re.search(r"(?<!\\)\*\*Bold|(?<!\\)\]\(javascript", sources)
+    assert "<b>tag" not in sources and "<img" not in sources
+
+
+def test_hostile_user_text_stays_text_on_every_page(ingested):
+    ask(start("Amy"), f"{HOSTILE} How long does a lantern permit last?")
+    at = ask(start("Amy"), f"{HOSTILE} May goats graze at night?")
+    db = open_app_database(default_index().settings)
+    rex = db.workspace(db.accounts.user("Rex"))
+    first = rex.reviews.queue()[0].stored.id
+    rex.reviews.record_grade(first, Grade("Rex", 4, 4, 4, True, comments=HOSTILE))
+    rex.reviews.approve(first, edited_text=f"{HOSTILE} A permit lasts ninety days [1].")
+    _no_live_markup(at)
+    reviewer = start("Rex")
+    for page in ("views/history.py", "views/review.py", "views/memos.py", "views/dashboard.py"):
+        reviewer.switch_page(page).run()
+        _no_live_markup(reviewer)
+        text = page_text(reviewer) + shown(" ".join(h.value for h in reviewer.subheader))
+        assert "**Bold** [click](javascript:alert(1))" in text or page == "views/dashboard.py", page
+    reviewer.switch_page("views/research.py").run()
+    reviewer.session_state["conversation_id"] = 1
+    reviewer.run()
+    _no_live_markup(reviewer)
+    assert f"{HOSTILE} A permit lasts ninety days [1]." in page_text(reviewer)

@@ -43,37 +43,48 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served_app(dc_slice_settings, tmp_path):
+def serve(dc_slice_settings, tmp_path):
+    """Start the app on a free port with the firm of tests.conftest in its database; returns its URL."""
     from research.settings import Settings
     from research.wiring import open_app_database
     from tests.conftest import Firm
 
-    port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RESEARCH_SETTINGS_FILE": str(tmp_path / "none.toml"),
-           "RESEARCH_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
-           "RESEARCH_AUDIT_KEY_FILE": str(tmp_path / "audit.key")}
-    env.update({f"RESEARCH_{key.upper()}": str(value) for key, value in dc_slice_settings.items()})
-    Firm(open_app_database(Settings(**dc_slice_settings, database_url=env["RESEARCH_DATABASE_URL"],
-                                    audit_key_file=tmp_path / "audit.key")))
-    streamlit = Path(sys.executable).with_name("streamlit")
-    process = subprocess.Popen(
-        [str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    processes = []
+
+    def start(**extra_env: str) -> str:
+        port = _free_port()
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "RESEARCH_SETTINGS_FILE": str(tmp_path / "none.toml"),
+               "RESEARCH_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
+               "RESEARCH_AUDIT_KEY_FILE": str(tmp_path / "audit.key"), **extra_env}
+        env.update({f"RESEARCH_{key.upper()}": str(value) for key, value in dc_slice_settings.items()})
+        Firm(open_app_database(Settings(**dc_slice_settings, database_url=env["RESEARCH_DATABASE_URL"],
+                                        audit_key_file=tmp_path / "audit.key")))
+        streamlit = Path(sys.executable).with_name("streamlit")
+        process = subprocess.Popen(
+            [str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                return url
+            except OSError:
+                time.sleep(0.5)
         process.kill()
         pytest.fail(f"the app did not start: {process.stdout.read().decode()[-2000:]}")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def served_app(serve):
+    return serve()
 
 
 def _sign_in(page, url: str, name: str) -> None:
@@ -167,3 +178,49 @@ def test_an_uploaded_document_is_cited_in_its_matter_and_walled_from_another(ser
         other.screenshot(path=str(ARTIFACTS / "browser-wall.png"), full_page=True)
         browser.close()
     assert (ARTIFACTS / "browser-upload.png").stat().st_size > 10_000
+
+
+def test_review_is_blind_and_every_answer_shows_its_status(serve):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.conftest import Firm
+
+    url = serve(RESEARCH_REVIEW__REVIEWS_REQUIRED="2")
+    executable = _ensure_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+
+        def signed_in(name: str):
+            page = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+            _sign_in(page, url, name)
+            return page
+
+        amy = signed_in("Amy")
+        _choose_matter(amy, Firm.LANTERN)
+        _ask(amy, QUESTION)
+        expect(amy.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
+
+        rex = signed_in("Rex")
+        rex.get_by_role("link", name="Review").click()
+        expect(rex.get_by_text("Status: draft")).to_be_visible(timeout=60_000)
+        rex.get_by_role("button", name="Save grade", exact=True).click()
+        expect(rex.get_by_text("Grade saved for Rex.")).to_be_visible(timeout=60_000)
+
+        ada = signed_in("Ada")
+        ada.get_by_role("link", name="Review").click()
+        expect(ada.get_by_text("Status: in review (1 of 2 reviews)")).to_be_visible(timeout=60_000)
+        hidden = ada.get_by_text("1 other review(s) of this answer are hidden")
+        expect(hidden).to_be_visible()
+        expect(ada.get_by_text("Rex: pass")).to_have_count(0)
+        hidden.scroll_into_view_if_needed()
+        ada.screenshot(path=str(ARTIFACTS / "browser-blind-review.png"), full_page=True)
+        ada.get_by_role("button", name="Save grade", exact=True).click()
+        expect(ada.get_by_text("Grades so far: Rex: pass; Ada: pass")).to_be_visible(timeout=60_000)
+        expect(ada.get_by_text("Status: reviewed, awaiting approval")).to_be_visible()
+
+        amy.get_by_role("link", name="History").click()
+        expect(amy.get_by_text("1 graded")).to_be_visible(timeout=60_000)
+        amy.screenshot(path=str(ARTIFACTS / "browser-status.png"), full_page=True)
+        browser.close()
+    assert (ARTIFACTS / "browser-blind-review.png").stat().st_size > 10_000
