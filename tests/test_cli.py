@@ -378,6 +378,8 @@ def test_review_from_the_command_line_is_blind_and_needs_the_reviews_required(co
     stored = amy.reviews.answer(answer_id).stored
     assert stored.final_text == "A permit lasts ninety days. [1]" and stored.reviewer == "Rex"
     assert cli.main(["review", "queue", "--as", "Rex"]) == 0 and "No answers await review." in capsys.readouterr().out
+    assert cli.main(["history", "--json", "--as", "Amy"]) == 0
+    assert last_json(capsys)[0]["statuses"] == {"approved": 1}
     grades = {g.reviewer: g for g in amy.reviews.answer(answer_id).grades}
     assert grades["Rex"].citation_marks == {1: "wrong authority"} and grades["Rex"].accuracy == 2
     assert grades["Rex"].comments == "cites the wrong section" and grades["Ada"].citation_marks == {1: "bad pin"}

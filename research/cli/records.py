@@ -12,14 +12,15 @@ from research.cli.common import open_index, workspace
 def cmd_history(args) -> int:
     """Past conversations, newest first (optionally searched)."""
     rows = [{"id": c.id, "matter": c.matter, "updated_at": c.updated_at.isoformat(), "questions": c.questions,
-             "first_question": c.first_question} for c in workspace(args).conversations.summaries(args.search or "")]
+             "statuses": c.statuses, "status": c.status_line, "first_question": c.first_question}
+            for c in workspace(args).conversations.summaries(args.search or "")]
     if args.json:
         print(json.dumps(rows))
         return 0
     if not rows:
         print("No conversations.")
     for r in rows:
-        print(f"{r['id']:>5}  {r['updated_at'][:16]}  {r['matter']}  ({r['questions']} questions)  "
+        print(f"{r['id']:>5}  {r['updated_at'][:16]}  {r['matter']}  ({r['questions']} questions: {r['status']})  "
               f"{r['first_question'][:80]}")
     return 0
 
