@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from research.answer.extractive import Passage
-from research.answer.researcher import PrivateSearch, Researcher
+from research.answer.researcher import AuthorityStore, PrivateSearch, Researcher
 from research.corpus.documents import MediaType, ParsedDocument, parse_document, passage_spans
 from research.domain.accounts import AccessDenied
 from research.domain.answer import Answer, AnswerMode, Survey
 from research.domain.records import Turn
-from research.domain.types import Authority, Chunk, Kind
+from research.domain.types import Authority, AuthorityHit, Chunk, Kind, SearchFilter
 from research.storage.database import AppDatabase, Workspace
 from research.storage.documents import PassageHit, StoredDocument
 
@@ -83,6 +83,8 @@ class ResearchService:
         conversation_id = request.conversation_id
         if workspace is not None and conversation_id is not None:
             matter = workspace.conversations.get(conversation_id).matter  # NotAMember for another matter's
+        elif workspace is not None and matter:
+            matter = workspace.conversations.check_matter(matter)  # refused before any work is done
         private = self._private_search(workspace, matter) if workspace is not None and matter else None
         survey = None
         if request.survey:
@@ -118,6 +120,12 @@ class ResearchService:
             return [document_passage(hit) for hit in hits]
         return search
 
+    def search(self, query: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
+               k: int = 10) -> list[dict]:
+        """Ranked authorities for a query (the public corpus only), as `hit_record`s."""
+        hits = self.researcher.retriever.search(query, SearchFilter(tuple(jurisdictions), tuple(kinds)), k=k)
+        return [hit_record(hit, self.researcher.store) for hit in hits]
+
     def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
             history: tuple[Turn, ...] = (), mode: AnswerMode = AnswerMode.EXTRACTIVE) -> Answer:
         """A cited answer, not stored (`research` with a matter files it)."""
@@ -130,6 +138,19 @@ class ResearchService:
         result = self.research(ResearchRequest(question, tuple(jurisdictions), tuple(kinds), mode, survey=True))
         assert result.survey is not None
         return result.survey
+
+
+def hit_record(hit: AuthorityHit, store: AuthorityStore) -> dict:
+    """A search hit as the `research search --json` and the HTTP API give it."""
+    authority = store.authority(hit.authority_id)
+    return {
+        "authority_id": hit.authority_id, "citation": hit.chunk.citation, "pin": hit.chunk.pin,
+        "pin_citation": hit.chunk.pin_citation, "heading": authority.heading if authority else "",
+        "heading_path": list(authority.heading_path) if authority else [],
+        "jurisdiction": hit.chunk.jurisdiction, "kind": hit.chunk.kind, "score": round(hit.score, 6),
+        "matched_by": hit.matched_by, "passage": hit.chunk.text, "start": hit.chunk.start, "end": hit.chunk.end,
+        "url": authority.url if authority else None,
+    }
 
 
 def document_authority(document: StoredDocument) -> Authority:

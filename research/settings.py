@@ -54,6 +54,15 @@ class ReviewSettings(BaseModel):
                                            "an admin may approve with fewer, recorded as an override")
 
 
+class ApiSettings(BaseModel):
+    """The HTTP API (`research serve`): `[api]` in research.toml or RESEARCH_API__<KNOB>."""
+
+    max_body_mb: float = Field(default=25.0, gt=0, description="requests with a larger body are refused (413)")
+    requests_per_minute: int = Field(default=120, ge=1, description="per token and API process; more get 429")
+    answers_at_once: int = Field(default=1, ge=1, description="questions one API process answers at the same time "
+                                                              "(answering is CPU-bound: more waits its turn)")
+
+
 class Settings(BaseSettings):
     """Where the corpus, indexes and services are, and which embedder to use."""
 
@@ -93,6 +102,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     auth: AuthSettings = Field(default_factory=AuthSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
     # The audit trail's key (research/storage/audit.py): a file outside the database, created owner-only on first
     # use; every app node of one database must share it.
     audit_key_file: Path | None = None

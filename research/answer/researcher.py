@@ -53,7 +53,6 @@ MAX_QUESTION_CHARS = 2000
 OPINION_NEIGHBOURS = 1  # chunks on each side of an opinion's best chunk that may be quoted
 NAMED_CASE_NEIGHBOURS = 4  # the same, for a case the question names: it is answered from its own text
 NEAREST_NOT_ON_POINT = 3  # authorities an abstention lists as the nearest retrieved
-NEAREST_NOT_ON_POINT = 3  # authorities an abstention lists as the nearest retrieved
 PREMISE_PASSAGES = 3  # passages searched for a provision contradicting a premise when no quote does
 MIN_VERIFIED_SHARE = 0.5  # a generated answer with fewer verified sentences falls back to extractive
 

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from research.cli import accounts, asking, corpus, evaluate, records, review
+from research.cli import accounts, asking, corpus, evaluate, records, review, serve
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE
 from research.domain.answer import ASKABLE_MODES, AnswerMode
 from research.domain.types import KINDS
@@ -224,6 +224,30 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("document_id", type=int)
     _acting(d)
     d.set_defaults(func=accounts.cmd_documents_delete)
+
+    p = sub.add_parser("serve", help="the HTTP API (bearer tokens: research tokens create)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="worker processes sharing the index and database")
+    p.add_argument("--verbose", action="store_true", help="log every request")
+    p.set_defaults(func=serve.cmd_serve)
+
+    p = sub.add_parser("tokens", help="bearer tokens of the HTTP API (`research serve`)")
+    tokens_sub = p.add_subparsers(dest="tokens_command", required=True)
+    t = tokens_sub.add_parser("create", help="issue a token to you (printed once, stored hashed)")
+    t.add_argument("--expires", default="30d", help="30d, 12h, 90m or never (default 30d)")
+    t.add_argument("--label", help="what the token is for (shown in the list)")
+    t.add_argument("--json", action="store_true")
+    _acting(t)
+    t.set_defaults(func=accounts.cmd_tokens_create)
+    t = tokens_sub.add_parser("list", help="your tokens (admins: everyone's), without their secrets")
+    t.add_argument("--json", action="store_true")
+    _acting(t)
+    t.set_defaults(func=accounts.cmd_tokens_list)
+    t = tokens_sub.add_parser("revoke", help="revoke a token: it stops working at once")
+    t.add_argument("token_id", type=int, metavar="ID")
+    _acting(t)
+    t.set_defaults(func=accounts.cmd_tokens_revoke)
 
     p = sub.add_parser("audit", help="the audit trail")
     audit_sub = p.add_subparsers(dest="audit_command", required=True)

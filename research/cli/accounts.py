@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from research.cli.common import EXIT_FAILURE, app_database, new_password, signed_in, workspace
-from research.domain.accounts import NotAMember, Permission
+from research.domain.accounts import Permission
 
 
 def cmd_users_add(args) -> int:
@@ -156,17 +157,55 @@ def cmd_audit_export(args) -> int:
     from research.cli.records import emit
     from research.storage.audit import to_csv, to_jsonl
 
-    db = app_database()
-    user = signed_in(args, db)
-    if args.matter is None:
-        user.require(Permission.MANAGE_USERS)
-        matters = None
-    else:
-        if not user.can(Permission.MANAGE_MATTERS) and args.matter not in {m.name for m in
-                                                                           db.accounts.matters_of(user)}:
-            raise NotAMember(user.name, args.matter)
-        matters = [args.matter]
-    records = list(db.audit.records(matters))
-    db.audit.record(user.name, "audit exported", args.matter or "", records=len(records), format=args.format)
+    records = workspace(args).audit_records(args.matter, args.format)
     text = to_csv(records) if args.format == "csv" else to_jsonl(records)
     return emit(text, args.out, args.force, f"{len(records)} audit record(s)")
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """'30d', '12h', '90m' as a duration; 'never' as None (a token that does not expire)."""
+    text = text.strip().lower()
+    if text == "never":
+        return None
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit() or int(text[:-1]) == 0:
+        raise ValueError(f"--expires {text!r}: write a number and d, h or m (30d, 12h, 90m), or never")
+    return timedelta(**{units[text[-1]]: int(text[:-1])})
+
+
+def cmd_tokens_create(args) -> int:
+    """Issue an API token to the signed-in user; the token is printed once and stored only as its hash."""
+    db = app_database()
+    user = signed_in(args, db)
+    token, secret = db.tokens.create(user, parse_duration(args.expires), args.label or "")
+    if args.json:
+        print(json.dumps({"id": token.id, "user": token.user, "token": secret,
+                          "expires_at": token.expires_at.isoformat() if token.expires_at else None}))
+        return 0
+    until = f"until {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "without expiry"
+    print(f"API token {token.id} for {token.user}, valid {until}. It is shown only now:\n{secret}")
+    return 0
+
+
+def cmd_tokens_list(args) -> int:
+    """The signed-in user's tokens (an admin's: everyone's), never their secrets."""
+    db = app_database()
+    tokens = db.tokens.tokens(signed_in(args, db))
+    rows = [{"id": t.id, "user": t.user, "label": t.label, "state": t.state, "created_at": t.created_at.isoformat(),
+             "expires_at": t.expires_at.isoformat() if t.expires_at else None} for t in tokens]
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    if not rows:
+        print("No API tokens.")
+    for r in rows:
+        print(f"{r['id']:>4}  {r['user']:<20} {r['state']:<8} expires {r['expires_at'] or 'never'}  {r['label']}")
+    return 0
+
+
+def cmd_tokens_revoke(args) -> int:
+    """Revoke an API token (yours, or anyone's for an admin): it stops working at once."""
+    db = app_database()
+    db.tokens.revoke(args.token_id, signed_in(args, db))
+    print(f"revoked API token {args.token_id}")
+    return 0

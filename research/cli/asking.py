@@ -9,18 +9,7 @@ from pathlib import Path
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE, open_index
 from research.domain.answer import SupportStatus, citation_marks
 from research.domain.types import SearchFilter
-
-
-def _hit_json(hit, store) -> dict:
-    authority = store.authority(hit.authority_id)
-    return {
-        "authority_id": hit.authority_id, "citation": hit.chunk.citation, "pin": hit.chunk.pin,
-        "pin_citation": hit.chunk.pin_citation, "heading": authority.heading if authority else "",
-        "heading_path": list(authority.heading_path) if authority else [],
-        "jurisdiction": hit.chunk.jurisdiction, "kind": hit.chunk.kind, "score": round(hit.score, 6),
-        "matched_by": hit.matched_by, "passage": hit.chunk.text, "start": hit.chunk.start, "end": hit.chunk.end,
-        "url": authority.url if authority else None,
-    }
+from research.service import hit_record
 
 
 def cmd_search(args) -> int:
@@ -28,7 +17,7 @@ def cmd_search(args) -> int:
     index = open_index()
     search_filter = SearchFilter(tuple(args.jurisdiction or ()), tuple(args.kind or ()))
     hits = index.retriever().search(args.query, search_filter, k=args.k)
-    rows = [_hit_json(h, index.store) for h in hits]
+    rows = [hit_record(h, index.store) for h in hits]
     if args.json:
         print(json.dumps({"query": args.query, "results": rows}))
         return 0

@@ -30,17 +30,11 @@ def cmd_memo(args) -> int:
     from datetime import date
 
     from research.files import write_output
-    from research.workflow.memo import build_memo
+    from research.workflow.memo import build_memo, chosen_answers
     from research.workflow.memo_render import render
 
     conversation = workspace(args).conversations.export(args.conversation_id, f"memo {args.format}")
-    answers = conversation.answers
-    if args.answers:
-        wanted = [int(n) for n in args.answers.split(",")]
-        unknown = [n for n in wanted if not 1 <= n <= len(answers)]
-        if unknown:
-            raise ValueError(f"the conversation has answers 1-{len(answers)}; no answer {unknown[0]}")
-        answers = [answers[n - 1] for n in wanted]
+    answers = chosen_answers(conversation.answers, [int(n) for n in args.answers.split(",")] if args.answers else None)
     memo = build_memo(answers, conversation.matter, args.to, args.author or conversation.associate or "Research team",
                       date.today())
     out = Path(args.out)
@@ -54,9 +48,7 @@ def cmd_grades_export(args) -> int:
     from research.workflow.grades import grade_records, to_csv, to_jsonl
 
     db = workspace(args)
-    graded = [q for q in db.reviews.queue() + db.reviews.approved() if q.grades]
-    graded.sort(key=lambda q: q.stored.id)
-    records = grade_records(graded)
+    records = grade_records(db.reviews.with_grades())
     text = to_csv(records) if args.format == "csv" else to_jsonl(records)
     db.conversations.note_export(f"grades {args.format}", grades=len(records))
     return emit(text, args.out, args.force, f"{len(records)} grade(s)")

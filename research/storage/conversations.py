@@ -32,6 +32,11 @@ class ConversationStore:
         self._wall = wall
         self._audit = audit
 
+    def check_matter(self, matter: str) -> str:
+        """The matter's name if the user may ask in it; NotAMember (or AccessDenied) otherwise, before any work."""
+        with self._sessions() as session:
+            return self._wall.enter_by_name(session, Permission.ASK, matter).name
+
     def create(self, matter: str) -> int:
         """A new conversation of the user in a matter they belong to; returns its id."""
         if not matter.strip():

@@ -4,7 +4,8 @@ SQLite in the data directory by default, PostgreSQL when RESEARCH_DATABASE_URL p
 (`research/storage/tables.py`) is created and changed only by the Alembic migrations in
 `research/storage/migrations`; opening the database upgrades it to the latest revision.
 
-`accounts` (users, sign-in, matters, memberships) and `audit` (the trail) are the database's own; everything
+`accounts` (users, sign-in, matters, memberships), `tokens` (of the HTTP API) and `audit` (the trail) are the
+database's own; everything
 filed under a matter is reached only through `workspace(user)`, whose stores (conversations, reviews, documents)
 are walled to the matters that user belongs to. A new SQLite file and the uploads directory are created readable
 by their owner only.
@@ -21,9 +22,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.orm import sessionmaker
 
-from research.domain.accounts import Matter, Permission, User
+from research.domain.accounts import Matter, NotAMember, Permission, User
 from research.storage.accounts import AccountStore, SignInPolicy
-from research.storage.audit import AuditLog
+from research.storage.audit import AuditLog, AuditRecord
 from research.storage.conversations import ConversationStore
 from research.storage.documents import DocumentStore
 from research.storage.reviews import ReviewStore
@@ -37,6 +38,7 @@ from research.storage.tables import (
     MembershipRow,
     UserRow,
 )
+from research.storage.tokens import TokenStore
 from research.storage.walls import Wall
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -62,10 +64,23 @@ class Workspace:
     reviews: ReviewStore
     documents: DocumentStore
     accounts: AccountStore
+    audit: AuditLog
 
     def matters(self) -> list[Matter]:
         """The matters the user belongs to, by name."""
         return self.accounts.matters_of(self.user)
+
+    def audit_records(self, matter: str | None, export_format: str) -> list[AuditRecord]:
+        """A matter's audit records for a member or an admin (every matter's: admins only), noting the export in
+        the trail."""
+        user = self.accounts.refreshed(self.user)
+        if matter is None:
+            user.require(Permission.MANAGE_USERS)
+        elif not user.can(Permission.MANAGE_MATTERS) and matter not in {m.name for m in self.matters()}:
+            raise NotAMember(user.name, matter)
+        records = list(self.audit.records(None if matter is None else [matter]))
+        self.audit.record(user.name, "audit exported", matter or "", records=len(records), format=export_format)
+        return records
 
 
 def audit_key(path: Path) -> bytes:
@@ -105,6 +120,7 @@ class AppDatabase:
         files_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.audit = AuditLog(self._sessions, key)
         self.accounts = AccountStore(self._sessions, self.audit, policy, hasher)
+        self.tokens = TokenStore(self._sessions, self.audit)
         self.reviews_required = reviews_required
 
     def workspace(self, user: User) -> Workspace:
@@ -112,7 +128,7 @@ class AppDatabase:
         wall = Wall(user)
         return Workspace(user, ConversationStore(self._sessions, wall, self.audit),
                          ReviewStore(self._sessions, wall, self.audit, self.reviews_required),
-                         DocumentStore(self._sessions, wall, self.audit, self.files_dir), self.accounts)
+                         DocumentStore(self._sessions, wall, self.audit, self.files_dir), self.accounts, self.audit)
 
     def delete_matter(self, name: str, by: User) -> None:
         """Delete a matter and everything filed under it: conversations, answers, grades, documents and their

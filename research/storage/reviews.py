@@ -122,6 +122,12 @@ class ReviewStore:
         with self._sessions() as session:
             return self._listed(session, [AnswerRow.status == ReviewStatus.APPROVED, self._walled(session)])
 
+    def with_grades(self) -> list[QueuedAnswer]:
+        """Every answer of the user's matters with grades they may see, by id (what grade exports list)."""
+        with self._sessions() as session:
+            listed = self._listed(session, [self._walled(session)])
+        return sorted((q for q in listed if q.grades), key=lambda q: q.stored.id)
+
     def answer(self, answer_id: int) -> QueuedAnswer:
         """One answer with its matter, associate and the grades the user may see; AnswerNotFound when there is
         none."""

@@ -143,6 +143,19 @@ class UserRow(Base):
         return User(self.id, self.name, Role(self.role), self.disabled)
 
 
+class ApiTokenRow(Base):
+    """A bearer token of the HTTP API: its SHA-256 (never the token), whose it is, and until when it works."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class SignInAttemptRow(Base):
     """A sign-in attempt under a name (known or not), for rate limiting failures."""
 

@@ -173,6 +173,17 @@ def _brief(stored: StoredAnswer) -> str:
     return _inline(_MARKER.sub(named, text), answer, _Citer())
 
 
+def chosen_answers(answers: list[StoredAnswer], numbers: list[int] | None) -> list[StoredAnswer]:
+    """The answers numbered (1-based, in the order given) of a conversation, or all of them; MemoError for a number
+    the conversation does not have."""
+    if not numbers:
+        return list(answers)
+    unknown = [n for n in numbers if not 1 <= n <= len(answers)]
+    if unknown:
+        raise MemoError(f"the conversation has answers 1-{len(answers)}; no answer {unknown[0]}")
+    return [answers[n - 1] for n in numbers]
+
+
 def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author: str, on: date) -> Memo:
     """The memo of these answers (in order); MemoError when there are none."""
     if not stored_answers:

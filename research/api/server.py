@@ -1,0 +1,41 @@
+"""`research serve`: the API wired from this process's settings, warmed up before it says it is ready.
+
+Uvicorn imports `app_from_settings` in each worker process (`--workers N`): every worker opens the same index
+(read-only files and the vector store) and the same app database, whose writes are short transactions.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from research.api.app import Readiness, create_app
+from research.wiring import IndexMissingError, default_index, open_app_database, research_service
+
+WARM_UP_QUESTION = "How long does a tenant have to answer a notice before the landlord may sue for possession?"
+
+
+def app_from_settings() -> FastAPI:
+    """The API over the index and app database of RESEARCH_* settings (research.toml)."""
+    index = default_index()
+    database = open_app_database(index.settings)
+    service = research_service()
+
+    def database_reachable() -> None:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def warm_up() -> None:
+        # a first answer loads every model and index it needs, so the first real question does not wait for them
+        service.ask(WARM_UP_QUESTION)
+
+    readiness = Readiness({"database": database_reachable, "vector_store": lambda: index.vectors.count(),
+                           "index": lambda: index.paths.catalogue.stat()}, warm_up)
+    app = create_app(service, database, index.settings.api, readiness)
+
+    @app.exception_handler(IndexMissingError)
+    async def index_missing(_request: Request, exc: IndexMissingError) -> JSONResponse:
+        return JSONResponse({"error": "unavailable", "detail": str(exc)}, status_code=503)
+
+    return app
