@@ -287,3 +287,50 @@ def database_url(request, tmp_path):
     with admin.begin() as connection:
         connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float, process=None) -> None:
+    """Poll `url` until it answers 200 (fails the test after `seconds`, or when `process` exits)."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the process exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"{url} did not answer within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real Chroma server on loopback (chromadb's `chroma run`), for the server variant of the store suites."""
+    import subprocess
+    import sys
+
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    directory = tmp_path_factory.mktemp("chroma-server")
+    with open(directory / "server.log", "wb") as log:  # a file, not a pipe: a full pipe would stall the server
+        process = subprocess.Popen([str(chroma), "run", "--path", str(directory / "data"), "--host", "127.0.0.1",
+                                    "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        wait_for(f"{url}/api/v2/heartbeat", 60, process)
+        yield url
+        process.terminate()
+        process.wait(timeout=20)

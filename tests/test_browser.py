@@ -60,10 +60,12 @@ def serve(dc_slice_settings, tmp_path):
         Firm(open_app_database(Settings(**dc_slice_settings, database_url=env["RESEARCH_DATABASE_URL"],
                                         audit_key_file=tmp_path / "audit.key")))
         streamlit = Path(sys.executable).with_name("streamlit")
-        process = subprocess.Popen(
-            [str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        log = tmp_path / f"app-{port}.log"  # a file, not a pipe: a full pipe would stall the app
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+                 "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -74,7 +76,7 @@ def serve(dc_slice_settings, tmp_path):
             except OSError:
                 time.sleep(0.5)
         process.kill()
-        pytest.fail(f"the app did not start: {process.stdout.read().decode()[-2000:]}")
+        pytest.fail(f"the app did not start: {log.read_text(errors='replace')[-2000:]}")
 
     yield start
     for process in processes:

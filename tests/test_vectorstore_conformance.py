@@ -1,4 +1,6 @@
-"""Every vector store adapter must pass this suite."""
+"""Every vector store adapter must pass this suite: in memory, embedded Chroma, and a Chroma server on loopback."""
+
+import uuid
 
 import numpy as np
 import pytest
@@ -18,10 +20,12 @@ def unit(i: int, dim: int = 8) -> np.ndarray:
     return v
 
 
-@pytest.fixture(params=["memory", "chroma"])
+@pytest.fixture(params=["memory", "chroma", "chroma-server"])
 def store(request, tmp_path):
     if request.param == "memory":
         return InMemoryVectorStore()
+    if request.param == "chroma-server":  # a collection of its own per test, on the one server of the session
+        return ChromaVectorStore(f"conformance-{uuid.uuid4().hex[:12]}", url=request.getfixturevalue("chroma_server"))
     return ChromaVectorStore("conformance", path=tmp_path / "chroma")
 
 
