@@ -179,6 +179,17 @@ class ResearchIndex:
         """Per source: its manifest's facts beside its ingest status."""
         return corpus_overview(self.manifests(), self.store.statuses())
 
+    def artifact_version(self) -> str:
+        """The version of this index's immutable artifacts: a digest of every source's content hash, version and
+        chunk count, and the embedder and collection the vectors are in. Two copies of one ingest agree."""
+        import hashlib
+        import json
+
+        sources = sorted((s.name, s.sha256, s.version, s.chunker, s.chunks, s.status) for s in self.store.statuses())
+        identity = {"sources": sources, "embedder": self.settings.embedder,
+                    "collection": self.settings.chroma_collection}
+        return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
+
     def ingest(self, names: list[str] | None = None, progress: bool = True) -> list[SourceReport]:
         """Ingest the named sources (all by default) and train the search priors; what was opened before is
         forgotten, so the next search reads the new index."""

@@ -383,3 +383,30 @@ def test_review_from_the_command_line_is_blind_and_needs_the_reviews_required(co
     grades = {g.reviewer: g for g in amy.reviews.answer(answer_id).grades}
     assert grades["Rex"].citation_marks == {1: "wrong authority"} and grades["Rex"].accuracy == 2
     assert grades["Rex"].comments == "cites the wrong section" and grades["Ada"].citation_marks == {1: "bad pin"}
+
+
+def test_api_tokens_and_the_published_index_from_the_command_line(configured, capsys):
+    from research.wiring import default_index
+
+    assert cli.main(["ingest", "--quiet"]) == 0
+    db = firm_of(default_index()).db
+    assert cli.main(["tokens", "create", "--as", "Amy", "--expires", "7d", "--json"]) == 0
+    created = last_json(capsys)
+    assert created["token"].startswith("rsk_") and db.tokens.user_of(created["token"]).name == "Amy"
+    assert cli.main(["tokens", "create", "--as", "Amy", "--expires", "soon"]) == 1
+    assert "write a number and d, h or m" in capsys.readouterr().err
+    assert cli.main(["tokens", "list", "--json", "--as", "Amy"]) == 0
+    (listed,) = last_json(capsys)
+    assert listed["state"] == "active" and "token" not in listed and created["token"] not in json.dumps(listed)
+    assert cli.main(["tokens", "revoke", str(created["id"]), "--as", "Otto"]) == 1  # not Otto's
+    assert cli.main(["tokens", "revoke", str(created["id"]), "--as", "Amy"]) == 0
+    with pytest.raises(PermissionError):
+        db.tokens.user_of(created["token"])
+    assert cli.main(["index", "version", "--json"]) == 0
+    version = last_json(capsys)
+    assert version["published"] is None and version["matches"] and len(version["version"]) == 16
+    assert cli.main(["index", "publish", "--as", "Amy"]) == 1 and "may not manage corpus" in capsys.readouterr().err
+    assert cli.main(["index", "publish", "--as", "Ada"]) == 0
+    assert db.releases.published().version == version["version"]
+    db.releases.publish("another", db.accounts.user("Ada"))
+    assert cli.main(["index", "version"]) == cli.EXIT_FAILURE

@@ -184,8 +184,10 @@ def conversation_record(conversation: Conversation, required: int) -> dict:
 
 
 def create_app(service: ResearchService, database: AppDatabase, settings: ApiSettings,
-               readiness: Readiness | None = None) -> FastAPI:
-    """The API over a research service and app database (research.api.server wires them from settings)."""
+               readiness: Readiness | None = None, serving: Callable[[], object] | None = None) -> FastAPI:
+    """The API over a research service and app database (research.api.server wires them from settings).
+    `serving` raises when this node must not serve now (its index is not the published one): every /v1 request
+    then gets 503."""
     readiness = readiness or Readiness({})
 
     def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
@@ -210,6 +212,11 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
 
     def current_user(request: Request,
                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
+        if serving is not None:
+            try:
+                serving()
+            except Exception as exc:  # noqa: BLE001 - whatever the reason, this node must not answer
+                raise Unavailable(str(exc)) from exc
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise SignInFailed("Send `Authorization: Bearer TOKEN` (research tokens create --as NAME).")
         user = database.tokens.user_of(credentials.credentials)

@@ -1,10 +1,14 @@
 """`research serve`: the API wired from this process's settings, warmed up before it says it is ready.
 
 Uvicorn imports `app_from_settings` in each worker process (`--workers N`): every worker opens the same index
-(read-only files and the vector store) and the same app database, whose writes are short transactions.
+(read-only files and the vector store) and the same app database, whose writes are short transactions. A node
+serves only the index version the database has published (research.storage.releases); the first node of a new
+database publishes its own.
 """
 
 from __future__ import annotations
+
+import time
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -13,6 +17,7 @@ from sqlalchemy import text
 from research.api.app import Readiness, create_app
 from research.wiring import IndexMissingError, default_index, open_app_database, research_service
 
+RELEASE_CHECK_S = 10.0
 WARM_UP_QUESTION = "How long does a tenant have to answer a notice before the landlord may sue for possession?"
 
 
@@ -30,9 +35,22 @@ def app_from_settings() -> FastAPI:
         # a first answer loads every model and index it needs, so the first real question does not wait for them
         service.ask(WARM_UP_QUESTION)
 
+    version = index.artifact_version()
+    checked = {"at": float("-inf")}
+
+    def serving() -> None:
+        # the published version is read again at most every RELEASE_CHECK_S: a new publish stops old nodes soon
+        if time.monotonic() - checked["at"] > RELEASE_CHECK_S:
+            database.releases.check(version)
+            checked["at"] = time.monotonic()
+
+    def index_release() -> None:
+        checked["at"] = float("-inf")
+        serving()
+
     readiness = Readiness({"database": database_reachable, "vector_store": lambda: index.vectors.count(),
-                           "index": lambda: index.paths.catalogue.stat()}, warm_up)
-    app = create_app(service, database, index.settings.api, readiness)
+                           "index_release": index_release}, warm_up)
+    app = create_app(service, database, index.settings.api, readiness, serving)
 
     @app.exception_handler(IndexMissingError)
     async def index_missing(_request: Request, exc: IndexMissingError) -> JSONResponse:

@@ -266,6 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
     c = corpus_sub.add_parser("list", help="sources, jurisdictions, record counts, ingest status")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=corpus.cmd_corpus_list)
+
+    p = sub.add_parser("index", help="the index version API nodes serve")
+    index_sub = p.add_subparsers(dest="index_command", required=True)
+    i = index_sub.add_parser("version", help="this index's version and the published one (exit 1: they differ)")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=corpus.cmd_index_version)
+    i = index_sub.add_parser("publish", help="make this index the one every API node serves (admins)")
+    _acting(i)
+    i.set_defaults(func=corpus.cmd_index_publish)
     return parser
 
 

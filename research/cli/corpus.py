@@ -1,10 +1,10 @@
-"""`research ingest` and `research corpus list`."""
+"""`research ingest`, `research corpus list` and `research index version|publish`."""
 
 from __future__ import annotations
 
 import json
 
-from research.cli.common import open_index
+from research.cli.common import EXIT_FAILURE, open_index
 
 
 def cmd_ingest(args) -> int:
@@ -31,4 +31,31 @@ def cmd_corpus_list(args) -> int:
     for r in rows:
         print(f"{r.source:<12}{r.jurisdiction:<13}{r.kind:<9}{r.expected_records:>9}"
               f"{r.authorities:>9}{r.chunks:>9}  {r.status}" + (f" ({r.ingested_at})" if r.ingested_at else ""))
+    return 0
+
+
+def cmd_index_version(args) -> int:
+    """This node's index version, and the version the database has published for the API nodes."""
+    from research.cli.common import app_database
+
+    version = open_index().artifact_version()
+    published = app_database().releases.published()
+    row = {"version": version, "published": published.version if published else None,
+           "published_at": published.published_at.isoformat() if published else None,
+           "matches": published is None or published.version == version}
+    if args.json:
+        print(json.dumps(row))
+        return 0
+    print(f"this index: {version}")
+    print(f"published:  {row['published'] or 'none yet (the first API node publishes its own)'}")
+    return 0 if row["matches"] else EXIT_FAILURE
+
+
+def cmd_index_publish(args) -> int:
+    """Publish this node's index as the one every API node must serve (admins)."""
+    from research.cli.common import app_database, signed_in
+
+    database = app_database()
+    release = database.releases.publish(open_index().artifact_version(), signed_in(args, database))
+    print(f"published index {release.version}: API nodes with another version now refuse to serve")
     return 0

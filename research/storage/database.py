@@ -27,6 +27,7 @@ from research.storage.accounts import AccountStore, SignInPolicy
 from research.storage.audit import AuditLog, AuditRecord
 from research.storage.conversations import ConversationStore
 from research.storage.documents import DocumentStore
+from research.storage.releases import ReleaseStore
 from research.storage.reviews import ReviewStore
 from research.storage.tables import (
     AnswerRow,
@@ -121,6 +122,7 @@ class AppDatabase:
         self.audit = AuditLog(self._sessions, key)
         self.accounts = AccountStore(self._sessions, self.audit, policy, hasher)
         self.tokens = TokenStore(self._sessions, self.audit)
+        self.releases = ReleaseStore(self._sessions, self.audit)
         self.reviews_required = reviews_required
 
     def workspace(self, user: User) -> Workspace:

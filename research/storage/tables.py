@@ -156,6 +156,16 @@ class ApiTokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class IndexReleaseRow(Base):
+    """An ingest published to the API nodes: the artifact version every node must serve."""
+
+    __tablename__ = "index_releases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str] = mapped_column(String(100))
+
+
 class SignInAttemptRow(Base):
     """A sign-in attempt under a name (known or not), for rate limiting failures."""
 
