@@ -189,7 +189,7 @@ class OnnxMiniLMEmbedder(VectorEmbedder):
 
     def __init__(self, models_dir: Path, quantized: bool = True, max_seq_length: int = 128, batch_size: int = 32):
         import onnxruntime
-        from transformers import AutoTokenizer
+        from tokenizers import Tokenizer  # the Rust tokenizer itself: transformers' import alone takes ~3 s
 
         path = onnx_minilm_dir(models_dir)
         self.name = "minilm-int8" if quantized else "minilm-onnx"
@@ -198,7 +198,9 @@ class OnnxMiniLMEmbedder(VectorEmbedder):
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(str(path / ("int8.onnx" if quantized else "fp32.onnx")),
                                                      options, providers=["CPUExecutionProvider"])
-        self._tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_seq_length)
+        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
         self._max_seq_length = max_seq_length
         self._batch_size = batch_size
 
@@ -210,8 +212,8 @@ class OnnxMiniLMEmbedder(VectorEmbedder):
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(texts), self._batch_size):
             batch = order[start:start + self._batch_size]
-            encoded = self._tokenizer([texts[i] for i in batch], truncation=True, max_length=self._max_seq_length,
-                                      padding=True, return_tensors="np")
-            vectors[batch] = self._session.run(None, {"input_ids": encoded["input_ids"].astype(np.int64),
-                                                      "attention_mask": encoded["attention_mask"].astype(np.int64)})[0]
+            encoded = self._tokenizer.encode_batch([texts[i] for i in batch])
+            input_ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            attention_mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            vectors[batch] = self._session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})[0]
         return _normalise(vectors)

@@ -107,7 +107,8 @@ class AppDatabase:
             _owner_only_file(Path(url.removeprefix("sqlite:///")))
         if migrate:
             upgrade(url)
-        self.engine = create_engine(url, future=True)
+        # pre-ping: a connection the server dropped (a restart, terminated backends) is replaced, not handed out
+        self.engine = create_engine(url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             with self.engine.connect():  # WAL creates its side files now, with the process's umask: narrow them
