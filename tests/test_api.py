@@ -106,7 +106,9 @@ def test_another_matter_stays_behind_the_wall_on_every_endpoint(api):
     for method, path, kwargs in refused:
         response = api.call(method, path, user="Otto", **kwargs)
         assert response.status_code == 403, (path, response.text)
-        assert "not a member of matter 'Lantern matter'" in response.json()["detail"], path
+        assert "not a member of matter" in response.json()["detail"], path
+        if "Lantern" not in path + json.dumps(kwargs.get("json", {})):  # a record reached by id: no name told
+            assert "Lantern" not in response.text, path
     # nothing of the lantern matter in what Otto may list, search or grade
     assert api.call("GET", "/v1/conversations", user="Otto").json() == []
     assert api.call("GET", "/v1/review/queue", user="Otto").json() == []

@@ -191,7 +191,8 @@ def test_memo_export_and_its_errors(configured, capsys, tmp_path):
     # the wall, from the command line
     assert cli.main(["memo", str(conversation), "--as", "Otto", "--format", "md", "--out",
                      str(tmp_path / "o.md")]) == cli.EXIT_FAILURE
-    assert "not a member of matter 'Lantern matter'" in capsys.readouterr().err
+    refused = capsys.readouterr().err
+    assert "not a member of matter" in refused and "Lantern" not in refused
     assert not (tmp_path / "o.md").exists()
     assert cli.main(["history", "--json", "--as", "Otto"]) == 0 and last_json(capsys) == []
     assert cli.main(["history", "--as", "Amy"]) == 0 and "Lantern matter" in capsys.readouterr().out

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from research.answer.researcher import QuestionError, check_question
-from research.api.schemas import ApproveBody, AskBody, GradeBody, SearchBody, SurveyBody
+from research.api.schemas import MAX_RECORD_ID, ApproveBody, AskBody, GradeBody, SearchBody, SurveyBody
 from research.domain.accounts import AccessDenied, SignInFailed, User
 from research.domain.records import Conversation, StoredAnswer
 from research.domain.review import Grade
@@ -40,6 +40,7 @@ from research.workflow.memo import build_memo, chosen_answers
 from research.workflow.memo_render import render
 
 log = logging.getLogger(__name__)
+RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="a record's id")]
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "pdf": "application/pdf",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                "jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
@@ -361,12 +362,12 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
                 for c in ws.conversations.summaries(search, matter)]
 
     @app.get("/v1/conversations/{conversation_id}", tags=["records"])
-    def conversation(conversation_id: int, ws: Walled) -> dict:
+    def conversation(conversation_id: RecordId, ws: Walled) -> dict:
         """A conversation with its answers as filed, their review status and reviewed text."""
         return conversation_record(ws.conversations.get(conversation_id), required)
 
     @app.get("/v1/conversations/{conversation_id}/memo", tags=["records"])
-    def memo(conversation_id: int, ws: Walled, format: Literal["md", "docx", "pdf"] = "docx",  # noqa: A002
+    def memo(conversation_id: RecordId, ws: Walled, format: Literal["md", "docx", "pdf"] = "docx",  # noqa: A002
              answers: Annotated[str, Query(pattern=r"^(\d+(,\d+)*)?$")] = "",
              to: Annotated[str, Query(max_length=200)] = "Supervising Attorney",
              author: Annotated[str, Query(max_length=200)] = "") -> Response:
@@ -384,7 +385,7 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
                 for q in ws.reviews.queue(matter)]
 
     @app.post("/v1/answers/{answer_id}/grade", tags=["review"])
-    def grade(answer_id: int, body: GradeBody, ws: Walled) -> dict:
+    def grade(answer_id: RecordId, body: GradeBody, ws: Walled) -> dict:
         """Grade an answer as yourself (your earlier grade of it is replaced)."""
         ws.reviews.record_grade(answer_id, Grade(ws.user.name, body.accuracy, body.completeness, body.clarity,
                                                  body.passed, dict(body.citation_marks), tuple(body.add_authorities),
@@ -392,7 +393,7 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
         return stored_record(ws.reviews.answer(answer_id).stored, required)
 
     @app.post("/v1/answers/{answer_id}/approve", tags=["review"])
-    def approve(answer_id: int, body: ApproveBody, ws: Walled) -> dict:
+    def approve(answer_id: RecordId, body: ApproveBody, ws: Walled) -> dict:
         """Approve an answer once it has the reviews required (or by an admin's override)."""
         ws.reviews.approve(answer_id, edited_text=body.edited_text, override=body.override)
         return stored_record(ws.reviews.answer(answer_id).stored, required)
@@ -417,7 +418,7 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
         return _document_record(answering(lambda: service.add_document(ws, matter, file.filename or "", data)))
 
     @app.delete("/v1/documents/{document_id}", tags=["documents"])
-    def delete_document(document_id: int, ws: Walled) -> dict:
+    def delete_document(document_id: RecordId, ws: Walled) -> dict:
         """Delete a document with its passages and file (the audit keeps the fact)."""
         ws.documents.delete(document_id)
         return {"deleted": document_id}

@@ -7,6 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from research.answer.researcher import MAX_QUESTION_CHARS
 from research.domain.answer import AnswerMode
 
+MAX_RECORD_ID = 2**31 - 1  # ids are 32-bit integers in the app database
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -31,8 +33,9 @@ class AskBody(_Body):
     mode: AnswerMode = AnswerMode.EXTRACTIVE
     matter: str | None = Field(default=None, max_length=200, description="file the answer under a new conversation "
                                                                          "of this matter (you must belong to it)")
-    conversation_id: int | None = Field(default=None, description="or under this conversation (a follow-up: the "
-                                                                  "earlier questions are taken into account)")
+    conversation_id: int | None = Field(default=None, ge=1, le=MAX_RECORD_ID,
+                                        description="or under this conversation (a follow-up: the earlier questions "
+                                                    "are taken into account)")
 
 
 class SurveyBody(_Body):

@@ -21,6 +21,13 @@ def _configure() -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+def record_id(text: str) -> int:
+    """A record's id on the command line: a whole number from 1 to 2**31 - 1 (ids are 32-bit in the database)."""
+    if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a record id (a whole number from 1)")
+    return int(text)
+
+
 def _acting(p: argparse.ArgumentParser, required: bool = True) -> None:
     """--as NAME: the user the command acts as (password from RESEARCH_PASSWORD or a prompt)."""
     p.add_argument("--as", dest="as_user", metavar="NAME", required=required,
@@ -96,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=records.cmd_history)
 
     p = sub.add_parser("memo", help="export a conversation as a research memo")
-    p.add_argument("conversation_id", type=int)
+    p.add_argument("conversation_id", type=record_id)
     p.add_argument("--format", choices=("docx", "pdf", "md"), required=True)
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
@@ -128,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     _acting(v)
     v.set_defaults(func=review.cmd_review_queue)
     v = review_sub.add_parser("grade", help="grade an answer (your earlier grade of it is replaced)")
-    v.add_argument("answer_id", type=int, metavar="ANSWER_ID")
+    v.add_argument("answer_id", type=record_id, metavar="ANSWER_ID")
     verdict = v.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--pass", dest="passed", action="store_true")
     verdict.add_argument("--fail", dest="passed", action="store_false")
@@ -143,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     _acting(v)
     v.set_defaults(func=review.cmd_review_grade)
     v = review_sub.add_parser("approve", help="approve an answer once it has the reviews required")
-    v.add_argument("answer_id", type=int, metavar="ANSWER_ID")
+    v.add_argument("answer_id", type=record_id, metavar="ANSWER_ID")
     v.add_argument("--edit-file", metavar="FILE", help="the approved text (the original is kept beside it)")
     v.add_argument("--override", action="store_true",
                    help="admins: approve without the reviews required (recorded in the audit trail)")
@@ -221,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     _acting(d)
     d.set_defaults(func=accounts.cmd_documents_list)
     d = documents_sub.add_parser("delete", help="delete a document and its passages")
-    d.add_argument("document_id", type=int)
+    d.add_argument("document_id", type=record_id)
     _acting(d)
     d.set_defaults(func=accounts.cmd_documents_delete)
 
@@ -245,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     _acting(t)
     t.set_defaults(func=accounts.cmd_tokens_list)
     t = tokens_sub.add_parser("revoke", help="revoke a token: it stops working at once")
-    t.add_argument("token_id", type=int, metavar="ID")
+    t.add_argument("token_id", type=record_id, metavar="ID")
     _acting(t)
     t.set_defaults(func=accounts.cmd_tokens_revoke)
 

@@ -54,8 +54,13 @@ class AccessDenied(PermissionError):
 class NotAMember(AccessDenied):
     """The user does not belong to the matter the record is filed under."""
 
-    def __init__(self, user: str, matter: str):
-        super().__init__(f"{user} is not a member of matter {matter!r}")
+    def __init__(self, user: str, matter: str | None = None):
+        """`matter` is the name the user gave; None for a record reached by its id, whose matter's name is not
+        told to someone outside it (a matter's name can be confidential: a client's, a deal's)."""
+        if matter is None:
+            super().__init__(f"{user} is not a member of matter of this record (its name is shown to members only)")
+        else:
+            super().__init__(f"{user} is not a member of matter {matter!r}")
         self.matter = matter
 
 

@@ -44,7 +44,7 @@ class Wall:
         member = session.scalar(select(MembershipRow.id).where(MembershipRow.matter_id == matter_id,
                                                               MembershipRow.user_id == self.user.id))
         if matter is None or member is None:
-            raise NotAMember(self.user.name, matter.name if matter is not None else f"#{matter_id}")
+            raise NotAMember(self.user.name)  # reached by a record's id: the matter's name is not told
         return matter
 
     def enter_by_name(self, session: Session, permission: Permission, name: str) -> MatterRow:
