@@ -254,3 +254,37 @@ def test_the_openapi_schema_lists_the_operations(api):
                  "/healthz", "/readyz"):
         assert path in paths, path
     assert api.client.get("/docs").status_code == 200
+
+
+def test_a_node_stops_serving_when_its_index_changes_under_it(invented_index_env):
+    import sqlite3
+
+    from research.api.server import app_from_settings
+    from research.wiring import default_index, open_app_database
+
+    index = default_index()
+    index.ingest(progress=False)
+    database = open_app_database(index.settings)
+    token = database.tokens.create(Firm(database).associate, None)[1]
+    with TestClient(app_from_settings()) as client:
+        app_readiness_wait(client)
+        headers = {"Authorization": f"Bearer {token}"}
+        assert client.get("/v1/matters", headers=headers).status_code == 200
+        assert database.releases.published().version == index.artifact_version()  # the first node published it
+        # an ingest into this node's own directory finishes: the catalogue now holds another version of a source
+        with sqlite3.connect(index.paths.catalogue) as catalogue:
+            catalogue.execute("UPDATE sources SET version = 'edited by a later ingest'")
+        reply = client.get("/readyz")
+        assert reply.status_code == 503 and "changed under this process" in reply.json()["checks"]["index_release"]
+        refused = client.get("/v1/matters", headers=headers)
+        assert refused.status_code == 503 and "restart it on the new index" in refused.json()["detail"]
+    database.close()
+
+
+def app_readiness_wait(client: TestClient, seconds: float = 120) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while client.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, client.get("/readyz").json()
+        time.sleep(0.2)

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from research.api.app import Readiness, create_app
+from research.storage.releases import IndexMismatch
 from research.wiring import IndexMissingError, default_index, open_app_database, research_service
 
 RELEASE_CHECK_S = 10.0
@@ -39,8 +40,13 @@ def app_from_settings() -> FastAPI:
     checked = {"at": float("-inf")}
 
     def serving() -> None:
-        # the published version is read again at most every RELEASE_CHECK_S: a new publish stops old nodes soon
+        # checked again at most every RELEASE_CHECK_S: a new publish, or an ingest into this node's own data
+        # directory, stops it within that time instead of letting it answer from a mix of two ingests
         if time.monotonic() - checked["at"] > RELEASE_CHECK_S:
+            if index.artifact_version() != version:
+                raise IndexMismatch(f"the index files changed under this process (an ingest into its data directory "
+                                    f"while it served?): it started on version {version}; restart it on the new "
+                                    "index (docs/deploy.md)")
             database.releases.check(version)
             checked["at"] = time.monotonic()
 

@@ -13,6 +13,7 @@ from research.domain.answer import ASKABLE_MODES, AnswerMode
 from research.domain.types import KINDS
 from research.environment import stay_offline
 from research.jurisdictions import JURISDICTIONS
+from research.storage.backup import BackupError
 
 
 def _configure() -> None:
@@ -274,6 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=corpus.cmd_corpus_list)
 
+    p = sub.add_parser("backup", help="back up the app database, uploads and index into a new directory")
+    p.add_argument("directory", metavar="DIR")
+    p.set_defaults(func=corpus.cmd_backup)
+    p = sub.add_parser("restore", help="restore a backup made by `research backup`")
+    p.add_argument("directory", metavar="DIR")
+    p.add_argument("--force", action="store_true", help="replace the database, uploads and index that are there")
+    p.set_defaults(func=corpus.cmd_restore)
+
     p = sub.add_parser("index", help="the index version API nodes serve")
     index_sub = p.add_subparsers(dest="index_command", required=True)
     i = index_sub.add_parser("version", help="this index's version and the published one (exit 1: they differ)")
@@ -298,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
-    except (CorpusError, EvalSetError, IndexMissingError, ValueError, LookupError, PermissionError) as exc:
+    except (CorpusError, EvalSetError, IndexMissingError, ValueError, LookupError, PermissionError,
+            BackupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

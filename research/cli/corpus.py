@@ -1,4 +1,4 @@
-"""`research ingest`, `research corpus list` and `research index version|publish`."""
+"""`research ingest`, `corpus list`, `index version|publish`, `backup` and `restore`."""
 
 from __future__ import annotations
 
@@ -58,4 +58,35 @@ def cmd_index_publish(args) -> int:
     database = app_database()
     release = database.releases.publish(open_index().artifact_version(), signed_in(args, database))
     print(f"published index {release.version}: API nodes with another version now refuse to serve")
+    return 0
+
+
+def _holdings():
+    from research.storage.backup import Holdings
+
+    settings = open_index().settings
+    return Holdings(settings.app_database_url, settings.uploads_dir,
+                    {"index": settings.index_dir, "models": settings.models_dir})
+
+
+def cmd_backup(args) -> int:
+    """Back up the app database, uploads and index into a new directory (not the audit key: keep it apart)."""
+    from pathlib import Path
+
+    from research.storage.backup import backup
+
+    manifest = backup(_holdings(), Path(args.directory))
+    print(f"backed up {manifest['database']} and {', '.join(manifest['trees']) or 'no files'} into {args.directory}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Restore a backup made by `research backup` (--force replaces what is there)."""
+    from pathlib import Path
+
+    from research.storage.backup import restore
+
+    manifest = restore(_holdings(), Path(args.directory), force=args.force)
+    print(f"restored {manifest['database']} and {', '.join(manifest['trees'])} from a backup of "
+          f"{manifest['created_at'][:16]}; restore the audit key file from where it is kept, then start the services")
     return 0
