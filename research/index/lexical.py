@@ -90,8 +90,9 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        """Load an index written by `save`."""
-        retriever = bm25s.BM25.load(str(directory / "bm25"))
+        """Load an index written by `save`, its score arrays memory-mapped: an index is an immutable artifact of an
+        ingest, so processes on one machine share its pages instead of each reading a copy."""
+        retriever = bm25s.BM25.load(str(directory / "bm25"), mmap=True)
         docs = json.loads((directory / "docs.json").read_text())
         return cls(retriever, docs["ids"], np.array(docs["jurisdictions"]), np.array(docs["kinds"]),
                    docs.get("analyser", "terms"))
