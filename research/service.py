@@ -103,6 +103,7 @@ class ResearchService:
     def add_document(self, workspace: Workspace, matter: str, filename: str, data: bytes) -> StoredDocument:
         """Upload a document to a matter: parse it (research.corpus.documents), embed its passages and store them
         in the matter's private scope; DocumentError (nothing stored) when it cannot be read."""
+        workspace.documents.check_upload(matter)  # a non-member's file is not even parsed
         parsed = parse_document(filename, data)
         spans = passage_spans(parsed)
         vectors = self._encode([parsed.text[s:e] for s, e in spans])

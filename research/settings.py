@@ -61,6 +61,8 @@ class ApiSettings(BaseModel):
     requests_per_minute: int = Field(default=120, ge=1, description="per token and API process; more get 429")
     answers_at_once: int = Field(default=1, ge=1, description="questions one API process answers at the same time "
                                                               "(answering is CPU-bound: more waits its turn)")
+    answer_wait_s: float = Field(default=120.0, gt=0, description="how long a question waits for an answer slot "
+                                                                  "before it gets 503")
 
 
 class Settings(BaseSettings):

@@ -191,3 +191,10 @@ def test_the_audit_key_file_is_created_owner_only_and_kept(tmp_path):
     key = audit_key(tmp_path / "keys" / "audit.key")
     assert len(key) == 32 and audit_key(tmp_path / "keys" / "audit.key") == key
     assert (tmp_path / "keys" / "audit.key").stat().st_mode & 0o077 == 0
+
+
+def test_a_deleted_matters_name_is_not_reused(firm):
+    firm.db.accounts.add_matter("Brief matter", ["Amy"], by=firm.admin)
+    firm.db.delete_matter("Brief matter", by=firm.admin)
+    with pytest.raises(ValueError, match="existed and was deleted"):  # its audit records keep the name
+        firm.db.accounts.add_matter("brief matter", ["Otto"], by=firm.admin)

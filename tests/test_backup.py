@@ -55,10 +55,19 @@ def test_a_backup_restores_records_documents_and_index(invented_index_env, capsy
     assert restored.audit.verify().intact
     assert cli.main(["search", "lantern permit expires", "--json"]) == 0 and "us-dc" in capsys.readouterr().out
     assert document.id == kept.id
-    with pytest.raises(BackupError, match="not a backup"):
-        from research.storage.backup import Holdings, restore
+    from research.storage.backup import Holdings, backup, restore
 
+    with pytest.raises(BackupError, match="not a backup"):
         restore(Holdings("sqlite:///x", tmp_path / "u", {}), tmp_path)
+    with pytest.raises(BackupError, match="no database at"):
+        backup(Holdings(f"sqlite:///{tmp_path / 'absent.sqlite'}", tmp_path / "u", {}), tmp_path / "empty")
+    assert not (tmp_path / "absent.sqlite").exists()
+    (out / "index" / "catalog.sqlite").unlink()
+    shutil.rmtree(out / "uploads")
+    with pytest.raises(BackupError, match="lacks uploads"):
+        restore(Holdings(settings.app_database_url, settings.uploads_dir, {"index": settings.index_dir}), out,
+                force=True)
+    assert (settings.uploads_dir / restored_file(restored, kept.id)).is_file()  # nothing was touched
     restored.close()
 
 
@@ -71,7 +80,7 @@ def restored_file(database, document_id: int) -> str:
 
 @pytest.mark.skipif(not _postgres_up(), reason="no PostgreSQL at 127.0.0.1:5432")
 def test_a_postgresql_database_is_dumped_and_restored(tmp_path):
-    from research.storage.backup import Holdings, backup, restore
+    from research.storage.backup import BackupError, Holdings, backup, restore
     from tests.conftest import open_database
 
     name = f"backup_{uuid.uuid4().hex[:8]}"
@@ -87,6 +96,8 @@ def test_a_postgresql_database_is_dumped_and_restored(tmp_path):
         with sa.create_engine(url).begin() as connection:
             connection.execute(sa.text("DELETE FROM memberships"))
             connection.execute(sa.text("DELETE FROM matters"))
+        with pytest.raises(BackupError, match="PostgreSQL database .it has accounts"):
+            restore(holdings, tmp_path / "out")  # a live database is not replaced without --force
         restore(holdings, tmp_path / "out", force=True)
         database = open_database(url, tmp_path)
         assert [m.name for m in database.accounts.matters_of(database.accounts.user("Amy"))] == [Firm.LANTERN]

@@ -91,6 +91,8 @@ def test_blind_double_review(database_url, tmp_path):
     assert ada.reviews.graded() == [] and all(f.grades == () for f in ada.reviews.answer_facts())
     assert [g.reviewer for g in rex.reviews.answer(answer_id).grades] == ["Rex"]
     assert [g.reviewer for g in amy.reviews.answer(answer_id).grades] == ["Rex"]  # an associate does not grade
+    graded = [r for r in ada.audit_records(Firm.LANTERN, "jsonl") if r.action == "answer graded"]
+    assert graded and all(set(r.detail) == {"answer_id", "blind", "rubric_version"} for r in graded)  # no verdicts
     ada.reviews.record_grade(answer_id, Grade("Ada", 2, 2, 2, False, {1: "wrong authority"}))
     assert [g.reviewer for g in ada.reviews.answer(answer_id).grades] == ["Rex", "Ada"]
     assert [q.stored.id for q in rex.reviews.queue()] == [answer_id]  # still queued until approved

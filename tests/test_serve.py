@@ -94,9 +94,10 @@ def test_two_nodes_from_one_ingest_answer_alike_and_share_the_records(two_nodes)
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{url}/readyz", timeout=10)
         assert refused.value.code == 503
-        assert "copy that ingest here" in json.loads(refused.value.read())["checks"]["index_release"]
+        assert json.loads(refused.value.read())["checks"]["index_release"] == "not ready: IndexMismatch"
         status, body = call(f"{url}/v1/matters", token)
         assert status == 503 and "published index is 0123456789abcdef" in body["detail"]
+        assert "copy that ingest here" in body["detail"]
     database.releases.publish(published.version, firm.admin)
     for url in nodes:
         wait_for(f"{url}/readyz", 30)

@@ -21,6 +21,7 @@ from fastapi import Depends, FastAPI, File, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import IntegrityError
 
 from research.answer.researcher import QuestionError, check_question
 from research.api.schemas import MAX_RECORD_ID, ApproveBody, AskBody, GradeBody, SearchBody, SurveyBody
@@ -87,7 +88,8 @@ class Readiness:
                 probe()
                 found[name] = "ok"
             except Exception as exc:  # noqa: BLE001 - any failure of a probe means "not reachable"
-                found[name] = f"unreachable: {type(exc).__name__}: {str(exc)[:200]}"
+                log.warning("readiness check %s failed: %s", name, exc)
+                found[name] = f"not ready: {type(exc).__name__}"
         return all(v == "ok" for v in found.values()), found
 
 
@@ -213,14 +215,14 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
 
     def current_user(request: Request,
                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
-        if serving is not None:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise SignInFailed("Send `Authorization: Bearer TOKEN` (research tokens create --as NAME).")
+        user = database.tokens.user_of(credentials.credentials)
+        if serving is not None:  # after the token: why a node refuses is told to signed-in users only
             try:
                 serving()
             except Exception as exc:  # noqa: BLE001 - whatever the reason, this node must not answer
                 raise Unavailable(str(exc)) from exc
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise SignInFailed("Send `Authorization: Bearer TOKEN` (research tokens create --as NAME).")
-        user = database.tokens.user_of(credentials.credentials)
         wait = limiter.retry_after(user.id)
         if wait:
             raise _RateLimited(wait)
@@ -253,6 +255,10 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
     async def incomplete(_request: Request, exc: ReviewIncomplete) -> JSONResponse:
         return _error(409, "reviews missing", str(exc))
 
+    @app.exception_handler(IntegrityError)
+    async def conflict(_request: Request, exc: IntegrityError) -> JSONResponse:
+        return _error(409, "conflict", "Another request changed the same record at the same time; retry.")
+
     @app.exception_handler(ValueError)
     async def bad_request(_request: Request, exc: ValueError) -> JSONResponse:
         return _error(400, "bad request", str(exc))
@@ -275,7 +281,7 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
         return _error(500, "internal error", "The request failed on the server; it is logged.")
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict:
+    async def healthz() -> dict:  # async: answered on the event loop even when every worker thread is busy
         """Liveness: the process answers."""
         return {"status": "ok"}
 
@@ -286,8 +292,13 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
         return JSONResponse({"ready": ready, "checks": found}, status_code=200 if ready else 503)
 
     def answering(work: Callable[[], Any]) -> Any:
-        with answer_slots:
+        if not answer_slots.acquire(timeout=settings.answer_wait_s):
+            raise Unavailable(f"Every answer slot of this process stayed busy for {settings.answer_wait_s:.0f} s; "
+                              "retry, or add API machines (docs/deploy.md).")
+        try:
             return work()
+        finally:
+            answer_slots.release()
 
     @app.post("/v1/search", tags=["research"])
     def search(body: SearchBody, _user: Annotated[User, Depends(current_user)]) -> dict:

@@ -25,7 +25,7 @@ from research.domain.accounts import (
     checked_name,
 )
 from research.storage.audit import AuditLog
-from research.storage.tables import MatterRow, MembershipRow, SignInAttemptRow, UserRow, utc, utc_now
+from research.storage.tables import AuditRow, MatterRow, MembershipRow, SignInAttemptRow, UserRow, utc, utc_now
 
 
 class UnknownUser(LookupError):
@@ -167,6 +167,11 @@ class AccountStore:
             self._require(session, by, Permission.MANAGE_MATTERS)
             if session.scalar(select(MatterRow.id).where(func.lower(MatterRow.name) == name.lower())):
                 raise ValueError(f"A matter named {name!r} already exists.")
+            if session.scalar(select(AuditRow.id).where(func.lower(AuditRow.matter) == name.lower()).limit(1)):
+                # the trail files records by matter name: a new matter of a deleted one's name would let its
+                # members export the old matter's records
+                raise ValueError(f"A matter named {name!r} existed and was deleted; its audit records keep the "
+                                 "name: choose another name.")
             row = MatterRow(name=name, created_at=utc_now())
             session.add(row)
             session.flush()

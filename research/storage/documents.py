@@ -83,6 +83,11 @@ class DocumentStore:
         self._audit = audit
         self._files = files_dir
 
+    def check_upload(self, matter: str) -> None:
+        """NotAMember (or AccessDenied) unless the user may upload to the matter: checked before any parsing."""
+        with self._sessions() as session:
+            self._wall.enter_by_name(session, Permission.UPLOAD, matter)
+
     def add(self, matter: str, filename: str, data: bytes, media_type: str, text: str, page_starts: tuple[int, ...],
             spans: list[tuple[int, int]], vectors: np.ndarray) -> StoredDocument:
         """Store a parsed document of a matter the user belongs to, with its passages' (normalised) vectors."""

@@ -88,10 +88,10 @@ class ReviewStore:
             row.citation_marks = {str(k): v for k, v in grade.citation_marks.items()}
             row.missing_authorities = list(grade.missing_authorities)
             row.graded_at, row.blind, row.rubric_version = when or utc_now(), blind, grade.rubric_version
+            # the fact, not the verdict: members may export the matter's trail, and a reviewer who has not yet
+            # graded must not read another's grade there (the grade itself is in the grades table)
             self._audit.append(session, grade.reviewer, "answer graded", answer.conversation.matter,
-                               answer_id=answer_id, passed=grade.passed, accuracy=grade.accuracy,
-                               completeness=grade.completeness, clarity=grade.clarity, blind=blind,
-                               citation_marks={str(k): v for k, v in grade.citation_marks.items()})
+                               answer_id=answer_id, blind=blind, rubric_version=grade.rubric_version)
 
     def _answer(self, session: Session, answer_id: int, permission: Permission) -> AnswerRow:
         row = session.get(AnswerRow, answer_id)

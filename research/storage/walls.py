@@ -54,7 +54,10 @@ class Wall:
         if matter_id is None:
             self.allow(session, permission)
             raise NotAMember(self.user.name, name.strip())
-        return self.enter(session, permission, matter_id)
+        try:
+            return self.enter(session, permission, matter_id)
+        except NotAMember:
+            raise NotAMember(self.user.name, name.strip()) from None  # worded as for a name that does not exist
 
     def answers(self, session: Session, rows: Sequence[AnswerRow]) -> list[StoredAnswer]:
         """The answers as this user may see them, with their grades in one query. Review is blind: a user who
