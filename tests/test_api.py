@@ -62,6 +62,7 @@ def test_ask_files_the_answer_object_under_the_matter(api):
     assert stored["status"] == "draft" and stored["answer"]["brief_answer"] == answer["brief_answer"]
     listed = api.call("GET", "/v1/conversations").json()
     assert [c["id"] for c in listed] == [conversation_id] and listed[0]["statuses"] == {"draft": 1}
+    assert listed[0]["updated_at"].endswith("+00:00") and conversation["created_at"].endswith("+00:00")
     follow_up = api.call("POST", "/v1/ask", json={"question": "And when it is renewed?", "jurisdictions": ["US-DC"],
                                                   "conversation_id": conversation_id}).json()
     assert follow_up["standalone_question"].startswith(QUESTION)

@@ -16,7 +16,7 @@ from research.domain.accounts import Permission
 from research.domain.answer import Answer, SupportStatus
 from research.domain.records import Conversation, ConversationSummary, ReviewStatus
 from research.storage.audit import AuditLog
-from research.storage.tables import AnswerRow, CitationRow, ConversationRow, GradeRow, MatterRow, utc_now
+from research.storage.tables import AnswerRow, CitationRow, ConversationRow, GradeRow, MatterRow, utc, utc_now
 from research.storage.walls import Wall
 
 
@@ -84,7 +84,7 @@ class ConversationStore:
         NotAMember when it is another matter's)."""
         with self._sessions() as session:
             row = self._conversation(session, conversation_id, Permission.SEE)
-            return Conversation(row.id, row.matter, row.associate, row.created_at,
+            return Conversation(row.id, row.matter, row.associate, utc(row.created_at),
                                 self._wall.answers(session, row.answers))
 
     def export(self, conversation_id: int, what: str) -> Conversation:
@@ -93,7 +93,7 @@ class ConversationStore:
             row = self._conversation(session, conversation_id, Permission.EXPORT)
             self._audit.append(session, self._wall.user.name, "exported", row.matter,
                                conversation_id=conversation_id, what=what)
-            return Conversation(row.id, row.matter, row.associate, row.created_at,
+            return Conversation(row.id, row.matter, row.associate, utc(row.created_at),
                                 self._wall.answers(session, row.answers))
 
     def note_export(self, what: str, matter: str = "", **detail: object) -> None:
@@ -130,8 +130,8 @@ class ConversationStore:
             self._wall.allow(session, Permission.SEE)
             rows = session.execute(query.limit(limit)).all()
             statuses = _statuses(session, [r.id for r, _, _ in rows])
-            return [ConversationSummary(r.id, r.matter, r.associate, r.created_at, r.updated_at, count, first or "",
-                                        statuses.get(r.id, {}))
+            return [ConversationSummary(r.id, r.matter, r.associate, utc(r.created_at), utc(r.updated_at), count,
+                                        first or "", statuses.get(r.id, {}))
                     for r, count, first in rows]
 
     def matters(self) -> list[str]:
