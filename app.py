@@ -13,13 +13,14 @@ import streamlit as st
 from research.domain.accounts import Permission
 from research.environment import stay_offline
 from views.auth import sign_out, signed_in_user
-from views.common import as_text
+from views.common import as_text, warm_up_in_background
 
 stay_offline()
 logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"))
 
 
 st.set_page_config(page_title="Legal research", layout="wide")
+warm_up_in_background()
 user = signed_in_user()
 with st.sidebar:
     st.caption(f"Signed in as **{as_text(user.name)}** ({user.role})")

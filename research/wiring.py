@@ -67,6 +67,9 @@ log = logging.getLogger(__name__)
 LEXICAL_INDEXES = ("chunks", "anchors", "opinions", "chunk-pairs", "anchor-pairs", "opinion-pairs")
 
 
+WARM_UP_QUESTION = "How long does a tenant have to answer a notice before the landlord may sue for possession?"
+
+
 class IndexMissingError(RuntimeError):
     """Search was asked of an index that has not been built."""
 
@@ -295,6 +298,14 @@ class ResearchIndex:
     def researcher(self) -> Researcher:
         """Answers questions over this index; with a generator only when a model endpoint is configured."""
         return self._researcher
+
+    def warm_up(self) -> bool:
+        """Answer one question so every model and index an answer needs is loaded (a first real question then
+        does not wait for them); False, doing nothing, before the first ingest."""
+        if not self.paths.catalogue.exists():
+            return False
+        self.researcher().ask(WARM_UP_QUESTION)
+        return True
 
     @functools.cached_property
     def _researcher(self) -> Researcher:

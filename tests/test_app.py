@@ -333,3 +333,15 @@ def test_hostile_user_text_stays_text_on_every_page(ingested):
     reviewer.run()
     _no_live_markup(reviewer)
     assert f"{HOSTILE} A permit lasts ninety days [1]." in page_text(reviewer)
+
+
+def test_the_app_warms_the_research_service_while_the_first_visitor_signs_in(ingested):
+    import threading
+
+    index = default_index()
+    assert "_researcher" not in index.__dict__
+    at = start(user=None)
+    assert [t.value for t in at.title] == ["Sign in"]
+    for thread in [t for t in threading.enumerate() if t.name == "warm-up"]:
+        thread.join(timeout=120)
+    assert "_researcher" in index.__dict__ and "lexical_indexes" in index.__dict__  # loaded before any question

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import logging
+import threading
 
 import streamlit as st
 
@@ -15,12 +17,30 @@ from research.storage.documents import document_id_of
 from research.wiring import default_index, open_app_database
 
 CONTEXT_CHARS = 700
+log = logging.getLogger(__name__)
 
 
 def as_text(text: str) -> str:
     """User or source text for st.markdown (and captions, labels, alerts) shown as the text itself: HTML escaped
     and every Markdown sign backslashed, so nothing in it becomes markup, a link or a directive."""
     return escape_markdown(text)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_in_background() -> threading.Thread:
+    """Once per app process, load the models and indexes answers need in a background thread, so the first visitor
+    is not kept waiting on their first question (they are still signing in meanwhile)."""
+    index = default_index()
+
+    def run() -> None:
+        try:
+            index.warm_up()
+        except Exception:  # a broken index is reported on the page that uses it, not here
+            log.warning("warming up the research service failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner="Opening the index…")

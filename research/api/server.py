@@ -19,7 +19,6 @@ from research.storage.releases import IndexMismatch
 from research.wiring import IndexMissingError, default_index, open_app_database, research_service
 
 RELEASE_CHECK_S = 10.0
-WARM_UP_QUESTION = "How long does a tenant have to answer a notice before the landlord may sue for possession?"
 
 
 def app_from_settings() -> FastAPI:
@@ -33,8 +32,8 @@ def app_from_settings() -> FastAPI:
             connection.execute(text("SELECT 1"))
 
     def warm_up() -> None:
-        # a first answer loads every model and index it needs, so the first real question does not wait for them
-        service.ask(WARM_UP_QUESTION)
+        if not index.warm_up():
+            raise IndexMissingError(f"no index in {index.settings.index_dir}: run `research ingest` first")
 
     version = index.artifact_version()
     checked = {"at": float("-inf")}
