@@ -19,8 +19,10 @@ from research.answer.generate import Generator, openai_chat_model
 from research.answer.prompts import PromptTemplate
 from research.answer.researcher import Researcher
 from research.corpus.sources import Manifest, load_manifests, select_manifests
+from research.corpus.treatment import rules_version
 from research.domain.types import Kind
 from research.index.catalogue import ChunkStore, SourceOverview, corpus_overview
+from research.index.citator import Citator, mine
 from research.index.directory import AuthorityDirectory
 from research.index.embedders import (
     MiniLMEmbedder,
@@ -230,6 +232,18 @@ class ResearchIndex:
             tiers.append(VectorTier("headings", self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder),
                                     kinds=(Kind.STATUTE,)))
         return tiers
+
+    def citator(self, progress: bool = True) -> Citator:
+        """The citator of this index: mined from its opinions at first use (about half a minute) and kept beside the
+        index until the next ingest changes it."""
+        path = self.settings.index_dir / "treatments.json"
+        version = f"{self.artifact_version()}-{rules_version()}"
+        found = Citator.load(path, version)
+        if found is None:
+            opinions = list(self.store.iter_authorities(Kind.OPINION))
+            found = Citator(mine(opinions, self.directory, len(opinions), progress))
+            found.save(path, version)
+        return found
 
     @functools.cached_property
     def lexical_indexes(self) -> dict[str, LexicalIndex]:

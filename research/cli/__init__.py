@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from research.cli import accounts, asking, corpus, evaluate, records, review, serve
+from research.cli import accounts, asking, citator, corpus, evaluate, records, review, serve
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE
 from research.domain.answer import ASKABLE_MODES, AnswerMode
 from research.domain.types import KINDS
@@ -96,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print one JSON object last")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.set_defaults(func=evaluate.cmd_eval_answers)
+
+    c = eval_sub.add_parser("citator", help="precision and recall of the overruled decision on labelled pairs")
+    c.add_argument("--set", required=True, metavar="FILE.csv", help="the format of scotus_overruled_pairs.dev.csv")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    c.set_defaults(func=evaluate.cmd_eval_citator)
+
+    p = sub.add_parser("citator", help="what later opinions of the corpus did to a case (overruled, abrogated)")
+    p.add_argument("citation", metavar="CITATION", help="'384 U.S. 436' or a case name")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=citator.cmd_citator)
 
     p = sub.add_parser("history", help="past conversations, newest first")
     p.add_argument("--search", help="text to find in matters, questions and answers")

@@ -97,3 +97,26 @@ def cmd_eval_answers(args) -> int:
     if args.json:
         print(json.dumps(summary))
     return 0
+
+
+def cmd_eval_citator(args) -> int:
+    """Score the citator's overruled decision on labelled pairs, beside the keyword baseline."""
+    from research.evaluation.citator import keyword_says_overruled, read_pairs, score
+
+    index = open_index()
+    pairs = read_pairs(Path(args.set))
+    texts = index.store.authorities({p.citing for p in pairs} | {p.cited for p in pairs})
+    held = [p for p in pairs if p.citing in texts and p.cited in texts]
+    citator = index.citator(progress=not args.quiet)
+    overruled = {(r.by, r.target) for r in citator.records}
+    scores = {"citator": score(held, lambda p: (p.citing, p.cited) in overruled),
+              "keyword_baseline": score(held, lambda p: keyword_says_overruled(p, texts[p.citing].text))}
+    result = {"set": str(args.set), "pairs_in_corpus": len(held), "pairs_left_out": len(pairs) - len(held), **scores}
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"{result['pairs_in_corpus']} pairs with both opinions in the corpus ({result['pairs_left_out']} left out)")
+    for name, r in scores.items():
+        print(f"{name:<17} precision {r['precision']}  recall {r['recall']}  F1 {r['f1']}  "
+              f"(TP {r['true_positives']}, FP {r['false_positives']}, FN {r['false_negatives']})")
+    return 0

@@ -15,6 +15,7 @@ ABBREVIATIONS = frozenset("""
 u.s s.ct l.ed f f.2d f.3d f.supp v vs no nos stat ann rev gen pub l cong sess art arts sec secs ch chs
 cl cls subch subd subds para paras pt pts e.g i.e etc cf id ibid inc corp co ltd mr mrs ms dr st jr sr
 jan feb mar apr jun jul aug sept sep oct nov dec d.c haw colo c.r.s h.r.s app supp et al op ops
+rel assn ry mfg bros
 """.split())
 
 _BOUNDARY = re.compile(r"""(?:[.?!;:])["'”’)]*\s+(?=[A-Z(“"'])|\n+\s*(?=\(?[A-Za-z0-9]{1,5}\)\s)|\n{2,}""")

@@ -47,7 +47,7 @@ class AuthorityDirectory:
         first_parties: Counter[str] = Counter()
         second_parties: set[str] = set()
         for authority_id, name in case_names:
-            name_key = case_name_key(name)
+            name_key = case_name_key(name.replace("’", "'"))
             if name_key is None:
                 continue
             self._by_name.setdefault(name_key, []).append(authority_id)
@@ -59,6 +59,16 @@ class AuthorityDirectory:
                                if first_parties[key.split("|")[0]] == 1 and len(ids) == 1
                                and key.split("|")[0] not in second_parties
                                and key.split("|")[0] not in _NOT_A_PARTY_NAME}
+
+    def opinion_named(self, name: str) -> str | None:
+        """The one opinion a full case name ("Adkins v. Children's Hospital") names, or None (unknown or several)."""
+        ids = self._by_name.get(case_name_key(name.replace("’", "'")) or "", [])
+        return ids[0] if len(ids) == 1 else None
+
+    def opinion_cited(self, key: str) -> str | None:
+        """The one opinion a reporter citation key ('261 u.s. 525') names, or None."""
+        ids = [i for i in self._by_key.get(key, []) if self._where.get(i, ("", ""))[1] == "opinion"]
+        return ids[0] if len(ids) == 1 else None
 
     def ids_for(self, key: str) -> list[str]:
         """Authorities known under a citation key."""

@@ -1,0 +1,33 @@
+"""`research citator CITATION`: what later opinions of the corpus did to a case."""
+
+from __future__ import annotations
+
+import json
+
+from research.cli.common import open_index
+from research.domain.types import Kind, SearchFilter
+
+
+def cmd_citator(args) -> int:
+    """List a case's negative treatment (overruled, overruled in part, abrogated) with the sentence that does it."""
+    index = open_index()
+    opinions = SearchFilter((), (Kind.OPINION,))
+    found = index.directory.cited(args.citation, opinions) or index.directory.named(args.citation, opinions)
+    if not found:
+        raise LookupError(f"no opinion of the corpus is cited as {args.citation!r} (a reporter citation such as "
+                          "'384 U.S. 436', or a case name)")
+    citator = index.citator(progress=not args.quiet)
+    case = index.store.authority(found[0])
+    treatments = citator.treatment_of(found[0])
+    if args.json:
+        print(json.dumps({"authority_id": found[0], "citation": case.citation if case else args.citation,
+                          "name": case.heading if case else "", "treatment": [t.to_dict() for t in treatments]}))
+        return 0
+    print(f"{case.heading if case else ''}, {case.citation if case else args.citation}")
+    if not treatments:
+        print("  No negative treatment found in the corpus's opinions.")
+    for t in treatments:
+        by = index.store.authority(t.by)
+        print(f"  {t.kind} by {by.heading if by else t.by}, {t.citation} {t.pin}".rstrip())
+        print(f"    \"{t.quote[:400]}\"")
+    return 0

@@ -1,0 +1,205 @@
+"""Negative treatment mined from an opinion's own words: the sentences in which the court overrules (in whole or in
+part), abrogates or disapproves an earlier case, and which cited case each acts on.
+
+Pure text work: the caller says how a reporter citation or a case name resolves to an authority id. A sentence
+counts when its verb is the court's act ("X is overruled", "we overrule X", "X must be regarded as overruled",
+"so far as that case is not in accord ... it is overruled", a dissent's "in overruling X the Court"), and not when
+it is a procedural ruling (a demurrer or objection overruled), a refusal or a wish ("we decline to overrule",
+"I would overrule"), a request or a question ("petitioner asks us to overrule", "whether X should be overruled")
+or history ("X was overruled by Y"). The case acted on is the one the clause names (before a passive verb, after
+an active one), else the case the preceding sentences last named ("that case", "the former decision").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from research.corpus.citations import CASE_NAME, scan_reporter_citations
+from research.corpus.sentences import split_sentences
+
+
+class TreatmentKind(StrEnum):
+    """How a later opinion treated an earlier one."""
+
+    OVERRULED = "overruled"
+    OVERRULED_IN_PART = "overruled in part"
+    ABROGATED = "abrogated"
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """A later opinion's act on an earlier case, with the sentence that does it (`quote == text[start:end]`)."""
+
+    kind: TreatmentKind
+    target: str  # the authority id of the case acted on
+    quote: str
+    start: int
+    end: int
+
+
+_ACT = re.compile(
+    r"\b(?:(?P<passive>(?:is|are|be|been|stands?|now|hereby|necessarily|therefore|must be(?: (?:considered|regarded|"
+    r"treated|deemed) as)?|should be,? and (?:it |they )?(?:is|are),?|should be|to be)\s+(?:\w+\s+){0,2}?"
+    r"(?:overruled|disapproved|abrogated|repudiated))"
+    r"|(?P<active>(?:we|court|opinion|decision|today)\s+(?:\w+\s+){0,3}?(?:overrule[sd]?|overruling|disapprove[sd]?|"
+    r"abrogate[sd]?|repudiate[sd]?)|(?:in|by|of|for)\s+overruling|overruling of|reached out to overrule|"
+    r"judgment overruling|regard(?:ed)?\s+(?:\S+\s+){0,16}?as\s+(?:\w+\s+)?overruled)"
+    r"|(?P<gone>no longer (?:good )?law|can no longer (?:be regarded as|stand)|"
+    r"no longer (?:be )?(?:followed|controlling)))\b",
+    re.IGNORECASE)
+_NOT_AN_ACT = re.compile(
+    # a procedural ruling: the demurrer or objection overruled, or overruling it
+    r"\b(?:demurrers?|objections?|motions?|exceptions?|pleas?|petitions?|assignments? of error)\s+(?:\w+\s+){0,6}?"
+    r"(?:was|were|is|are|being|be)\s+(?:\w+\s+)?overruled"
+    r"|\boverrul\w*\s+(?:the\s+|a\s+|such\s+|his\s+|its\s+|their\s+)?(?:general\s+|special\s+)?(?:demurrers?|"
+    r"objections?|motions?|exceptions?|pleas?)\b"
+    # a refusal or a wish, close before the verb
+    r"|\b(?:decline[sd]?|refuse[sd]?|unwilling|need not|not|never|would|cannot|could not)\s+(?:\w+\s+){0,3}?"
+    r"(?:overrul|disapprov|abrogat)"
+    # a request, an argument or a question about overruling
+    r"|\b(?:asks?|asked|urges?|urged|urging|invites?|invited|argues?|argued|contends?|contended|suggests?|suggested|"
+    r"requests?|requested|insists?|insisted|whether|if|unless)\b\W+(?:\w+\W+){0,14}?(?:overrul|disapprov|abrogat)"
+    # history or habit: overruled before, by another case, or as this Court sometimes does
+    r"|\b(?:has|have) (?:often|sometimes|frequently|occasionally|previously|repeatedly|not|never) overruled"
+    r"|\b(?:we|court)\s+(?:\w+\s+)?(?:overruled|repudiated|disapproved)\b(?![^.]{0,40}\btoday\b)"
+    r"|\boverrul\w* (?:a|its|their|our) (?:own )?(?:prior|earlier|previous) (?:case|decision|precedent)s?\b(?! upon)"
+    r"|\b(?:has|had|have) been (?:\w+ )?overruled|\b(?:was|were) (?:\w+ )?overruled"
+    r"|overruled by\b(?! (?:this|our|today))",
+    re.IGNORECASE)
+_ANAPHOR = re.compile(
+    r"\b(?:that|those|these|such|the said|the former|the earlier|the prior|this court's former|our former|our earlier)"
+    r"\s+(?:\w+\s+)?(?:case|cases|decision|decisions|opinion|holding|ruling|doctrine|rule)\b"
+    r"|\bits (?:own )?(?:earlier|former|prior) decisions upon the point|\bposition there taken"
+    r"|,\s+(?:it|they) (?:is|are|must|should)\b|\b(?:it|they) (?:is|are) (?:\w+ )?overruled",
+    re.IGNORECASE)
+_SETS_APART = re.compile(r"\b(?:that|which|who|in particular|reinforces|held|holding|is|was|were|has|have|had|"
+                         r"see|under|in|on|by)\b")
+_PLURAL = re.compile(r"\b(?:cases|decisions|those|these|they|holdings|rulings)\b", re.IGNORECASE)
+_IN_PART = re.compile(r"\b(?:to the extent|so far as|insofar as|in so far as|in part|in so far)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r",?\s+\b(?:but|although|though|while|whereas|because|since|and that|and (?:we|the court))\b"
+                         r"|;", re.IGNORECASE)
+_CAPITALIZED = re.compile(r"\b[A-Z][\w'’-]+")
+LOOKBACK_SENTENCES = 6
+_ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+
+CitationResolver = Callable[[str], str | None]  # a reporter key ('261 u.s. 525') -> authority id
+NameResolver = Callable[[str], str | None]  # a case name ('Adkins v. Children's Hospital') -> authority id
+
+
+def rules_version() -> str:
+    """A digest of these rules: treatments mined under other rules are mined again."""
+    import hashlib
+    from pathlib import Path
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+def _kind(sentence: str, match: re.Match) -> TreatmentKind:
+    verb = match.group(0).lower()
+    if "abrogat" in verb:
+        return TreatmentKind.ABROGATED
+    return TreatmentKind.OVERRULED_IN_PART if _IN_PART.search(sentence) else TreatmentKind.OVERRULED
+
+
+def find_treatments(text: str, citation_of: CitationResolver, name_of: NameResolver) -> list[Treatment]:
+    """The treatments an opinion's text makes of the cases it names, in order (one per sentence and case)."""
+    named: dict[str, str] = {}  # party word -> authority id, from the cases the opinion has named so far
+    recent: list[list[str]] = []  # targets named by each of the last sentences
+    treatments: list[Treatment] = []
+    # opinions break lines inside sentences (around "v.", case names): read them as one line, offsets unchanged
+    for sentence in split_sentences(text.translate(_ONE_LINE)):
+        mentions = _mentions(sentence.text, citation_of, name_of, named)
+        act = _ACT.search(sentence.text)
+        if act is not None and not _NOT_AN_ACT.search(sentence.text):
+            clause = _clause(sentence.text, act)
+            inside = [(position, target) for position, target in mentions if clause[0] <= position < clause[1]]
+            targets = [target for _, target in (inside if act.group("active") else _subject(sentence.text, inside))]
+            anaphor = _ANAPHOR.search(sentence.text) if not targets else None
+            if anaphor:  # "that case", "the position there taken", "its earlier decisions": the cases last named
+                earlier = next((named_then for named_then in reversed(recent) if named_then), [])
+                targets = earlier if _PLURAL.search(anaphor.group(0)) else earlier[-1:]
+            kind = _kind(sentence.text, act)
+            for target in dict.fromkeys(targets):
+                treatments.append(Treatment(kind, target, text[sentence.start:sentence.end], sentence.start,
+                                            sentence.end))
+        recent = (recent + [[target for _, target in mentions]])[-LOOKBACK_SENTENCES:]
+    return treatments
+
+
+def _subject(sentence: str, before: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Of the cases named before a passive verb, its subject: the last one, with those listed with it ("Collector
+    v. Day, supra, and New York ex rel. Rogers v. Graves, supra, are overruled"), not the ones a clause between
+    mentions ("in particular", "that") sets apart."""
+    if not before:
+        return []
+    subject = [before[-1]]
+    for position, target in reversed(before[:-1]):
+        gap = sentence[position:subject[0][0]]
+        if len(gap) > 160 or _SETS_APART.search(gap):
+            break
+        subject.insert(0, (position, target))
+    return subject
+
+
+def _clause(sentence: str, act: re.Match) -> tuple[int, int]:
+    """The span of the sentence the act's object lies in: before a passive verb, after an active one."""
+    if act.group("active"):
+        after = _CLAUSE_END.search(sentence, act.end())
+        return act.start(), after.start() if after else len(sentence)
+    before = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, act.start())]
+    return (before[-1] if before else 0), act.end()
+
+
+def _mentions(sentence: str, citation_of: CitationResolver, name_of: NameResolver,
+              named: dict[str, str]) -> list[tuple[int, str]]:
+    """(position, authority id) of every case the sentence names: by reporter citation, full case name, or a party
+    word of a case named before ("the Crain Case", "Adkins, supra")."""
+    found: list[tuple[int, str]] = []
+    for citation in scan_reporter_citations(sentence):
+        target = citation_of(citation.key)
+        if target:
+            found.append((citation.start, target))
+    for match in CASE_NAME.finditer(sentence):
+        name = match.group(0).replace("’", "'")
+        target = name_of(name)
+        if target is None:  # "Wolf v. Colorado, 338 U.S. 25": the name is the citation's that follows it
+            after = scan_reporter_citations(sentence[match.end():match.end() + 12])
+            target = citation_of(after[0].key) if after and after[0].start <= 3 else None
+        if target:
+            found.append((match.start(), target))
+            for word in _name_words(name):
+                named[word] = target
+    for match in _CAPITALIZED.finditer(sentence):  # "Hodges", "the Liggett case", "Adkins, supra"
+        target = named.get(_word_key(match.group(0)))
+        if target:
+            found.append((match.start(), target))
+    return sorted(set(found))
+
+
+def _word_key(word: str) -> str:
+    """A party word as looked up: lowercased, without edge punctuation, curly apostrophes or a line-break hyphen."""
+    return word.strip(".,;:'’\"“”()").replace("’", "'").replace("-", "").lower()
+
+
+def _name_words(name: str) -> list[str]:
+    """The words a case can later be called by: every capitalized word of both parties but filler and the parties
+    many cases share ('Pinar', 'Del', 'Rio' of 'Plamals v. S. S. "Pinar Del Rio"')."""
+    keys = [_word_key(w) for w in re.findall(r"[A-Z][\w'’.-]*", name)]
+    return [k for k in keys if len(k) > 2 and k not in _COMMON_PARTIES and k not in _FILLER]
+
+
+# party words that name too many cases to stand for one ("United States", a state), and words of names that are
+# not parties at all
+_COMMON_PARTIES = frozenset("united state states commonwealth people city county town board commissioner "
+                            "collector district territory america american national new york company corporation "
+                            "insurance railroad railway bank inc ltd the ex rel co. corp. mayor court congress "
+                            "constitution amendment alabama alaska arizona arkansas california colorado connecticut "
+                            "delaware florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana "
+                            "maine maryland massachusetts michigan minnesota mississippi missouri montana nebraska "
+                            "nevada hampshire jersey mexico carolina dakota ohio oklahoma oregon pennsylvania rhode "
+                            "island tennessee texas utah vermont virginia washington wisconsin wyoming columbia "
+                            "west north south federal government department commission".split())
+_FILLER = frozenset("the and of for in re ex rel v. co. inc. corp. ltd. s.s. u.s.".split())

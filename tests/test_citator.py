@@ -1,0 +1,103 @@
+"""The citator: overruling sentences found and tied to the case they act on; sentences that mention overruling
+without doing it left alone; the eval's scores and baseline; the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from research.corpus.treatment import TreatmentKind, find_treatments
+from research.evaluation.citator import OverrulePair, keyword_says_overruled, read_pairs, score
+
+CITATIONS = {"261 u.s. 525": "adkins", "78 u.s. 113": "day", "41 u.s. 435": "dobbins", "338 u.s. 25": "wolf",
+             "162 u.s. 625": "crain", "300 u.s. 379": "parrish"}
+NAMES = {"Adkins v. Children's Hospital": "adkins", "Wolf v. Colorado": "wolf", "Crain v. United States": "crain"}
+ADKINS = "Adkins v. Children's Hospital, 261 U.S. 525 (1923)"
+
+
+def treated(text: str) -> list[tuple[str, str]]:
+    return [(t.kind, t.target) for t in find_treatments(text, CITATIONS.get, NAMES.get)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"The minimum wage law was struck down in {ADKINS}. Our conclusion is that the case of Adkins v. Children's "
+     "Hospital, supra, should be, and it is, overruled.", [("overruled", "adkins")]),
+    (f"We overrule {ADKINS}.", [("overruled", "adkins")]),
+    (f"{ADKINS}, is overruled.", [("overruled", "adkins")]),
+    ("The procedure sustained in Crain v. United States, 162 U.S. 625, has been criticized. It is no longer "
+     "required in the prosecution of offenses under present systems of law, and so far as that case is not in "
+     "accord with the views herein expressed it is necessarily overruled.", [("overruled in part", "crain")]),
+    ("This Court decided Wolf v. Colorado, 338 U.S. 25, in 1949. For in overruling Wolf the Court has simply "
+     "chosen between two Constitutional questions.", [("overruled", "wolf")]),
+    ("Collector v. Day, 78 U.S. 113, and Dobbins v. Erie County, 41 U.S. 435, are overruled so far as they "
+     "recognize an implied immunity.", [("overruled in part", "day"), ("overruled in part", "dobbins")]),
+    ("Line breaks inside a sentence do not cut it: Adkins\nv.\nChildren's Hospital, 261 U.S. 525,\n\nis overruled.",
+     [("overruled", "adkins")]),
+])
+def test_an_overruling_sentence_is_tied_to_the_case_it_overrules(text, expected):
+    assert treated(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    f"We decline to overrule {ADKINS}.",
+    f"Petitioner asks us to overrule {ADKINS}.",
+    f"I would overrule {ADKINS}, for the reasons the majority gives.",
+    f"The question is whether {ADKINS}, should be overruled.",
+    f"{ADKINS}, was overruled by West Coast Hotel Co. v. Parrish, 300 U.S. 379.",
+    f"In {ADKINS}, the demurrer was overruled and the case went to trial.",
+    f"This Court has often overruled its earlier decisions, as in {ADKINS}.",
+    f"We do not overrule {ADKINS}; we distinguish it.",
+    f"The minimum wage law was struck down in {ADKINS}. Counsel elaborately argued that our decision in the Adkins "
+    "case was erroneous and ought to be overruled.",
+])
+def test_a_sentence_that_mentions_overruling_without_doing_it_is_left_alone(text):
+    assert treated(text) == []
+
+
+def test_the_sentence_is_quoted_with_its_offsets():
+    text = f"Some history comes first, long enough to stand alone. We overrule {ADKINS}. Then more follows."
+    (found,) = find_treatments(text, CITATIONS.get, NAMES.get)
+    assert text[found.start:found.end] == found.quote == f"We overrule {ADKINS}."
+    assert found.kind == TreatmentKind.OVERRULED
+
+
+def test_scores_and_the_keyword_baseline(tmp_path):
+    pairs = [OverrulePair("a", "x", True, "Adkins", ("261 U.S. 525",)),
+             OverrulePair("a", "y", False, "Wolf", ()), OverrulePair("b", "x", True, "Adkins", ())]
+    result = score(pairs, lambda p: p.cited == "x" and p.citing == "a" or p.cited == "y")
+    assert result == {"pairs": 3, "overruled": 2, "true_positives": 1, "false_positives": 1, "false_negatives": 1,
+                      "precision": 0.5, "recall": 0.5, "f1": 0.5}
+    assert score([], lambda p: True)["precision"] is None
+    assert keyword_says_overruled(pairs[0], "We discuss it. Adkins is overruled today.")
+    assert not keyword_says_overruled(pairs[0], "Adkins stands. The demurrer was overruled.")
+    good = tmp_path / "pairs.csv"
+    good.write_text("citing_cluster_id,cited_cluster_id,cited_name_short,cited_citations,overruled\n"
+                    "1,2,Adkins,\"['261 U.S. 525']\",yes\n", encoding="utf-8")
+    (pair,) = read_pairs(good)
+    assert (pair.citing, pair.cited, pair.overruled, pair.cited_citations) == (
+        "cl-cluster:1", "cl-cluster:2", True, ("261 U.S. 525",))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("citing_cluster_id,cited_cluster_id,overruled\n1,2,maybe\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.csv:2: needs citing and cited ids and overruled yes or no"):
+        read_pairs(bad)
+    with pytest.raises(ValueError, match="no column overruled"):
+        (tmp_path / "c.csv").write_text("citing_cluster_id,cited_cluster_id\n", encoding="utf-8")
+        read_pairs(tmp_path / "c.csv")
+
+
+def test_the_citator_from_the_command_line(invented_index_env, capsys, tmp_path):
+    from research import cli
+
+    assert cli.main(["ingest", "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["citator", "901 U.S. 77", "--json", "--quiet"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["authority_id"] == "cl-cluster:9999001" and found["treatment"] == []
+    assert cli.main(["citator", "999 U.S. 1", "--quiet"]) == cli.EXIT_FAILURE
+    assert "no opinion of the corpus is cited as '999 U.S. 1'" in capsys.readouterr().err
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("citing_cluster_id,cited_cluster_id,overruled\n9999001,1,no\n", encoding="utf-8")
+    assert cli.main(["eval", "citator", "--set", str(pairs), "--json", "--quiet"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["pairs_in_corpus"] == 0 and result["pairs_left_out"] == 1
