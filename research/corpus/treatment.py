@@ -73,7 +73,8 @@ _ANAPHOR = re.compile(
     r"\b(?:that|those|these|such|the said|the former|the earlier|the prior|this court's former|our former|our earlier)"
     r"\s+(?:\w+\s+)?(?:case|cases|decision|decisions|opinion|holding|ruling|doctrine|rule)\b"
     r"|\bits (?:own )?(?:earlier|former|prior) decisions upon the point|\bposition there taken"
-    r"|,\s+(?:it|they) (?:is|are|must|should)\b|\b(?:it|they) (?:is|are) (?:\w+ )?overruled",
+    r"|,\s+(?:it|they) (?:is|are|must|should)\b|\b(?:it|they) (?:is|are) (?:\w+ )?overruled"
+    r"|\b(?:overrul|disapprov|repudiat)\w*\s+(?:it|them)\b",
     re.IGNORECASE)
 _SETS_APART = re.compile(r"\b(?:that|which|who|in particular|reinforces|held|holding|is|was|were|has|have|had|"
                          r"see|under|in|on|by)\b")
@@ -116,10 +117,12 @@ def find_treatments(text: str, citation_of: CitationResolver, name_of: NameResol
         if act is not None and not _NOT_AN_ACT.search(sentence.text):
             clause = _clause(sentence.text, act)
             inside = [(position, target) for position, target in mentions if clause[0] <= position < clause[1]]
-            targets = [target for _, target in (inside if act.group("active") else _subject(sentence.text, inside))]
+            chosen = _object(sentence.text, inside) if act.group("active") else _subject(sentence.text, inside)
+            targets = [target for _, target in chosen]
             anaphor = _ANAPHOR.search(sentence.text) if not targets else None
-            if anaphor:  # "that case", "the position there taken", "its earlier decisions": the cases last named
-                earlier = next((named_then for named_then in reversed(recent) if named_then), [])
+            if anaphor:  # "that case", "we overrule it", "its earlier decisions": the cases last named before
+                here = [target for position, target in mentions if position < act.start()]
+                earlier = here or next((named_then for named_then in reversed(recent) if named_then), [])
                 targets = earlier if _PLURAL.search(anaphor.group(0)) else earlier[-1:]
             kind = _kind(sentence.text, act)
             for target in dict.fromkeys(targets):
@@ -144,6 +147,19 @@ def _subject(sentence: str, before: list[tuple[int, str]]) -> list[tuple[int, st
     return subject
 
 
+def _object(sentence: str, after: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Of the cases named after an active verb, its object: the first one, with those listed with it."""
+    if not after:
+        return []
+    chosen = [after[0]]
+    for position, target in after[1:]:
+        gap = sentence[chosen[-1][0]:position]
+        if len(gap) > 160 or _SETS_APART.search(gap):
+            break
+        chosen.append((position, target))
+    return chosen
+
+
 def _clause(sentence: str, act: re.Match) -> tuple[int, int]:
     """The span of the sentence the act's object lies in: before a passive verb, after an active one."""
     if act.group("active"):
@@ -158,10 +174,17 @@ def _mentions(sentence: str, citation_of: CitationResolver, name_of: NameResolve
     """(position, authority id) of every case the sentence names: by reporter citation, full case name, or a party
     word of a case named before ("the Crain Case", "Adkins, supra")."""
     found: list[tuple[int, str]] = []
+    previous_end = 0
     for citation in scan_reporter_citations(sentence):
         target = citation_of(citation.key)
         if target:
             found.append((citation.start, target))
+            # "Metro Broadcasting, Inc. v. FCC, 497 U.S. 547": the words before a citation are the case's names
+            window = sentence[max(previous_end, citation.start - 70):citation.start]
+            window = re.split(r"[;)\]]|\bsupra\b", window)[-1]
+            for word in _name_words(window):
+                named.setdefault(word, target)  # a full name registered before is surer
+        previous_end = citation.end
     for match in CASE_NAME.finditer(sentence):
         name = match.group(0).replace("’", "'")
         target = name_of(name)
@@ -202,4 +225,5 @@ _COMMON_PARTIES = frozenset("united state states commonwealth people city county
                             "nevada hampshire jersey mexico carolina dakota ohio oklahoma oregon pennsylvania rhode "
                             "island tennessee texas utah vermont virginia washington wisconsin wyoming columbia "
                             "west north south federal government department commission".split())
-_FILLER = frozenset("the and of for in re ex rel v. co. inc. corp. ltd. s.s. u.s.".split())
+_FILLER = frozenset("the and of for in re ex rel v. co. inc. corp. ltd. s.s. u.s. see also accord compare but under "
+                    "with supra ante post infra id. this that these those our its".split())
