@@ -78,6 +78,7 @@ _ANAPHOR = re.compile(
     re.IGNORECASE)
 _SETS_APART = re.compile(r"\b(?:that|which|who|in particular|reinforces|held|holding|is|was|were|has|have|had|"
                          r"see|under|in|on|by)\b")
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:cases|decisions|those|these|they|holdings|rulings)\b", re.IGNORECASE)
 _IN_PART = re.compile(r"\b(?:to the extent|so far as|insofar as|in so far as|in part|in so far)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r",?\s+\b(?:but|although|though|while|whereas|because|since|and that|and (?:we|the court))\b"
@@ -117,7 +118,11 @@ def find_treatments(text: str, citation_of: CitationResolver, name_of: NameResol
         if act is not None and not _NOT_AN_ACT.search(sentence.text):
             clause = _clause(sentence.text, act)
             inside = [(position, target) for position, target in mentions if clause[0] <= position < clause[1]]
-            chosen = _object(sentence.text, inside) if act.group("active") else _subject(sentence.text, inside)
+            pronoun = None if act.group("active") else _PRONOUN_SUBJECT.search(sentence.text, 0, act.start())
+            if pronoun:  # "X, ..., have been so undermined ... that they should now be overruled": the first named
+                chosen = _object(sentence.text, [m for m in mentions if m[0] < pronoun.start()])
+            else:
+                chosen = _object(sentence.text, inside) if act.group("active") else _subject(sentence.text, inside)
             targets = [target for _, target in chosen]
             anaphor = _ANAPHOR.search(sentence.text) if not targets else None
             if anaphor:  # "that case", "we overrule it", "its earlier decisions": the cases last named before
