@@ -9,7 +9,7 @@ corpus when the request is filed under that matter, through the same walled work
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from research.answer.extractive import Passage
 from research.answer.researcher import AuthorityStore, PrivateSearch, Researcher
 from research.corpus.documents import MediaType, ParsedDocument, parse_document, passage_spans
 from research.domain.accounts import AccessDenied
-from research.domain.answer import Answer, AnswerMode, Survey
+from research.domain.answer import Answer, AnswerMode, Citation, Survey
 from research.domain.records import Turn
 from research.domain.types import Authority, AuthorityHit, Chunk, Kind, SearchFilter
 from research.storage.database import AppDatabase, Workspace
@@ -61,10 +61,13 @@ class ResearchResult:
 class ResearchService:
     """Answers questions and files them in the app database."""
 
-    def __init__(self, researcher: Researcher, database: AppDatabase | Callable[[], AppDatabase] | None = None):
-        """`database` may be a function that opens it, so that asking without filing never touches it."""
+    def __init__(self, researcher: Researcher, database: AppDatabase | Callable[[], AppDatabase] | None = None,
+                 treatment_of: Callable[[str], list[dict]] | None = None):
+        """`database` may be a function that opens it, so that asking without filing never touches it;
+        `treatment_of` gives a cited opinion's negative treatment (the citator), if there is one."""
         self.researcher = researcher
         self._database = database
+        self.treatment_of = treatment_of
 
     @property
     def database(self) -> AppDatabase | None:
@@ -93,6 +96,8 @@ class ResearchService:
         else:
             answer = self.researcher.ask(request.question, request.jurisdictions, request.kinds,
                                          history=list(request.history), mode=request.mode, private=private)
+        if self.treatment_of is not None and survey is None:
+            answer = with_treatment(answer, self.treatment_of)
         if not files or workspace is None:
             return ResearchResult(answer, survey)
         if conversation_id is None:
@@ -139,6 +144,29 @@ class ResearchService:
         result = self.research(ResearchRequest(question, tuple(jurisdictions), tuple(kinds), mode, survey=True))
         assert result.survey is not None
         return result.survey
+
+
+NEGATIVE = ("overruled", "overruled in part", "abrogated")
+
+
+def with_treatment(answer: Answer, treatment_of: Callable[[str], list[dict]]) -> Answer:
+    """The answer with each cited opinion's negative treatment beside its citation; an answer that leans on a case
+    a later opinion overruled says so in its brief answer and its notices."""
+    citations: list[Citation] = []
+    cautions: list[tuple[str, str]] = []
+    for citation in answer.citations:
+        found = tuple(treatment_of(citation.authority_id)) if citation.kind == Kind.OPINION else ()
+        citations.append(replace(citation, treatment=found) if found else citation)
+        negative = next((t for t in found if t["kind"] in NEGATIVE), None)
+        if negative is not None and citation.authority_id not in {c[0] for c in cautions}:
+            pin = f", {negative['pin']}" if negative["pin"] else ""
+            cautions.append((citation.authority_id, f"Caution: {citation.citation} [{citation.number}] was "
+                                                     f"{negative['kind']} by {negative['citation']}{pin}."))
+    if not cautions:
+        return replace(answer, citations=citations)
+    texts = [text for _, text in cautions]
+    return replace(answer, citations=citations, brief_answer=" ".join([answer.brief_answer, *texts]),
+                   notices=[*answer.notices, *texts])
 
 
 def hit_record(hit: AuthorityHit, store: AuthorityStore) -> dict:

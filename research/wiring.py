@@ -139,6 +139,7 @@ class ResearchIndex:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.paths = IndexPaths(settings)
+        self._loaded_citator: Citator | None = None
 
     @functools.cached_property
     def store(self) -> ChunkStore:
@@ -204,6 +205,7 @@ class ResearchIndex:
             onnx_minilm_dir(self.settings.models_dir)  # exported once (~10 s): here, not in the first search
         self._train_priors(progress)
         self._forget_opened(keep=("store",))
+        self._loaded_citator = self.citator(progress)  # mined now, not in the first answer after the ingest
         return reports
 
     def _train_priors(self, progress: bool) -> None:
@@ -232,6 +234,12 @@ class ResearchIndex:
             tiers.append(VectorTier("headings", self.heading_vectors, _LazyEmbedder(lambda: self.heading_embedder),
                                     kinds=(Kind.STATUTE,)))
         return tiers
+
+    def treatment_of(self, authority_id: str) -> list[dict]:
+        """A cited opinion's negative treatment as answers carry it (the citator, loaded once)."""
+        if self._loaded_citator is None:
+            self._loaded_citator = self.citator(progress=False)
+        return [t.to_dict() for t in self._loaded_citator.treatment_of(authority_id)]
 
     def citator(self, progress: bool = True) -> Citator:
         """The citator of this index: mined from its opinions at first use (about half a minute) and kept beside the
@@ -354,4 +362,5 @@ def default_index() -> ResearchIndex:
 def research_service(settings: Settings | None = None) -> ResearchService:
     """The research service over the index and app database of the settings (this process's, by default)."""
     index = default_index() if settings is None else ResearchIndex(settings)
-    return ResearchService(index.researcher(), functools.partial(open_app_database, index.settings))
+    return ResearchService(index.researcher(), functools.partial(open_app_database, index.settings),
+                           index.treatment_of)

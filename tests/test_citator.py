@@ -101,3 +101,34 @@ def test_the_citator_from_the_command_line(invented_index_env, capsys, tmp_path)
     assert cli.main(["eval", "citator", "--set", str(pairs), "--json", "--quiet"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["pairs_in_corpus"] == 0 and result["pairs_left_out"] == 1
+
+
+def test_an_answer_citing_an_overruled_case_says_so_and_keeps_the_evidence():
+    from dataclasses import replace
+    from datetime import UTC, date, datetime
+
+    from research.domain.answer import Answer
+    from research.domain.records import StoredAnswer
+    from research.service import with_treatment
+    from research.workflow.memo import build_memo
+    from research.workflow.memo_render import to_markdown
+    from tests.test_appdb import make_answer
+
+    answer = make_answer("May a State fix a minimum wage for women?")
+    opinion = replace(answer.citations[0], authority_id="cl-cluster:adkins", kind="opinion",
+                      citation="Adkins v. Children's Hospital, 261 U.S. 525 (1923)")
+    answer = replace(answer, citations=[opinion])
+    overruled = {"kind": "overruled", "by": "cl-cluster:parrish", "citation": "300 U.S. 379",
+                 "quote": "Our conclusion is that the case of Adkins ... should be, and it is, overruled.",
+                 "pin": "at 400"}
+    flagged = with_treatment(answer, lambda authority_id: [overruled] if authority_id == "cl-cluster:adkins" else [])
+    assert flagged.citations[0].treatment == (overruled,)
+    caution = "Caution: Adkins v. Children's Hospital, 261 U.S. 525 (1923) [1] was overruled by 300 U.S. 379, at 400."
+    assert flagged.brief_answer.endswith(caution) and caution in flagged.notices
+    assert Answer.from_dict(flagged.to_dict()) == flagged  # stored and read back with its treatment
+    assert flagged.to_dict()["citations"][0]["treatment"][0]["quote"].startswith("Our conclusion")
+    untouched = with_treatment(make_answer("Permit term?"), lambda authority_id: [overruled])  # statutes: no lookup
+    assert untouched.citations[0].treatment == () and "Caution" not in untouched.brief_answer
+    memo = build_memo([StoredAnswer(1, 1, datetime(2031, 1, 1, tzinfo=UTC), "draft", flagged)], "M", "T", "F",
+                      date(2031, 1, 2))
+    assert "citator: overruled by 300 U.S. 379, at 400" in to_markdown(memo).replace("\\", "")

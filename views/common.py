@@ -11,7 +11,7 @@ import streamlit as st
 from research.domain.answer import Answer, Citation, SupportStatus, citation_marks
 from research.domain.markup import escape_markdown
 from research.domain.types import Authority, Kind
-from research.service import ResearchService, document_authority
+from research.service import NEGATIVE, ResearchService, document_authority
 from research.storage.database import Workspace
 from research.storage.documents import document_id_of
 from research.wiring import default_index, open_app_database
@@ -46,7 +46,7 @@ def warm_up_in_background() -> threading.Thread:
 @st.cache_resource(show_spinner="Opening the index…")
 def research_service():
     """The research service over the configured index and app database (IndexMissingError before ingest)."""
-    return ResearchService(default_index().researcher(), app_database())
+    return ResearchService(default_index().researcher(), app_database(), default_index().treatment_of)
 
 
 @st.cache_resource(show_spinner="Opening the app database…")
@@ -87,7 +87,13 @@ def highlighted_passage(text: str, start: int, end: int) -> str:
 def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
     """One citation: an expander that opens the source passage with the quoted span highlighted."""
     flag = "" if citation.status == SupportStatus.VERIFIED else " ⚠ unsupported"
-    with st.expander(f"\\[{citation.number}\\] {as_text(citation.citation)}{flag}"):
+    negative = next((t for t in citation.treatment if t["kind"] in NEGATIVE), None)
+    if negative is not None:
+        flag += f" ⚠ {negative['kind']} by {negative['citation']}"
+    with st.expander(f"\\[{citation.number}\\] {as_text(citation.citation)}{as_text(flag)}"):
+        for treatment in citation.treatment:
+            st.warning(as_text(f"{treatment['kind'].capitalize()} by {treatment['citation']} {treatment['pin']}: "
+                               f"\"{treatment['quote']}\""))
         authority = authority_of(citation.authority_id)
         st.markdown(f"**{as_text(citation.citation)}**")
         if authority is not None and authority.kind == Kind.OPINION:

@@ -83,6 +83,8 @@ class Citation:
     kind: str
     heading: str = ""
     url: str | None = None
+    # later opinions' negative treatment of a cited case (the citator): {"kind", "by", "citation", "quote", "pin"}
+    treatment: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ class Answer:
         fields["retrieved"] = tuple(fields.get("retrieved", ()))
         fields["sentences"] = [AnswerSentence(s["text"], tuple(s["citations"]), s["status"])
                                for s in fields["sentences"]]
-        fields["citations"] = [Citation(**c) for c in fields["citations"]]
+        fields["citations"] = [Citation(**{**c, "treatment": tuple(c.get("treatment", ()))})
+                               for c in fields["citations"]]
         return cls(**fields)
 
 

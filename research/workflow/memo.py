@@ -41,6 +41,7 @@ class AppendixEntry:
     start: int
     end: int
     review: str = ""  # the reviewers' marks of this citation: "Rex: correct; Ada: wrong authority"
+    treatment: str = ""  # the citator's: "overruled by 300 U.S. 379, at 400"
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,10 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
                 cited_in.setdefault((citation.kind, base_citation(citation)), set()).add(number)
             appendix.append(AppendixEntry(label, citation.citation, citation.authority_id, citation.quote,
                                           citation.status, citation.start, citation.end,
-                                          _review_of(citation.number, stored.grades)))
+                                          _review_of(citation.number, stored.grades),
+                                          "; ".join(f"{t['kind']} by {t['citation']}" + (f", {t['pin']}" if t["pin"]
+                                                                                          else "")
+                                                    for t in citation.treatment)))
         versions.update(answer.law_versions)
         if stored.edited_text:
             originals.append((number, answer.text))

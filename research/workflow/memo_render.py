@@ -19,7 +19,8 @@ def _where(entry: AuthorityEntry) -> str:
 def _check_line(entry: AppendixEntry) -> str:
     """A citation's line of the appendix: the automatic check and the reviewers' marks."""
     review = f"reviewers' marks: {entry.review}" if entry.review else "no reviewer mark"
-    return (f"[{entry.label}] {entry.citation} — automatic check: {entry.status}; {review} — characters "
+    treatment = f" — citator: {entry.treatment}" if entry.treatment else ""
+    return (f"[{entry.label}] {entry.citation} — automatic check: {entry.status}; {review}{treatment} — characters "
             f"{entry.start}-{entry.end} of {entry.authority_id}")
 
 
