@@ -22,7 +22,7 @@ from research.corpus.sources import Manifest, load_manifests, select_manifests
 from research.corpus.treatment import rules_version
 from research.domain.types import Kind
 from research.index.catalogue import ChunkStore, SourceOverview, corpus_overview
-from research.index.citator import Citator, mine
+from research.index.citator import RECORD_FORMAT, Citator, mine
 from research.index.directory import AuthorityDirectory
 from research.index.embedders import (
     MiniLMEmbedder,
@@ -245,7 +245,7 @@ class ResearchIndex:
         """The citator of this index: mined from its opinions at first use (about half a minute) and kept beside the
         index until the next ingest changes it."""
         path = self.settings.index_dir / "treatments.json"
-        version = f"{self.artifact_version()}-{rules_version()}"
+        version = f"{self.artifact_version()}-{rules_version()}-{RECORD_FORMAT}"
         found = Citator.load(path, version)
         if found is None:
             opinions = list(self.store.iter_authorities(Kind.OPINION))

@@ -27,7 +27,6 @@ def cmd_citator(args) -> int:
     if not treatments:
         print("  No negative treatment found in the corpus's opinions.")
     for t in treatments:
-        by = index.store.authority(t.by)
-        print(f"  {t.kind} by {by.heading if by else t.by}, {t.citation} {t.pin}".rstrip())
+        print(f"  {t.kind} by {t.citation} {t.pin}".rstrip())
         print(f"    \"{t.quote[:400]}\"")
     return 0

@@ -16,6 +16,7 @@ from research.domain.types import Authority
 from research.index.directory import AuthorityDirectory
 
 _STAR_PAGE = re.compile(r"\[\*(\d+)\]")
+RECORD_FORMAT = "2"  # changes when TreatmentRecord does: records saved in another format are mined again
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class TreatmentRecord:
     kind: str
     target: str
     by: str
-    citation: str  # the later opinion's citation
+    citation: str  # the later opinion's name and citation: "West Coast Hotel Co. v. Parrish, 300 U.S. 379"
     quote: str
     pin: str  # "at 400": the page of the later opinion the sentence is on, "" when unknown
     start: int
@@ -53,7 +54,9 @@ def mine(opinions: Iterable[Authority], directory: AuthorityDirectory, total: in
             if found.target == opinion.id:
                 continue
             quote = " ".join(found.quote.split())
-            records.append(TreatmentRecord(found.kind, found.target, opinion.id, opinion.citation, quote,
+            records.append(TreatmentRecord(found.kind, found.target, opinion.id,
+                                           f"{opinion.heading}, {opinion.citation}" if opinion.heading
+                                           else opinion.citation, quote,
                                            page_pin(opinion.text, found.start, int(first.group(1)) if first else None),
                                            found.start, found.end))
     return records
