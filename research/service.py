@@ -17,7 +17,7 @@ from research.answer.extractive import Passage
 from research.answer.researcher import AuthorityStore, PrivateSearch, Researcher
 from research.corpus.documents import MediaType, ParsedDocument, parse_document, passage_spans
 from research.domain.accounts import AccessDenied
-from research.domain.answer import Answer, AnswerMode, Citation, Survey
+from research.domain.answer import NEGATIVE_TREATMENTS, Answer, AnswerMode, Citation, Survey
 from research.domain.records import Turn
 from research.domain.types import Authority, AuthorityHit, Chunk, Kind, SearchFilter
 from research.storage.database import AppDatabase, Workspace
@@ -130,7 +130,7 @@ class ResearchService:
                k: int = 10) -> list[dict]:
         """Ranked authorities for a query (the public corpus only), as `hit_record`s."""
         hits = self.researcher.retriever.search(query, SearchFilter(tuple(jurisdictions), tuple(kinds)), k=k)
-        return [hit_record(hit, self.researcher.store) for hit in hits]
+        return [hit_record(hit, self.researcher.store, self.treatment_of) for hit in hits]
 
     def ask(self, question: str, jurisdictions: tuple[str, ...] = (), kinds: tuple[str, ...] = (),
             history: tuple[Turn, ...] = (), mode: AnswerMode = AnswerMode.EXTRACTIVE) -> Answer:
@@ -146,9 +146,6 @@ class ResearchService:
         return result.survey
 
 
-NEGATIVE = ("overruled", "overruled in part", "abrogated")
-
-
 def with_treatment(answer: Answer, treatment_of: Callable[[str], list[dict]]) -> Answer:
     """The answer with each cited opinion's negative treatment beside its citation; an answer that leans on a case
     a later opinion overruled says so in its brief answer and its notices."""
@@ -157,7 +154,7 @@ def with_treatment(answer: Answer, treatment_of: Callable[[str], list[dict]]) ->
     for citation in answer.citations:
         found = tuple(treatment_of(citation.authority_id)) if citation.kind == Kind.OPINION else ()
         citations.append(replace(citation, treatment=found) if found else citation)
-        negative = next((t for t in found if t["kind"] in NEGATIVE), None)
+        negative = next((t for t in found if t["kind"] in NEGATIVE_TREATMENTS), None)
         if negative is not None and citation.authority_id not in {c[0] for c in cautions}:
             pin = f", {negative['pin']}" if negative["pin"] else ""
             cautions.append((citation.authority_id, f"Caution: {citation.citation} [{citation.number}] was "
@@ -169,10 +166,14 @@ def with_treatment(answer: Answer, treatment_of: Callable[[str], list[dict]]) ->
                    notices=[*answer.notices, *texts])
 
 
-def hit_record(hit: AuthorityHit, store: AuthorityStore) -> dict:
-    """A search hit as the `research search --json` and the HTTP API give it."""
+def hit_record(hit: AuthorityHit, store: AuthorityStore,
+               treatment_of: Callable[[str], list[dict]] | None = None) -> dict:
+    """A search hit as the `research search --json` and the HTTP API give it (an opinion with the citator's
+    treatment, when there is a citator)."""
     authority = store.authority(hit.authority_id)
+    treatment = treatment_of(hit.authority_id) if treatment_of is not None and hit.chunk.kind == Kind.OPINION else []
     return {
+        "treatment": treatment,
         "authority_id": hit.authority_id, "citation": hit.chunk.citation, "pin": hit.chunk.pin,
         "pin_citation": hit.chunk.pin_citation, "heading": authority.heading if authority else "",
         "heading_path": list(authority.heading_path) if authority else [],

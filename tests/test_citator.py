@@ -94,6 +94,9 @@ def test_the_citator_from_the_command_line(invented_index_env, capsys, tmp_path)
     assert cli.main(["citator", "901 U.S. 77", "--json", "--quiet"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found["authority_id"] == "cl-cluster:9999001" and found["treatment"] == []
+    assert cli.main(["search", "lantern permit license property right", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["results"]
+    assert all(hit["treatment"] == [] for hit in hits) and any(hit["kind"] == "opinion" for hit in hits)
     assert cli.main(["citator", "999 U.S. 1", "--quiet"]) == cli.EXIT_FAILURE
     assert "no opinion of the corpus is cited as '999 U.S. 1'" in capsys.readouterr().err
     pairs = tmp_path / "pairs.csv"
@@ -131,4 +134,7 @@ def test_an_answer_citing_an_overruled_case_says_so_and_keeps_the_evidence():
     assert untouched.citations[0].treatment == () and "Caution" not in untouched.brief_answer
     memo = build_memo([StoredAnswer(1, 1, datetime(2031, 1, 1, tzinfo=UTC), "draft", flagged)], "M", "T", "F",
                       date(2031, 1, 2))
-    assert "citator: overruled by 300 U.S. 379, at 400" in to_markdown(memo).replace("\\", "")
+    text = to_markdown(memo).replace("\\", "")
+    assert "citator: overruled by 300 U.S. 379, at 400" in text
+    assert memo.cases[0].treatment == "overruled by 300 U.S. 379"
+    assert "Adkins v. Children's Hospital, 261 U.S. 525 (1923)* — Discussion § 1 (overruled by 300 U.S. 379)" in text

@@ -8,10 +8,10 @@ import threading
 
 import streamlit as st
 
-from research.domain.answer import Answer, Citation, SupportStatus, citation_marks
+from research.domain.answer import NEGATIVE_TREATMENTS, Answer, Citation, SupportStatus, citation_marks
 from research.domain.markup import escape_markdown
 from research.domain.types import Authority, Kind
-from research.service import NEGATIVE, ResearchService, document_authority
+from research.service import ResearchService, document_authority
 from research.storage.database import Workspace
 from research.storage.documents import document_id_of
 from research.wiring import default_index, open_app_database
@@ -87,7 +87,7 @@ def highlighted_passage(text: str, start: int, end: int) -> str:
 def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
     """One citation: an expander that opens the source passage with the quoted span highlighted."""
     flag = "" if citation.status == SupportStatus.VERIFIED else " ⚠ unsupported"
-    negative = next((t for t in citation.treatment if t["kind"] in NEGATIVE), None)
+    negative = next((t for t in citation.treatment if t["kind"] in NEGATIVE_TREATMENTS), None)
     if negative is not None:
         flag += f" ⚠ {negative['kind']} by {negative['citation']}"
     with st.expander(f"\\[{citation.number}\\] {as_text(citation.citation)}{as_text(flag)}"):

@@ -17,14 +17,15 @@ def cmd_search(args) -> int:
     index = open_index()
     search_filter = SearchFilter(tuple(args.jurisdiction or ()), tuple(args.kind or ()))
     hits = index.retriever().search(args.query, search_filter, k=args.k)
-    rows = [hit_record(h, index.store) for h in hits]
+    rows = [hit_record(h, index.store, index.treatment_of) for h in hits]
     if args.json:
         print(json.dumps({"query": args.query, "results": rows}))
         return 0
     if not rows:
         print("No authority found.")
     for rank, row in enumerate(rows, 1):
-        title = f"{row['pin_citation']}  {row['heading']}"
+        flags = "".join(f"  [{t['kind']} by {t['citation']}]" for t in row["treatment"])
+        title = f"{row['pin_citation']}  {row['heading']}{flags}"
         passage = " ".join(row["passage"].split())
         print(f"{rank:>2}. {title}\n    [{row['jurisdiction']}, {'+'.join(row['matched_by'])}] {passage[:300]}")
     return 0

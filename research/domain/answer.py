@@ -87,6 +87,9 @@ class Citation:
     treatment: tuple[dict[str, str], ...] = ()
 
 
+NEGATIVE_TREATMENTS = ("overruled", "overruled in part", "abrogated")  # kinds a citator flag warns of
+
+
 @dataclass(frozen=True)
 class AnswerSentence:
     """One statement of an answer and the numbers of the citations that back it."""

@@ -16,7 +16,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from research.domain.answer import Answer, Citation, SupportStatus, citation_marks, is_abstention
+from research.domain.answer import (
+    NEGATIVE_TREATMENTS,
+    Answer,
+    Citation,
+    SupportStatus,
+    citation_marks,
+    is_abstention,
+)
 from research.domain.records import ReviewStatus, StoredAnswer
 from research.domain.review import Grade, marks_summary, rejected
 from research.domain.types import Kind
@@ -50,6 +57,7 @@ class AuthorityEntry:
 
     citation: str
     sections: tuple[int, ...]
+    treatment: str = ""  # the citator's: "overruled by West Coast Hotel Co. v. Parrish, 300 U.S. 379"
 
 
 @dataclass
@@ -197,6 +205,7 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
         review_status, draft = "Reviewed by " + "; ".join(reviewers), False
     discussion, appendix, versions = [], [], {}
     cited_in: dict[tuple[str, str], set[int]] = {}
+    treated: dict[str, str] = {}  # base citation -> the citator's first negative treatment
     conclusion, left_out, originals = [], [], []
     for number, stored in enumerate(stored_answers, start=1):
         answer = stored.answer
@@ -213,6 +222,9 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
                 left_out.append(f"{citation.citation} [{label}]: {', '.join(rejections[citation.number])}")
             else:
                 cited_in.setdefault((citation.kind, base_citation(citation)), set()).add(number)
+            negative = next((t for t in citation.treatment if t["kind"] in NEGATIVE_TREATMENTS), None)
+            if negative is not None:
+                treated.setdefault(base_citation(citation), f"{negative['kind']} by {negative['citation']}")
             appendix.append(AppendixEntry(label, citation.citation, citation.authority_id, citation.quote,
                                           citation.status, citation.start, citation.end,
                                           _review_of(citation.number, stored.grades),
@@ -230,7 +242,7 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
             conclusion.append(f"Question {number}: {_MARKER.sub('', _brief(stored)).strip()} "
                               f"({verified} of {len(answer.citations)} citations verified against the source text; "
                               f"{marks}.)")
-    table = {kind: [AuthorityEntry(citation, tuple(sorted(sections)))
+    table = {kind: [AuthorityEntry(citation, tuple(sorted(sections)), treated.get(citation, ""))
                     for (k, citation), sections in sorted(cited_in.items(), key=lambda item: _sort_key(item[0][1]))
                     if k == kind] for kind in Kind}
     return Memo(to=to, author=author, date=on, re=matter, review_status=review_status, draft=draft,

@@ -13,7 +13,8 @@ SECTIONS = ("Questions Presented", "Brief Answer", "Discussion", "Conclusion", "
 
 
 def _where(entry: AuthorityEntry) -> str:
-    return ", ".join(f"Discussion § {n}" for n in entry.sections)
+    where = ", ".join(f"Discussion § {n}" for n in entry.sections)
+    return f"{where} ({entry.treatment})" if entry.treatment else where
 
 
 def _check_line(entry: AppendixEntry) -> str:
