@@ -63,6 +63,7 @@ from research.service import ResearchService
 from research.settings import Settings
 from research.storage.accounts import SignInPolicy
 from research.storage.database import AppDatabase, audit_key
+from research.workflow.citecheck import CheckSources
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +241,12 @@ class ResearchIndex:
         if self._loaded_citator is None:
             self._loaded_citator = self.citator(progress=False)
         return [t.to_dict() for t in self._loaded_citator.treatment_of(authority_id)]
+
+    def check_sources(self) -> CheckSources:
+        """What the cite-checker resolves a document's citations against: this index and its citator."""
+        held = ", ".join(s.name for s in self.store.statuses()) or "no source"
+        return CheckSources(self.directory.ids_for, self.store.authority, self.directory.holds_title,
+                            self.treatment_of, f"the corpus's sources ({held})")
 
     def citator(self, progress: bool = True) -> Citator:
         """The citator of this index: mined from its opinions at first use (about half a minute) and kept beside the

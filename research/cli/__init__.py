@@ -109,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=citator.cmd_citator)
 
+    p = sub.add_parser("check", help="check every citation of a brief, memo or letter against the corpus")
+    p.add_argument("file", metavar="FILE", help="PDF, DOCX, TXT or Markdown")
+    p.add_argument("--json", action="store_true", help="one object per citation")
+    p.add_argument("--out", metavar="FILE", help="default: standard output")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=citator.cmd_check)
+
     p = sub.add_parser("history", help="past conversations, newest first")
     p.add_argument("--search", help="text to find in matters, questions and answers")
     p.add_argument("--json", action="store_true")

@@ -30,3 +30,22 @@ def cmd_citator(args) -> int:
         print(f"  {t.kind} by {t.citation} {t.pin}".rstrip())
         print(f"    \"{t.quote[:400]}\"")
     return 0
+
+
+def cmd_check(args) -> int:
+    """Check every citation of a brief, memo or letter (PDF, DOCX, TXT, Markdown) against the corpus."""
+    from pathlib import Path
+
+    from research.cli.records import emit
+    from research.corpus.documents import parse_document
+    from research.workflow.citecheck import check_document, report_markdown
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise ValueError(f"{path} is not a file")
+    parsed = parse_document(path.name, path.read_bytes())
+    checked = check_document(parsed.text, open_index().check_sources())
+    if args.json:
+        return emit(json.dumps([c.to_dict() for c in checked]) + "\n", args.out, args.force,
+                    f"{len(checked)} citation(s)")
+    return emit(report_markdown(path.name, checked), args.out, args.force, f"{len(checked)} citation(s)")

@@ -44,6 +44,7 @@ class AuthorityDirectory:
             for key in authority_keys(jurisdiction, kind, citations.split("|")):
                 self._by_key.setdefault(key, []).append(authority_id)
         self._by_name: dict[str, list[str]] = {}
+        self._titles: set[tuple[str, str]] | None = None
         first_parties: Counter[str] = Counter()
         second_parties: set[str] = set()
         for authority_id, name in case_names:
@@ -59,6 +60,13 @@ class AuthorityDirectory:
                                if first_parties[key.split("|")[0]] == 1 and len(ids) == 1
                                and key.split("|")[0] not in second_parties
                                and key.split("|")[0] not in _NOT_A_PARTY_NAME}
+
+    def holds_title(self, key: str) -> bool:
+        """Whether the corpus holds the code title of a statute citation key ('US-DC|99-999' -> D.C. Code title
+        99; 'US-federal|17|999' -> title 17): a section missing there does not exist in the code we hold."""
+        if self._titles is None:
+            self._titles = {_title_of(k) for k in self._by_key if k.count("|") in (1, 2) and " " not in k}
+        return _title_of(key) in self._titles
 
     def opinion_named(self, name: str) -> str | None:
         """The one opinion a full case name ("Adkins v. Children's Hospital") names, or None (unknown or several)."""
@@ -106,3 +114,11 @@ class AuthorityDirectory:
                 if self.admits(authority_id, search_filter) and authority_id not in found:
                     found.append(authority_id)
         return found
+
+
+def _title_of(key: str) -> tuple[str, str]:
+    """(jurisdiction, title) of a statute key: the title part of a federal key, else the section's first number."""
+    parts = key.split("|")
+    if len(parts) == 3:
+        return parts[0], parts[1]
+    return parts[0], re.split(r"[-:.]", parts[-1], maxsplit=1)[0]
