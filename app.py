@@ -32,6 +32,7 @@ pages = [
     st.Page("views/history.py", title="History", icon="🗂️"),
     st.Page("views/corpus.py", title="Corpus", icon="📚"),
     st.Page("views/memos.py", title="Memos", icon="📝"),
+    st.Page("views/check.py", title="Check a document", icon="🔍"),
 ]
 if user.can(Permission.GRADE):
     pages += [st.Page("views/review.py", title="Review", icon="✅"),

@@ -226,3 +226,30 @@ def test_review_is_blind_and_every_answer_shows_its_status(serve):
         amy.screenshot(path=str(ARTIFACTS / "browser-status.png"), full_page=True)
         browser.close()
     assert (ARTIFACTS / "browser-blind-review.png").stat().st_size > 10_000
+
+
+def test_a_document_is_checked_on_its_page(served_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    brief = tmp_path / "brief.txt"
+    brief.write_text("A defendant may move to dismiss \"within 45 days after service of the claim.\" D.C. Code § "
+                     "16-5502(a). The court must rule at once, D.C. Code § 16-5502(z). Miranda v. Arizona, 384 U.S. "
+                     "436 (1966).", encoding="utf-8")
+    executable = _ensure_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        _sign_in(page, served_app, "Amy")
+        page.get_by_role("link", name="Check a document").click()
+        expect(page.get_by_role("heading", name="Check a document")).to_be_visible(timeout=60_000)
+        page.locator("input[type=file]").set_input_files(str(brief))
+        expect(page.get_by_text("Download the report (Markdown)")).to_be_visible(timeout=120_000)
+        values = page.get_by_test_id("stMetricValue")
+        expect(values.nth(0)).to_have_text("3")  # citations
+        expect(values.nth(1)).to_have_text("2")  # found in the corpus: § 16-5502(a), (z); Miranda is not
+        expect(values.nth(2)).to_have_text("1")  # with problems: the pin (z)
+        expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "browser-check.png"), full_page=True)
+        browser.close()
+    assert (ARTIFACTS / "browser-check.png").stat().st_size > 10_000

@@ -1,0 +1,42 @@
+"""Check a document page: upload a brief, memo or letter and see every citation checked against the corpus."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from research.corpus.documents import DocumentError, parse_document
+from research.wiring import IndexMissingError, default_index
+from research.workflow.citecheck import SEVERITY, check_document, report_markdown
+from views.common import as_text
+
+st.title("Check a document")
+st.caption("Every case citation and statute citation of our jurisdictions is checked: is it in the corpus, does the "
+           "case name match, is the pin within the opinion or an existing subsection, are its quotations in its "
+           "text, has a later opinion overruled it. Nothing is stored.")
+upload = st.file_uploader("Brief, memo or letter (PDF, DOCX, TXT, Markdown)", type=["pdf", "docx", "txt", "md"],
+                          key="check_upload")
+if upload is None:
+    st.stop()
+try:
+    parsed = parse_document(upload.name, upload.getvalue())
+    with st.spinner("Checking the citations…"):
+        checked = check_document(parsed.text, default_index().check_sources())
+except (DocumentError, IndexMissingError) as exc:
+    st.error(as_text(str(exc)))
+    st.stop()
+found = sum(1 for c in checked if c.status == "found")
+left, middle, right = st.columns(3)
+left.metric("Citations", len(checked))
+middle.metric("Found in the corpus", found)
+right.metric("With problems", sum(1 for c in checked if any(p["kind"] != "not in the corpus" for p in c.problems)))
+problems = sorted(((SEVERITY.index(p["kind"]), c.start, c, p) for c in checked for p in c.problems),
+                  key=lambda item: item[:2])
+if not checked:
+    st.info("No citation found in the document.")
+elif not problems:
+    st.success("Every citation checks out.")
+else:
+    st.dataframe([{"problem": p["kind"], "citation": c.text, "pin": c.pin, "where": f"{c.start}-{c.end}",
+                   "detail": p["detail"]} for _, _, c, p in problems], hide_index=True, use_container_width=True)
+st.download_button("Download the report (Markdown)", report_markdown(upload.name, checked),
+                   file_name=f"citation-check-{upload.name}.md", mime="text/markdown")
