@@ -48,6 +48,12 @@ def test_each_citation_gets_its_status_and_problems(checked):
     assert no_such.status == "no such citation" and kinds(no_such) == ["no such citation"]
     assert pemberton.status == "found" and pemberton.problems == []  # name, pin and quotation all check out
     assert kinds(misnamed) == ["name does not match"]
+    from research.wiring import default_index
+    from research.workflow.citecheck import check_document
+
+    sources = default_index().check_sources()
+    (short,) = check_document("Pemberton v. Lantern, 901 U.S. 77 (2031).", sources)  # a name written short
+    assert short.problems == []
     assert "is Pemberton v. Lantern Office, not Smith v. Lantern Office" in misnamed.problems[0]["detail"]
     assert set(kinds(altered)) == {"pin not found", "quotation not found"}
     assert gapped.problems == []  # ellipses and brackets are alterations a quotation may make

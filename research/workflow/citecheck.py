@@ -110,8 +110,22 @@ def _check_name(citation: CheckedCitation, before: str, authority: Authority) ->
     if not names:
         return
     written = names[-1].group(0)
-    if case_name_key(written.replace("’", "'")) != case_name_key(authority.heading.replace("’", "'")):
+    if case_name_key(written.replace("’", "'")) == case_name_key(authority.heading.replace("’", "'")):
+        return
+    # a name written short or cut at a comma ("Inc. v. Virginia" of "Railway Express Agency, Inc. v. Virginia") still
+    # matches when every word of it that names a party is in the case's name
+    if not _name_words(written) <= _name_words(authority.heading, every=True):
         citation.problem("name does not match", f"{citation.text} is {authority.heading}, not {written}")
+
+
+_NOT_NAMING = frozenset("v v. inc inc. co co. corp corp. ltd ltd. assn assn. the of and & ex rel rel. et al al. "
+                        "in re".split())
+
+
+def _name_words(name: str, every: bool = False) -> set[str]:
+    """The words of a case name that name a party (lowercased), or with `every` all of its words."""
+    words = {w.strip(".,;:'’()").lower() for w in re.split(r"[\s,]+", name.replace("’", "'")) if w.strip(".,;:'’()")}
+    return words if every else {w for w in words if w not in _NOT_NAMING}
 
 
 def _check_page(citation: CheckedCitation, pin: str, authority: Authority) -> None:
