@@ -85,6 +85,19 @@ def serve(dc_slice_settings, tmp_path):
 
 
 @pytest.fixture
+def chromium():
+    """Debian's headless Chromium, driven by Playwright (screenshots go to test-artifacts/)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = _ensure_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
 def served_app(serve):
     return serve()
 
@@ -112,144 +125,124 @@ def _ask(page, question: str) -> None:
     chat.press("Enter")
 
 
-def test_a_question_about_a_real_statute_renders_its_citation_and_passage(served_app):
-    from playwright.sync_api import expect, sync_playwright
+def test_a_question_about_a_real_statute_renders_its_citation_and_passage(served_app, chromium):
+    from playwright.sync_api import expect
 
     from tests.conftest import Firm
 
-    executable = _ensure_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        page.goto(served_app)
-        expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
-        expect(page.get_by_placeholder("Ask a research question")).to_have_count(0)
-        _sign_in(page, served_app, "Amy")
-        _choose_matter(page, Firm.LANTERN)
-        _ask(page, QUESTION)
-        expect(page.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
-        citation = page.locator("summary", has_text="D.C. Code § 16-5502").first
-        expect(citation).to_be_visible()
-        expect(page.get_by_text("Draft - needs attorney review").first).to_be_visible()
-        citation.click()
-        highlighted = page.locator("mark", has_text="45 days").first
-        expect(highlighted).to_be_visible(timeout=30_000)
-        highlighted.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / "browser-answer.png"), full_page=True)
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(served_app)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
+    expect(page.get_by_placeholder("Ask a research question")).to_have_count(0)
+    _sign_in(page, served_app, "Amy")
+    _choose_matter(page, Firm.LANTERN)
+    _ask(page, QUESTION)
+    expect(page.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
+    citation = page.locator("summary", has_text="D.C. Code § 16-5502").first
+    expect(citation).to_be_visible()
+    expect(page.get_by_text("Draft - needs attorney review").first).to_be_visible()
+    citation.click()
+    highlighted = page.locator("mark", has_text="45 days").first
+    expect(highlighted).to_be_visible(timeout=30_000)
+    highlighted.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "browser-answer.png"), full_page=True)
     assert (ARTIFACTS / "browser-answer.png").stat().st_size > 10_000
 
 
-def test_an_uploaded_document_is_cited_in_its_matter_and_walled_from_another(served_app, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+def test_an_uploaded_document_is_cited_in_its_matter_and_walled_from_another(served_app, chromium, tmp_path):
+    from playwright.sync_api import expect
 
     from tests.conftest import Firm
 
     lease = tmp_path / "lease.txt"
     lease.write_text(LEASE, encoding="utf-8")
-    executable = _ensure_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        _sign_in(page, served_app, "Amy")
-        _choose_matter(page, Firm.LANTERN)
-        page.locator("input[type=file]").set_input_files(str(lease))
-        expect(page.get_by_text("Added lease.txt")).to_be_visible(timeout=120_000)
-        _ask(page, LEASE_QUESTION)
-        expect(page.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
-        cited = page.locator("summary", has_text="lease.txt").first
-        expect(cited).to_be_visible()
-        cited.click()
-        quoted = page.locator("mark", has_text="ninety days written notice").first
-        expect(quoted).to_be_visible(timeout=30_000)
-        expect(page.get_by_text("law: uploaded to the matter").first).to_be_visible()
-        quoted.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / "browser-upload.png"), full_page=True)
+    page = chromium.new_page(viewport={"width": 1400, "height": 1800})
+    _sign_in(page, served_app, "Amy")
+    _choose_matter(page, Firm.LANTERN)
+    page.locator("input[type=file]").set_input_files(str(lease))
+    expect(page.get_by_text("Added lease.txt")).to_be_visible(timeout=120_000)
+    _ask(page, LEASE_QUESTION)
+    expect(page.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
+    cited = page.locator("summary", has_text="lease.txt").first
+    expect(cited).to_be_visible()
+    cited.click()
+    quoted = page.locator("mark", has_text="ninety days written notice").first
+    expect(quoted).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("law: uploaded to the matter").first).to_be_visible()
+    quoted.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "browser-upload.png"), full_page=True)
 
-        other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        _sign_in(other, served_app, "Otto")
-        other.get_by_label("Matter").click()
-        expect(other.get_by_role("option", name=Firm.GOAT)).to_be_visible()
-        expect(other.get_by_role("option", name=Firm.LANTERN)).to_have_count(0)
-        other.keyboard.press("Escape")
-        other.get_by_role("link", name="History").click()
-        expect(other.get_by_text("No conversations yet.")).to_be_visible(timeout=30_000)
-        expect(other.get_by_text("lease")).to_have_count(0)
-        other.screenshot(path=str(ARTIFACTS / "browser-wall.png"), full_page=True)
-        browser.close()
+    other = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    _sign_in(other, served_app, "Otto")
+    other.get_by_label("Matter").click()
+    expect(other.get_by_role("option", name=Firm.GOAT)).to_be_visible()
+    expect(other.get_by_role("option", name=Firm.LANTERN)).to_have_count(0)
+    other.keyboard.press("Escape")
+    other.get_by_role("link", name="History").click()
+    expect(other.get_by_text("No conversations yet.")).to_be_visible(timeout=30_000)
+    expect(other.get_by_text("lease")).to_have_count(0)
+    other.screenshot(path=str(ARTIFACTS / "browser-wall.png"), full_page=True)
     assert (ARTIFACTS / "browser-upload.png").stat().st_size > 10_000
 
 
-def test_review_is_blind_and_every_answer_shows_its_status(serve):
-    from playwright.sync_api import expect, sync_playwright
+def test_review_is_blind_and_every_answer_shows_its_status(serve, chromium):
+    from playwright.sync_api import expect
 
     from tests.conftest import Firm
 
     url = serve(RESEARCH_REVIEW__REVIEWS_REQUIRED="2")
-    executable = _ensure_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
 
-        def signed_in(name: str):
-            page = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
-            _sign_in(page, url, name)
-            return page
+    def signed_in(name: str):
+        page = chromium.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+        _sign_in(page, url, name)
+        return page
 
-        amy = signed_in("Amy")
-        _choose_matter(amy, Firm.LANTERN)
-        _ask(amy, QUESTION)
-        expect(amy.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
+    amy = signed_in("Amy")
+    _choose_matter(amy, Firm.LANTERN)
+    _ask(amy, QUESTION)
+    expect(amy.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
 
-        rex = signed_in("Rex")
-        rex.get_by_role("link", name="Review").click()
-        expect(rex.get_by_text("Status: draft")).to_be_visible(timeout=60_000)
-        rex.get_by_role("button", name="Save grade", exact=True).click()
-        expect(rex.get_by_text("Grade saved for Rex.")).to_be_visible(timeout=60_000)
+    rex = signed_in("Rex")
+    rex.get_by_role("link", name="Review").click()
+    expect(rex.get_by_text("Status: draft")).to_be_visible(timeout=60_000)
+    rex.get_by_role("button", name="Save grade", exact=True).click()
+    expect(rex.get_by_text("Grade saved for Rex.")).to_be_visible(timeout=60_000)
 
-        ada = signed_in("Ada")
-        ada.get_by_role("link", name="Review").click()
-        expect(ada.get_by_text("Status: in review (1 of 2 reviews)")).to_be_visible(timeout=60_000)
-        hidden = ada.get_by_text("1 other review(s) of this answer are hidden")
-        expect(hidden).to_be_visible()
-        expect(ada.get_by_text("Rex: pass")).to_have_count(0)
-        hidden.scroll_into_view_if_needed()
-        ada.screenshot(path=str(ARTIFACTS / "browser-blind-review.png"), full_page=True)
-        ada.get_by_role("button", name="Save grade", exact=True).click()
-        expect(ada.get_by_text("Grades so far: Rex: pass; Ada: pass")).to_be_visible(timeout=60_000)
-        expect(ada.get_by_text("Status: reviewed, awaiting approval")).to_be_visible()
+    ada = signed_in("Ada")
+    ada.get_by_role("link", name="Review").click()
+    expect(ada.get_by_text("Status: in review (1 of 2 reviews)")).to_be_visible(timeout=60_000)
+    hidden = ada.get_by_text("1 other review(s) of this answer are hidden")
+    expect(hidden).to_be_visible()
+    expect(ada.get_by_text("Rex: pass")).to_have_count(0)
+    hidden.scroll_into_view_if_needed()
+    ada.screenshot(path=str(ARTIFACTS / "browser-blind-review.png"), full_page=True)
+    ada.get_by_role("button", name="Save grade", exact=True).click()
+    expect(ada.get_by_text("Grades so far: Rex: pass; Ada: pass")).to_be_visible(timeout=60_000)
+    expect(ada.get_by_text("Status: reviewed, awaiting approval")).to_be_visible()
 
-        amy.get_by_role("link", name="History").click()
-        expect(amy.get_by_text("1 graded")).to_be_visible(timeout=60_000)
-        amy.screenshot(path=str(ARTIFACTS / "browser-status.png"), full_page=True)
-        browser.close()
+    amy.get_by_role("link", name="History").click()
+    expect(amy.get_by_text("1 graded")).to_be_visible(timeout=60_000)
+    amy.screenshot(path=str(ARTIFACTS / "browser-status.png"), full_page=True)
     assert (ARTIFACTS / "browser-blind-review.png").stat().st_size > 10_000
 
 
-def test_a_document_is_checked_on_its_page(served_app, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+def test_a_document_is_checked_on_its_page(served_app, chromium, tmp_path):
+    from playwright.sync_api import expect
 
     brief = tmp_path / "brief.txt"
     brief.write_text("A defendant may move to dismiss \"within 45 days after service of the claim.\" D.C. Code § "
                      "16-5502(a). The court must rule at once, D.C. Code § 16-5502(z). Miranda v. Arizona, 384 U.S. "
                      "436 (1966).", encoding="utf-8")
-    executable = _ensure_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        _sign_in(page, served_app, "Amy")
-        page.get_by_role("link", name="Check a document").click()
-        expect(page.get_by_role("heading", name="Check a document")).to_be_visible(timeout=60_000)
-        page.locator("input[type=file]").set_input_files(str(brief))
-        expect(page.get_by_text("Download the report (Markdown)")).to_be_visible(timeout=120_000)
-        values = page.get_by_test_id("stMetricValue")
-        expect(values.nth(0)).to_have_text("3")  # citations
-        expect(values.nth(1)).to_have_text("2")  # found in the corpus: § 16-5502(a), (z); Miranda is not
-        expect(values.nth(2)).to_have_text("1")  # with problems: the pin (z)
-        expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
-        page.screenshot(path=str(ARTIFACTS / "browser-check.png"), full_page=True)
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1400, "height": 1100})
+    _sign_in(page, served_app, "Amy")
+    page.get_by_role("link", name="Check a document").click()
+    expect(page.get_by_role("heading", name="Check a document")).to_be_visible(timeout=60_000)
+    page.locator("input[type=file]").set_input_files(str(brief))
+    expect(page.get_by_text("Download the report (Markdown)")).to_be_visible(timeout=120_000)
+    values = page.get_by_test_id("stMetricValue")
+    expect(values.nth(0)).to_have_text("3")  # citations
+    expect(values.nth(1)).to_have_text("2")  # found in the corpus: § 16-5502(a), (z); Miranda is not
+    expect(values.nth(2)).to_have_text("1")  # with problems: the pin (z)
+    expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "browser-check.png"), full_page=True)
     assert (ARTIFACTS / "browser-check.png").stat().st_size > 10_000
