@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import research  # noqa: E402
+from research.corpus.chunking import first_page  # noqa: E402
 from research.corpus.sentences import split_sentences  # noqa: E402
 from research.domain.types import Kind  # noqa: E402
 from research.workflow.citecheck import check_document  # noqa: E402
@@ -61,8 +62,7 @@ def main() -> int:
         quote = quotable(opinion.text, rng)
         if quote is None:
             continue
-        page = re.search(r"(\d+)$", opinion.citation).group(1)
-        cite = f"{opinion.heading}, {opinion.citation}, {page}"
+        cite = f"{opinion.heading}, {opinion.citation}, {first_page(opinion.citation)}"
         expected_treatment = "negative treatment" if opinion.id in overruled else ""
         cases.append(("correct case", f"The Court said \"{quote}\" {cite}.", expected_treatment))
         cases.append(("altered quotation", f"The Court said \"{altered(quote)}\" {cite}.", "quotation not found"))

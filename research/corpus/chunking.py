@@ -19,7 +19,7 @@ from research.domain.types import Authority, Chunk, Kind
 _LABEL = re.compile(r"\(([A-Za-z]{1,6}|\d{1,3}(?:\.\d+)?[A-Za-z]?)\)")
 _HI_PREFIX = re.compile(r"^\s*\[?§+\s*[\w.\-:]+(?:\s+to\s+[\w.\-:]+)?\]?\s*")
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
-_STAR_PAGE = re.compile(r"\[\*(\d+)\]")
+STAR_PAGE = re.compile(r"\[\*(\d+)\]")  # a reporter page break in an opinion's text: "[*647]"
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(\"'])")
 
 
@@ -230,7 +230,7 @@ def chunk_opinion(authority: Authority, max_tokens: int = 256) -> list[Chunk]:
     text = authority.text
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)]
     positions, pages = [], []
-    for match in _STAR_PAGE.finditer(text):
+    for match in STAR_PAGE.finditer(text):
         positions.append(match.start())
         pages.append(int(match.group(1)))
     start_page = first_page(authority.citation)

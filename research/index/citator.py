@@ -4,18 +4,17 @@ once per ingest and kept beside the index as `treatments.json`, for lookups by t
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
+from research.corpus.chunking import STAR_PAGE, first_page
 from research.corpus.treatment import find_treatments
 from research.domain.types import Authority
 from research.index.directory import AuthorityDirectory
 
-_STAR_PAGE = re.compile(r"\[\*(\d+)\]")
 RECORD_FORMAT = "2"  # changes when TreatmentRecord does: records saved in another format are mined again
 
 
@@ -37,10 +36,10 @@ class TreatmentRecord:
         return {"kind": self.kind, "by": self.by, "citation": self.citation, "quote": self.quote, "pin": self.pin}
 
 
-def page_pin(text: str, offset: int, first_page: int | None) -> str:
+def page_pin(text: str, offset: int, first: int | None) -> str:
     """'at N': the reporter page of `offset` from the star-page markers ('[*647]') before it, else the first page."""
-    pages = [int(m.group(1)) for m in _STAR_PAGE.finditer(text, 0, offset)]
-    page = pages[-1] if pages else first_page
+    pages = [int(m.group(1)) for m in STAR_PAGE.finditer(text, 0, offset)]
+    page = pages[-1] if pages else first
     return f"at {page}" if page else ""
 
 
@@ -49,7 +48,7 @@ def mine(opinions: Iterable[Authority], directory: AuthorityDirectory, total: in
     """Every treatment every opinion gives the other opinions of the corpus (never itself)."""
     records = []
     for opinion in tqdm(opinions, total=total, desc="citator", unit="opinion", disable=not progress):
-        first = re.search(r"(\d+)\s*$", opinion.citation)
+        first = first_page(opinion.citation)
         for found in find_treatments(opinion.text, directory.opinion_cited, directory.opinion_named):
             if found.target == opinion.id:
                 continue
@@ -57,7 +56,7 @@ def mine(opinions: Iterable[Authority], directory: AuthorityDirectory, total: in
             records.append(TreatmentRecord(found.kind, found.target, opinion.id,
                                            f"{opinion.heading}, {opinion.citation}" if opinion.heading
                                            else opinion.citation, quote,
-                                           page_pin(opinion.text, found.start, int(first.group(1)) if first else None),
+                                           page_pin(opinion.text, found.start, first),
                                            found.start, found.end))
     return records
 

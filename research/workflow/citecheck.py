@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from research.corpus.chunking import STAR_PAGE, first_page
 from research.corpus.citations import CASE_NAME, case_name_key, find_reporter_citations, find_statute_citations
 from research.domain.answer import NEGATIVE_TREATMENTS
 from research.domain.markup import escape_markdown
@@ -20,7 +21,6 @@ from research.domain.types import Authority
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{12,600})[”\"]")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
-_STAR_PAGE = re.compile(r"\[\*(\d+)\]")
 _LABEL = re.compile(r"\(([^()]+)\)")
 
 # most serious first: the order problems are reported in
@@ -130,11 +130,10 @@ def _name_words(name: str, every: bool = False) -> set[str]:
 
 def _check_page(citation: CheckedCitation, pin: str, authority: Authority) -> None:
     page = re.match(r"\d+", pin or "")
-    first = re.search(r"(\d+)\s*$", authority.citation)
-    if page is None or first is None:
+    low = first_page(authority.citation)
+    if page is None or low is None:
         return
-    pages = [int(p) for p in _STAR_PAGE.findall(authority.text)]
-    low, high = int(first.group(1)), max(pages, default=int(first.group(1)))
+    high = max((int(p) for p in STAR_PAGE.findall(authority.text)), default=low)
     if not low <= int(page.group(0)) <= high:
         citation.problem("pin not found", f"page {page.group(0)} is outside {authority.heading}, {authority.citation}"
                                           f" (pages {low}-{high})")
