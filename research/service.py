@@ -150,18 +150,18 @@ def with_treatment(answer: Answer, treatment_of: Callable[[str], list[dict]]) ->
     """The answer with each cited opinion's negative treatment beside its citation; an answer that leans on a case
     a later opinion overruled says so in its brief answer and its notices."""
     citations: list[Citation] = []
-    cautions: list[tuple[str, str]] = []
+    cautions: dict[str, str] = {}  # one caution per cited case, at its first citation
     for citation in answer.citations:
         found = tuple(treatment_of(citation.authority_id)) if citation.kind == Kind.OPINION else ()
         citations.append(replace(citation, treatment=found) if found else citation)
         negative = next((t for t in found if t["kind"] in NEGATIVE_TREATMENTS), None)
-        if negative is not None and citation.authority_id not in {c[0] for c in cautions}:
+        if negative is not None and citation.authority_id not in cautions:
             pin = f", {negative['pin']}" if negative["pin"] else ""
-            cautions.append((citation.authority_id, f"Caution: {citation.citation} [{citation.number}] was "
-                                                     f"{negative['kind']} by {negative['citation']}{pin}."))
+            cautions[citation.authority_id] = (f"Caution: {citation.citation} [{citation.number}] was "
+                                               f"{negative['kind']} by {negative['citation']}{pin}.")
     if not cautions:
         return replace(answer, citations=citations)
-    texts = [text for _, text in cautions]
+    texts = list(cautions.values())
     return replace(answer, citations=citations, brief_answer=" ".join([answer.brief_answer, *texts]),
                    notices=[*answer.notices, *texts])
 

@@ -366,8 +366,9 @@ def default_index() -> ResearchIndex:
     return ResearchIndex(Settings())
 
 
-def research_service(settings: Settings | None = None) -> ResearchService:
-    """The research service over the index and app database of the settings (this process's, by default)."""
+def research_service(settings: Settings | None = None, database: AppDatabase | None = None) -> ResearchService:
+    """The research service over the index of the settings (this process's, by default), its citator, and the app
+    database given (opened from the settings at first use otherwise)."""
     index = default_index() if settings is None else ResearchIndex(settings)
-    return ResearchService(index.researcher(), functools.partial(open_app_database, index.settings),
+    return ResearchService(index.researcher(), database or functools.partial(open_app_database, index.settings),
                            index.treatment_of)

@@ -11,10 +11,11 @@ import streamlit as st
 from research.domain.answer import NEGATIVE_TREATMENTS, Answer, Citation, SupportStatus, citation_marks
 from research.domain.markup import escape_markdown
 from research.domain.types import Authority, Kind
-from research.service import ResearchService, document_authority
+from research.service import document_authority
 from research.storage.database import Workspace
 from research.storage.documents import document_id_of
 from research.wiring import default_index, open_app_database
+from research.wiring import research_service as wiring_research_service
 
 CONTEXT_CHARS = 700
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def warm_up_in_background() -> threading.Thread:
 @st.cache_resource(show_spinner="Opening the index…")
 def research_service():
     """The research service over the configured index and app database (IndexMissingError before ingest)."""
-    return ResearchService(default_index().researcher(), app_database(), default_index().treatment_of)
+    return wiring_research_service(database=app_database())
 
 
 @st.cache_resource(show_spinner="Opening the app database…")

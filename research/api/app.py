@@ -353,9 +353,6 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
     @app.post("/v1/survey", tags=["research"])
     def survey(body: SurveyBody, ws: Walled) -> dict:
         """The question answered in each jurisdiction, as rows (filed under the matter, if given)."""
-        check_question(body.question, tuple(body.jurisdictions), tuple(body.kinds), body.mode)
-        if body.matter:
-            ws.conversations.check_matter(body.matter)
         request = ResearchRequest(body.question, tuple(body.jurisdictions), tuple(body.kinds), body.mode,
                                   survey=True, matter=body.matter)
         return answering(lambda: service.research(request, ws)).to_dict()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from research.domain.accounts import Permission, User
 from research.storage.audit import AuditLog
 from research.storage.tables import IndexReleaseRow, utc, utc_now
+from research.storage.walls import Wall
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ReleaseStore:
         """Make `version` the one every node must serve (an admin; None: the first node of a new database)."""
         with self._sessions.begin() as session:
             if by is not None:
-                by.require(Permission.MANAGE_CORPUS)
+                Wall(by).allow(session, Permission.MANAGE_CORPUS)  # the account as it is now, as every store does
             name = by.name if by is not None else "first API node"
             row = IndexReleaseRow(version=version, published_at=utc_now(), published_by=name)
             session.add(row)
