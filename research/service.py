@@ -17,7 +17,7 @@ from research.answer.extractive import Passage
 from research.answer.researcher import AuthorityStore, PrivateSearch, Researcher
 from research.corpus.documents import MediaType, ParsedDocument, parse_document, passage_spans
 from research.domain.accounts import AccessDenied
-from research.domain.answer import NEGATIVE_TREATMENTS, Answer, AnswerMode, Citation, Survey
+from research.domain.answer import NEGATIVE_TREATMENTS, Answer, AnswerMode, Citation, Survey, treatment_label
 from research.domain.records import Turn
 from research.domain.types import Authority, AuthorityHit, Chunk, Kind, SearchFilter
 from research.storage.database import AppDatabase, Workspace
@@ -147,18 +147,17 @@ class ResearchService:
 
 
 def with_treatment(answer: Answer, treatment_of: Callable[[str], list[dict]]) -> Answer:
-    """The answer with each cited opinion's negative treatment beside its citation; an answer that leans on a case
-    a later opinion overruled says so in its brief answer and its notices."""
+    """The answer with each cited authority's negative treatment beside its citation; an answer that leans on a case
+    a later opinion overruled, or on a repealed section, says so in its brief answer and its notices."""
     citations: list[Citation] = []
     cautions: dict[str, str] = {}  # one caution per cited case, at its first citation
     for citation in answer.citations:
-        found = tuple(treatment_of(citation.authority_id)) if citation.kind == Kind.OPINION else ()
+        found = tuple(treatment_of(citation.authority_id)) if citation.kind != Kind.DOCUMENT else ()
         citations.append(replace(citation, treatment=found) if found else citation)
         negative = next((t for t in found if t["kind"] in NEGATIVE_TREATMENTS), None)
         if negative is not None and citation.authority_id not in cautions:
-            pin = f", {negative['pin']}" if negative["pin"] else ""
             cautions[citation.authority_id] = (f"Caution: {citation.citation} [{citation.number}] was "
-                                               f"{negative['kind']} by {negative['citation']}{pin}.")
+                                               f"{treatment_label(negative)}.")
     if not cautions:
         return replace(answer, citations=citations)
     texts = list(cautions.values())
@@ -168,10 +167,10 @@ def with_treatment(answer: Answer, treatment_of: Callable[[str], list[dict]]) ->
 
 def hit_record(hit: AuthorityHit, store: AuthorityStore,
                treatment_of: Callable[[str], list[dict]] | None = None) -> dict:
-    """A search hit as the `research search --json` and the HTTP API give it (an opinion with the citator's
-    treatment, when there is a citator)."""
+    """A search hit as the `research search --json` and the HTTP API give it (with its negative treatment, when
+    there is a citator)."""
     authority = store.authority(hit.authority_id)
-    treatment = treatment_of(hit.authority_id) if treatment_of is not None and hit.chunk.kind == Kind.OPINION else []
+    treatment = treatment_of(hit.authority_id) if treatment_of is not None and hit.chunk.kind != Kind.DOCUMENT else []
     return {
         "treatment": treatment,
         "authority_id": hit.authority_id, "citation": hit.chunk.citation, "pin": hit.chunk.pin,

@@ -18,9 +18,10 @@ from research.answer.extractive import ExtractiveAnswerer
 from research.answer.generate import Generator, openai_chat_model
 from research.answer.prompts import PromptTemplate
 from research.answer.researcher import Researcher
+from research.corpus.citations import authority_keys
 from research.corpus.sources import Manifest, load_manifests, select_manifests
-from research.corpus.treatment import rules_version
-from research.domain.types import Kind
+from research.corpus.treatment import rules_version, statute_repeal
+from research.domain.types import Authority, Kind
 from research.index.catalogue import ChunkStore, SourceOverview, corpus_overview
 from research.index.citator import RECORD_FORMAT, Citator, mine
 from research.index.directory import AuthorityDirectory
@@ -237,16 +238,50 @@ class ResearchIndex:
         return tiers
 
     def treatment_of(self, authority_id: str) -> list[dict]:
-        """A cited opinion's negative treatment as answers carry it (the citator, loaded once)."""
+        """An authority's negative treatment as answers carry it: a statute's repeal from its own record, an
+        opinion's from the citator (loaded once)."""
+        authority = self.store.authority(authority_id)
+        if authority is not None and authority.kind == Kind.STATUTE:
+            repeal = statute_repeal(authority.heading, authority.text, authority.history)
+            return [repeal] if repeal else []
         if self._loaded_citator is None:
             self._loaded_citator = self.citator(progress=False)
         return [t.to_dict() for t in self._loaded_citator.treatment_of(authority_id)]
 
-    def check_sources(self) -> CheckSources:
-        """What the cite-checker resolves a document's citations against: this index and its citator."""
+    @functools.cached_property
+    def repealed(self) -> dict[str, Authority]:
+        """The sections the sources list as repealed, by citation key (kept for citation checks, never indexed)."""
+        return {key: section for section in self.store.repealed_sections()
+                for key in authority_keys(section.jurisdiction, Kind.STATUTE, [section.citation])}
+
+    def repeal_of(self, key: str) -> dict | None:
+        """The repeal of the section cited by `key`, as a treatment entry, when the code lists it as repealed."""
+        section = self.repealed.get(key)
+        if section is None:
+            return None
+        return (statute_repeal(section.heading, section.text, section.history)
+                or statute_repeal("[Repealed]", "Repealed.", section.history))
+
+    def check_sources(self, jurisdictions: tuple[str, ...] = ()) -> CheckSources:
+        """What the cite-checker resolves a document's citations against: this index (its authorities of
+        `jurisdictions`, or all) and its citator."""
         held = ", ".join(s.name for s in self.store.statuses()) or "no source"
-        return CheckSources(self.directory.ids_for, self.store.authority, self.directory.holds_title,
-                            self.treatment_of, f"the corpus's sources ({held})")
+        searched = f"the corpus's sources ({held})"
+        if not jurisdictions:
+            return CheckSources(self.directory.ids_for, self.store.authority, self.directory.holds_title,
+                                self.treatment_of, searched, self.directory.opinions_in_volume, self.repeal_of)
+
+        def admitted(authority_id: str) -> bool:
+            place = self.directory.place(authority_id)
+            return place is not None and place[0] in jurisdictions
+
+        return CheckSources(lambda key: [i for i in self.directory.ids_for(key) if admitted(i)],
+                            self.store.authority,
+                            lambda key: key.split("|")[0] in jurisdictions and self.directory.holds_title(key),
+                            self.treatment_of, f"{searched} of {', '.join(jurisdictions)}",
+                            lambda key: [(page, i) for page, i in self.directory.opinions_in_volume(key)
+                                         if admitted(i)],
+                            lambda key: self.repeal_of(key) if key.split("|")[0] in jurisdictions else None)
 
     def citator(self, progress: bool = True) -> Citator:
         """The citator of this index: mined from its opinions at first use (about half a minute) and kept beside the

@@ -98,7 +98,12 @@ def test_the_citator_from_the_command_line(invented_index_env, capsys, tmp_path)
     hits = json.loads(capsys.readouterr().out)["results"]
     assert all(hit["treatment"] == [] for hit in hits) and any(hit["kind"] == "opinion" for hit in hits)
     assert cli.main(["citator", "999 U.S. 1", "--quiet"]) == cli.EXIT_FAILURE
-    assert "no opinion of the corpus is cited as '999 U.S. 1'" in capsys.readouterr().err
+    assert "no authority of the corpus is cited as '999 U.S. 1'" in capsys.readouterr().err
+    assert cli.main(["citator", "D.C. Code § 99-103", "--json"]) == 0  # the invented code lists it as repealed
+    repealed = json.loads(capsys.readouterr().out)
+    assert repealed["treatment"] == [{"kind": "repealed", "by": "", "citation": "", "quote": "Repealed.", "pin": ""}]
+    assert cli.main(["citator", "D.C. Code § 99-101"]) == 0
+    assert "In force as the corpus holds it" in capsys.readouterr().out
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("citing_cluster_id,cited_cluster_id,overruled\n9999001,1,no\n", encoding="utf-8")
     assert cli.main(["eval", "citator", "--set", str(pairs), "--json", "--quiet"]) == 0
@@ -130,11 +135,44 @@ def test_an_answer_citing_an_overruled_case_says_so_and_keeps_the_evidence():
     assert flagged.brief_answer.endswith(caution) and caution in flagged.notices
     assert Answer.from_dict(flagged.to_dict()) == flagged  # stored and read back with its treatment
     assert flagged.to_dict()["citations"][0]["treatment"][0]["quote"].startswith("Our conclusion")
-    untouched = with_treatment(make_answer("Permit term?"), lambda authority_id: [overruled])  # statutes: no lookup
+    statute_answer = make_answer("Permit term?")
+    untouched = with_treatment(statute_answer, lambda authority_id: [])
     assert untouched.citations[0].treatment == () and "Caution" not in untouched.brief_answer
+    repeal = {"kind": "repealed", "by": "May 2, 2015, D.C. Law 20-273, § 4(c)", "quote": "Repealed.", "pin": "",
+              "citation": "May 2, 2015, D.C. Law 20-273, § 4(c)"}
+    repealed = with_treatment(statute_answer, lambda authority_id: [repeal])
+    assert repealed.brief_answer.endswith("[1] was repealed by May 2, 2015, D.C. Law 20-273, § 4(c).")
     memo = build_memo([StoredAnswer(1, 1, datetime(2031, 1, 1, tzinfo=UTC), "draft", flagged)], "M", "T", "F",
                       date(2031, 1, 2))
     text = to_markdown(memo).replace("\\", "")
     assert "citator: overruled by 300 U.S. 379, at 400" in text
     assert memo.cases[0].treatment == "overruled by 300 U.S. 379"
     assert "Adkins v. Children's Hospital, 261 U.S. 525 (1923)* — Discussion § 1 (overruled by 300 U.S. 379)" in text
+
+
+@pytest.mark.parametrize(("heading", "text", "history", "by"), [
+    ("Receipt of voted ballot. [Repealed]", "Repealed.",
+     "June 5, 2012, D.C. Law 19-137, § 112, 59 DCR 2542; May 2, 2015, D.C. Law 20-273, § 4(e), 62 DCR 1938",
+     "May 2, 2015, D.C. Law 20-273, § 4(e), 62 DCR 1938"),
+    ("Registration deadline. (Repealed)", "Editor's note: This section was relocated to § 1-2-201 (3) in 1996.",
+     "Source: L. 92: Entire article R&RE, p. 635, § 1, effective January 1, 1993. L. 96: Entire section repealed, "
+     "p. 1775, § 84, effective July 1. L. 97: Entire article amended, p. 1, § 2.",
+     "L. 96: Entire section repealed, p. 1775, § 84, effective July 1"),
+    ("Lantern permits.", "Repealed.", "", ""),
+])
+def test_a_section_the_code_lists_as_repealed_is_flagged_with_the_repealing_law(heading, text, history, by):
+    from research.corpus.treatment import statute_repeal
+
+    found = statute_repeal(heading, text, history)
+    assert found is not None and found["kind"] == "repealed" and found["by"] == by == found["citation"]
+
+
+@pytest.mark.parametrize(("heading", "text"), [
+    ("Express or implied repeals.", "The repeal of a law is either express or implied."),
+    ("Repeal of repealing act", "Whenever an Act is repealed, which repealed a former Act, it is not revived."),
+])
+def test_a_section_about_repeal_is_not_repealed(heading, text):
+    from research.corpus.treatment import statute_repeal
+
+    assert statute_repeal(heading, text, "L 1892, c 57") is None
+

@@ -15,9 +15,9 @@ BRIEF = (
     "The Court held that \"a lantern permit is a license, not a property right.\" "
     "Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031). "
     "But see Smith v. Lantern Office, 901 U.S. 77 (2031). "
-    "The Court also said that \"a lantern permit is a [valuable] property right.\" "
+    "The Court also said that \"a lantern permit is a valuable property right.\" "
     "Pemberton v. Lantern Office, 901 U.S. 77, 95 (2031). "
-    "Quoting with gaps is fine: \"a lantern permit is a license . . . not a property right.\" "
+    "Quoting with gaps is fine: \"[A] lantern permit is a license . . . not a property right.\" "
     "Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031). "
     "Miranda v. Arizona, 384 U.S. 436 (1966), is another matter."
 )
@@ -78,10 +78,16 @@ def test_the_check_command_reads_a_file_and_writes_json_or_a_report(invented_ind
     capsys.readouterr()
     assert cli.main(["check", str(brief), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 8 and set(rows[0]) == {"text", "start", "end", "kind", "pin", "authority_id", "status",
-                                               "problems"}
+    assert len(rows) == 8 and set(rows[0]) == {"text", "start", "end", "kind", "form", "pin", "authority_id",
+                                               "status", "problems", "quotes", "support"}
     assert cli.main(["check", str(brief), "--out", str(tmp_path / "report.md")]) == 0
     assert (tmp_path / "report.md").read_text().startswith("# Citation check: brief.txt")
+    assert cli.main(["check", str(brief), "--json", "--jurisdiction", "US-HI", "--quiet"]) == 0
+    only_hawaii = json.loads(capsys.readouterr().out)  # nothing of D.C. or the Supreme Court is searched
+    assert {row["status"] for row in only_hawaii} == {"not in the corpus"}
+    assert "of US-HI" in only_hawaii[0]["problems"][0]["detail"]
+    assert cli.main(["check", str(brief), "--jurisdiction", "US-XX"]) == cli.EXIT_FAILURE
+    assert "unknown jurisdiction 'US-XX'" in capsys.readouterr().err
     assert cli.main(["check", str(tmp_path / "missing.pdf")]) == cli.EXIT_FAILURE
     assert "is not a file" in capsys.readouterr().err
     (tmp_path / "tool.exe").write_bytes(b"MZ")
@@ -103,5 +109,86 @@ def test_a_citation_of_an_overruled_case_is_flagged_once_per_later_case(invented
                       treatment_of=lambda authority_id: overruled if authority_id == "cl-cluster:9999001" else [])
     pemberton = next(c for c in check_document(BRIEF, sources) if c.text == "901 U.S. 77")
     assert kinds(pemberton) == ["negative treatment"]
-    expected = 'overruled by Later v. Case, 950 U.S. 1 at 9: "Pemberton is overruled (1)."'
+    expected = 'overruled by Later v. Case, 950 U.S. 1, at 9: "Pemberton is overruled (1)."'
     assert pemberton.problems[0]["detail"] == expected
+
+
+SHORT_FORMS = (
+    "A lantern permit is a license and not a property right. Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031). "
+    "The judgment below was affirmed. Id. at 79. "
+    "The petitioner hung a lantern. Pemberton, 901 U.S. at 77. "
+    "A lantern permit is no property right. Pemberton, supra, at 78. "
+    "It was later cited again. Id. at 120. "
+    "Goats may graze in a municipal park only between sunrise and noon. D.C. Code § 99-102(a). "
+    "The owner must remove the droppings within one hour. Id. (b). "
+    "Every bicycle ridden on a shared path must carry a bell. § 99-104. "
+    "The rider shall ring the bell before overtaking a pedestrian. Id. (c). "
+    "Lantern rules were once elsewhere. See id. § 99-103. "
+    "A court once ruled on this. 902 U.S. at 5. "
+    "Bicycles on shared paths need a loud bell. 901 U.S. 78."
+)
+
+
+def test_short_forms_resolve_to_the_citation_they_refer_back_to(invented_index_env):
+    from research.wiring import default_index
+    from research.workflow.citecheck import check_document
+
+    index = default_index()
+    index.ingest(progress=False)
+    checked = {c.text: c for c in check_document(SHORT_FORMS, index.check_sources())}
+    assert [c.form for c in checked.values()] == ["full", "id", "short", "supra", "id", "full", "id", "section", "id",
+                                                   "id", "short", "full"]
+    pemberton = "cl-cluster:9999001"
+    assert checked["Id. at 79"].authority_id == pemberton and checked["Id. at 79"].problems == []
+    assert checked["901 U.S. at 77"].authority_id == pemberton and checked["901 U.S. at 77"].pin == "77"
+    assert checked["Pemberton, supra, at 78"].authority_id == pemberton
+    assert kinds(checked["Id. at 120"]) == ["pin not found"]  # page 120 is outside the opinion
+    assert checked["Id. (b)"].authority_id == "us-dc:dc-code:99-102" and checked["Id. (b)"].problems == []
+    assert checked["§ 99-104"].authority_id == "us-dc:dc-code:99-104"  # a section alone: of the code named before
+    assert kinds(checked["Id. (c)"]) == ["pin not found"]
+    repealed = checked["id. § 99-103"]  # the invented code lists § 99-103 as repealed
+    assert repealed.status == "repealed" and kinds(repealed) == ["negative treatment"]
+    assert repealed.problems[0]["detail"] == 'repealed: "Repealed."'
+    orphan = checked["902 U.S. at 5"]
+    assert orphan.status == "unresolved" and kinds(orphan) == ["short form without a full citation"]
+    inside = checked["901 U.S. 78"]  # no case begins on a page inside Pemberton's pages 77-79
+    assert inside.status == "no such citation" and "lies inside Pemberton v. Lantern Office" in \
+        inside.problems[0]["detail"]
+
+
+def test_the_sentence_a_citation_stands_for_is_scored_against_the_cited_text(invented_index_env):
+    from research.wiring import default_index
+    from research.workflow.citecheck import check_document
+
+    index = default_index()
+    index.ingest(progress=False)
+    sources = index.check_sources()
+    supported, weak, after, string = check_document(
+        "A lantern permit expires ninety days after it is issued. D.C. Code § 99-101(b). "
+        "Goats may be kept on any rooftop garden during winter. D.C. Code § 99-102. "
+        "Under D.C. Code § 99-104, a bicycle on a shared path needs a bell audible at thirty meters. "
+        "A lantern permit is a license, not a property right. See Pemberton v. Lantern Office, 901 U.S. 77, 78 "
+        "(2031).", sources)
+    assert supported.support is not None and supported.support >= 0.8 and supported.problems == []
+    assert kinds(weak) == ["weak support"] and weak.support is not None and weak.support < 0.5
+    assert "Goats may be kept on any rooftop garden during winter." in weak.problems[0]["detail"]
+    assert after.problems == []  # the proposition written after the citation, in its sentence
+    assert string.problems == [] and string.support == 1.0
+
+
+def test_quotations_are_found_with_their_place_in_the_cited_text(invented_index_env):
+    from research.wiring import default_index
+    from research.workflow.citecheck import check_document
+
+    index = default_index()
+    index.ingest(progress=False)
+    sources = index.check_sources()
+    text = index.store.authority("cl-cluster:9999001").text
+    (cited,) = check_document("The Court held that \"[such a] permit is a license . . . not a property right.\" "
+                              "Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031).", sources)
+    assert cited.problems == [] and cited.quotes[0]["found"] is True
+    assert text[cited.quotes[0]["start"]:cited.quotes[0]["end"]] == "permit is a license, not a property right"
+    (reordered,) = check_document("The Court held that \"not a property right . . . a lantern permit is a license.\" "
+                                  "Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031).", sources)
+    assert kinds(reordered) == ["quotation not found"] and reordered.quotes[0]["found"] is False
+

@@ -186,6 +186,7 @@ def test_a_catalogue_written_before_records_kept_their_history_gains_the_columns
     from research.index.catalogue import _SCHEMA, SourceStatus, now
 
     old_schema = _SCHEMA.replace(",\n    history TEXT NOT NULL DEFAULT '', annotations INTEGER", "")
+    old_schema = old_schema[:old_schema.index("CREATE TABLE IF NOT EXISTS repealed")]
     assert "history" not in old_schema
     path = tmp_path / "index" / "catalog.sqlite"
     path.parent.mkdir()
@@ -193,10 +194,15 @@ def test_a_catalogue_written_before_records_kept_their_history_gains_the_columns
         db.executescript(old_schema)
         db.execute("INSERT INTO authorities VALUES ('us-dc:dc-code:1-1','s','US-DC','statute','c','h','[]',NULL,"
                    "NULL,NULL,'[]','old text')")
+        db.execute("INSERT INTO sources VALUES ('s','abc','v','ready',1,'{}',1,0,'v','2031-01-01')")
     store = ChunkStore(path)
+    assert store.source_status("s").sha256 == ""  # read again at the next ingest, to keep its repealed sections
     (old,) = store.iter_authorities()
     assert (old.text, old.history, old.annotations) == ("old text", "", None)
+    gone = replace(old, id="us-dc:dc-code:1-2", citation="D.C. Code § 1-2", heading="[Repealed]", text="Repealed.")
     store.replace_source("s", [replace(old, history="L 1901", annotations=3)], [],
-                         SourceStatus("s", "x", "v", "ready", 1, {}, 1, 0, "v", now()))
+                         SourceStatus("s", "x", "v", "ready", 1, {}, 1, 0, "v", now()), [gone])
     (kept,) = store.iter_authorities()
     assert (kept.history, kept.annotations) == ("L 1901", 3)
+    assert [(a.id, a.heading, a.text) for a in store.repealed_sections()] == [("us-dc:dc-code:1-2", "[Repealed]",
+                                                                              "Repealed.")]

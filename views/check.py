@@ -10,9 +10,10 @@ from research.workflow.citecheck import SEVERITY, check_document, report_markdow
 from views.common import as_text
 
 st.title("Check a document")
-st.caption("Every case citation and statute citation of our jurisdictions is checked: is it in the corpus, does the "
-           "case name match, is the pin within the opinion or an existing subsection, are its quotations in its "
-           "text, has a later opinion overruled it. Nothing is stored.")
+st.caption("Every case citation and statute citation of our jurisdictions, and each Id., supra and short form, is "
+           "checked: is it in the corpus, does the case name match, is the pin within the opinion or an existing "
+           "subsection, are its quotations in its text, does the cited text support the sentence that cites it, has "
+           "a later opinion overruled it or the section been repealed. Nothing is stored.")
 upload = st.file_uploader("Brief, memo or letter (PDF, DOCX, TXT, Markdown)", type=["pdf", "docx", "txt", "md"],
                           key="check_upload")
 if upload is None:
@@ -36,7 +37,8 @@ if not checked:
 elif not problems:
     st.success("Every citation checks out.")
 else:
-    st.dataframe([{"problem": p["kind"], "citation": c.text, "pin": c.pin, "where": f"{c.start}-{c.end}",
-                   "detail": p["detail"]} for _, _, c, p in problems], hide_index=True, use_container_width=True)
+    st.dataframe([{"problem": p["kind"], "citation": c.text, "form": c.form, "pin": c.pin,
+                   "where": f"{c.start}-{c.end}", "detail": p["detail"]} for _, _, c, p in problems],
+                 hide_index=True, use_container_width=True)
 st.download_button("Download the report (Markdown)", report_markdown(upload.name, checked),
                    file_name=f"citation-check-{upload.name}.md", mime="text/markdown")

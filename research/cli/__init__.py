@@ -103,17 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=evaluate.cmd_eval_citator)
 
-    p = sub.add_parser("citator", help="what later opinions of the corpus did to a case (overruled, abrogated)")
-    p.add_argument("citation", metavar="CITATION", help="'384 U.S. 436' or a case name")
+    p = sub.add_parser("citator", help="negative treatment: a case overruled or abrogated, a section repealed")
+    p.add_argument("citation", metavar="CITATION", help="'384 U.S. 436', a case name, or 'D.C. Code § 1-1061.08'")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=citator.cmd_citator)
 
     p = sub.add_parser("check", help="check every citation of a brief, memo or letter against the corpus")
     p.add_argument("file", metavar="FILE", help="PDF, DOCX, TXT or Markdown")
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="CODE",
+                   help="check against these jurisdictions' authorities only (repeatable; default: all)")
     p.add_argument("--json", action="store_true", help="one object per citation")
     p.add_argument("--out", metavar="FILE", help="default: standard output")
     p.add_argument("--force", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=citator.cmd_check)
 
     p = sub.add_parser("history", help="past conversations, newest first")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE, open_index
-from research.domain.answer import SupportStatus, citation_marks
+from research.domain.answer import SupportStatus, citation_marks, treatment_label
 from research.domain.types import SearchFilter
 from research.service import hit_record
 
@@ -24,7 +24,7 @@ def cmd_search(args) -> int:
     if not rows:
         print("No authority found.")
     for rank, row in enumerate(rows, 1):
-        flags = "".join(f"  [{t['kind']} by {t['citation']}]" for t in row["treatment"])
+        flags = "".join(f"  [{treatment_label(t, pin=False)}]" for t in row["treatment"])
         title = f"{row['pin_citation']}  {row['heading']}{flags}"
         passage = " ".join(row["passage"].split())
         print(f"{rank:>2}. {title}\n    [{row['jurisdiction']}, {'+'.join(row['matched_by'])}] {passage[:300]}")

@@ -25,6 +25,9 @@ class CitationMatch:
     pin: str
     start: int
     end: int
+    # with the case name before it and the pin and parenthetical after it, where eyecite finds them
+    full_start: int | None = None
+    full_end: int | None = None
 
 
 def statute_key(jurisdiction: str, section: str, title: str | None = None) -> str:
@@ -69,8 +72,59 @@ def find_reporter_citations(text: str) -> list[CitationMatch]:
         key = reporter_key(f"{groups['volume']} {citation.corrected_reporter()} {groups['page']}")
         pin = citation.metadata.pin_cite or ""
         start, end = citation.span()
-        found.append(CitationMatch(key, pin.lstrip(", "), start, end))
+        full_start, full_end = citation.full_span()
+        found.append(CitationMatch(key, pin.lstrip(", "), start, end, full_start, full_end))
     return found
+
+
+@dataclass(frozen=True)
+class ShortCitation:
+    """A citation that refers back to an earlier one: `Id. at 80`, `id. § 99-103(b)`, `901 U.S. at 79`,
+    `Pemberton, supra, at 82`, or a section written alone after its code was named (`§ 99-104`)."""
+
+    form: str  # "id", "short", "supra" or "section"
+    start: int
+    end: int
+    pin: str  # "80" (a page) or "(b)" (a subsection)
+    refers_to: str  # short: the volume's key ('901 u.s.'); supra: the name written; section: the section number
+
+
+_AFTER_ID = re.compile(r"\s*(?:§\s*(?P<section>\d[\w.:-]*\w))?(?P<labels>(?:\s?\([A-Za-z0-9]{1,5}\))*)")
+_LONE_SECTION = re.compile(r"(?<![\w.])§\s*(?P<section>\d[\w.:-]*\w)(?P<labels>(?:\([A-Za-z0-9]{1,5}\))*)")
+
+
+def find_short_citations(text: str, full: list[CitationMatch]) -> list[ShortCitation]:
+    """The short forms of `text` (eyecite finds `Id.`, short case citations and `supra`), and sections written alone;
+    `full` are the text's full citations, whose sections are not taken again."""
+    from eyecite import get_citations
+    from eyecite.models import IdCitation, ShortCaseCitation, SupraCitation
+
+    found: list[ShortCitation] = []
+    for citation in get_citations(text):
+        start, end = citation.span()
+        pin = re.sub(r"^at\s+", "", (citation.metadata.pin_cite or "").strip(", "))
+        if isinstance(citation, IdCitation):
+            after = _AFTER_ID.match(text, end)
+            section = ""
+            if after is not None and not pin:
+                section = after.group("section") or ""
+                pin = re.sub(r"\s", "", after.group("labels") or "")
+                end = after.end() if (section or pin) else end
+            found.append(ShortCitation("id", start, end, pin, section))
+        elif isinstance(citation, ShortCaseCitation):
+            groups = citation.groups
+            if groups.get("volume"):
+                volume = reporter_key(f"{groups['volume']} {citation.corrected_reporter()} 1").rpartition(" ")[0]
+                found.append(ShortCitation("short", start, end, pin or groups.get("page", ""), volume))
+        elif isinstance(citation, SupraCitation):
+            name = (citation.metadata.antecedent_guess or "").strip()
+            name_start = text.rfind(name, 0, start) if name else -1
+            found.append(ShortCitation("supra", name_start if name_start >= 0 else start, end, pin, name))
+    taken = [(c.start, c.end) for c in full] + [(c.start, c.end) for c in found]
+    for m in _LONE_SECTION.finditer(text):
+        if not any(begin <= m.start() < stop for begin, stop in taken):
+            found.append(ShortCitation("section", m.start(), m.end(), m.group("labels"), m.group("section")))
+    return sorted(found, key=lambda c: c.start)
 
 
 _REPORTER_SCAN = re.compile(

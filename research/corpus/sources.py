@@ -108,6 +108,7 @@ class LoadReport:
     source: str
     read: int = 0
     skipped: Counter = field(default_factory=Counter)
+    repealed: list[Authority] = field(default_factory=list)  # sections the code lists as repealed: kept, not indexed
 
     @property
     def kept(self) -> int:
@@ -262,6 +263,8 @@ def load_source(manifest: Manifest, corpus_dir: Path,
                     reason = "duplicate id"
                 if reason:
                     report.skipped[reason] += 1
+                    if reason == "repealed":
+                        report.repealed.append(authority)
                     continue
                 seen.add(authority.id)
                 authorities.append(authority)

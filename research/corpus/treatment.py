@@ -232,3 +232,20 @@ _COMMON_PARTIES = frozenset("united state states commonwealth people city county
                             "west north south federal government department commission".split())
 _FILLER = frozenset("the and of for in re ex rel v. co. inc. corp. ltd. s.s. u.s. see also accord compare but under "
                     "with supra ante post infra id. this that these those our its".split())
+
+
+_REPEALED_HEADING = re.compile(r"[\[(]\s*repealed\b[^\])]*[\])]\s*\.?\s*$|^\s*repealed\b", re.IGNORECASE)
+_REPEALED_TEXT = re.compile(r"^\s*[\[(]?\s*repealed\b", re.IGNORECASE)
+_HISTORY_ITEM = re.compile(r"(?<=[.;])\s+(?=L\. \d)|\s*;\s*(?=[A-Z])")
+
+
+def statute_repeal(heading: str, text: str, history: str) -> dict[str, str] | None:
+    """A section's repeal as its code prints it ("Receipt of voted ballot. [Repealed]", text "Repealed."), with the
+    history entry that repealed it (the one that says so, else the last) as evidence; None when it stands."""
+    if not (_REPEALED_HEADING.search(heading) or _REPEALED_TEXT.match(text)):
+        return None
+    entries = [e.strip() for e in _HISTORY_ITEM.split(history) if e.strip()]
+    saying = [e for e in entries if re.search(r"\brepeal", e, re.IGNORECASE)]
+    by = (saying or entries or [""])[-1].rstrip(".")
+    quote = " ".join(text.split())[:300] or heading
+    return {"kind": "repealed", "by": by, "citation": by, "quote": quote, "pin": ""}

@@ -87,7 +87,15 @@ class Citation:
     treatment: tuple[dict[str, str], ...] = ()
 
 
-NEGATIVE_TREATMENTS = ("overruled", "overruled in part", "abrogated")  # kinds a citator flag warns of
+NEGATIVE_TREATMENTS = ("overruled", "overruled in part", "abrogated", "repealed")  # kinds a citator flag warns of
+
+
+def treatment_label(treatment: dict[str, str], pin: bool = True) -> str:
+    """A treatment entry as text: "overruled by West Coast Hotel Co. v. Parrish, 300 U.S. 379, at 400", "repealed by
+    Aug. 18, 1978, D.C. Law 2-101", or "repealed" when the code records no repealing law."""
+    by = f" by {treatment['citation']}" if treatment.get("citation") else ""
+    where = f", {treatment['pin']}" if pin and treatment.get("pin") else ""
+    return f"{treatment['kind']}{by}{where}"
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from research.corpus.sources import Manifest
-from research.domain.types import Authority, Chunk
+from research.domain.types import Authority, Chunk, Kind
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS authorities (
@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS sources (
     records_read INTEGER NOT NULL, skipped TEXT NOT NULL, authorities INTEGER NOT NULL,
     chunks INTEGER NOT NULL, version TEXT NOT NULL, updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS repealed (
+    id TEXT NOT NULL, source TEXT NOT NULL, jurisdiction TEXT NOT NULL, citation TEXT NOT NULL,
+    heading TEXT NOT NULL, history TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS repealed_source ON repealed(source);
 """
 
 _CHUNK_COLUMNS = 'id, authority_id, source, jurisdiction, kind, citation, pin, start, "end", text, context, ordinal'
@@ -83,8 +88,14 @@ class ChunkStore:
         self.path = path
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
+        if "sources" in tables and "repealed" not in tables:
+            # a catalogue written before repealed sections were kept: read every source again (nothing is embedded
+            # again: the vector stores keep the entries whose ids are unchanged)
+            with self._db:
+                self._db.execute("UPDATE sources SET sha256 = ''")
 
     def _add_missing_columns(self) -> None:
         """Give a catalogue written before the record fields were kept their columns (empty: the sources are read
@@ -100,9 +111,14 @@ class ChunkStore:
         self._db.close()
 
     def replace_source(self, name: str, authorities: list[Authority], chunks: list[Chunk],
-                       status: SourceStatus) -> None:
-        """Atomically replace every authority and chunk of a source and set its status."""
+                       status: SourceStatus, repealed: Sequence[Authority] = ()) -> None:
+        """Atomically replace every authority and chunk of a source, and the sections it lists as repealed (kept
+        for citation checks, never indexed), and set its status."""
         with self._db:
+            self._db.execute("DELETE FROM repealed WHERE source = ?", (name,))
+            self._db.executemany("INSERT INTO repealed VALUES (?,?,?,?,?,?,?)",
+                                 [(a.id, a.source, a.jurisdiction, a.citation, a.heading, a.history, a.text)
+                                  for a in repealed])
             self._db.execute("DELETE FROM authorities WHERE source = ?", (name,))
             self._db.execute("DELETE FROM chunks WHERE source = ?", (name,))
             self._db.executemany(
@@ -182,6 +198,13 @@ class ChunkStore:
         rows = self._db.execute(
             f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE authority_id = ? ORDER BY ordinal", (authority_id,))
         return [_chunk(r) for r in rows]
+
+    def repealed_sections(self) -> list[Authority]:
+        """The sections the sources list as repealed (heading, history and the little text they keep)."""
+        rows = self._db.execute("SELECT id, source, jurisdiction, citation, heading, history, text FROM repealed")
+        return [Authority(id=aid, source=source, jurisdiction=jurisdiction, kind=Kind.STATUTE, citation=citation,
+                          heading=heading, text=text, history=history)
+                for aid, source, jurisdiction, citation, heading, history, text in rows]
 
     def authority(self, authority_id: str) -> Authority | None:
         """One authority with its full text."""

@@ -45,6 +45,7 @@ class AuthorityDirectory:
                 self._by_key.setdefault(key, []).append(authority_id)
         self._by_name: dict[str, list[str]] = {}
         self._titles: set[tuple[str, str]] | None = None
+        self._volumes: dict[str, list[tuple[int, str]]] | None = None
         first_parties: Counter[str] = Counter()
         second_parties: set[str] = set()
         for authority_id, name in case_names:
@@ -67,6 +68,19 @@ class AuthorityDirectory:
         if self._titles is None:
             self._titles = {_title_of(k) for k in self._by_key if k.count("|") in (1, 2) and " " not in k}
         return _title_of(key) in self._titles
+
+    def opinions_in_volume(self, key: str) -> list[tuple[int, str]]:
+        """(first page, opinion id) of the corpus's opinions in the reporter volume of `key` ('901 u.s. 80')."""
+        if self._volumes is None:
+            self._volumes = {}
+            for citation_key, ids in self._by_key.items():
+                volume, _, page = citation_key.rpartition(" ")
+                for authority_id in ids:
+                    if volume and page.isdigit() and self._where[authority_id][1] == "opinion":
+                        self._volumes.setdefault(volume, []).append((int(page), authority_id))
+            for opinions in self._volumes.values():
+                opinions.sort()
+        return self._volumes.get(key.rpartition(" ")[0], [])
 
     def opinion_named(self, name: str) -> str | None:
         """The one opinion a full case name ("Adkins v. Children's Hospital") names, or None (unknown or several)."""

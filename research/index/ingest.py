@@ -139,7 +139,7 @@ def ingest_sources(
             chunks=len(chunks), version=manifest.version, updated_at=now(),
         )
         stored_before, wanted = set(store.chunk_ids(manifest.name)), {c.id for c in chunks}
-        store.replace_source(manifest.name, authorities, chunks, status)
+        store.replace_source(manifest.name, authorities, chunks, status, load_report.repealed)
         # without a passage tier, the chunks written are those new to the catalogue
         written, removed = len(wanted - stored_before), len(stored_before - wanted)
         for tier in tiers:

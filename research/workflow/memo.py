@@ -23,6 +23,7 @@ from research.domain.answer import (
     SupportStatus,
     citation_marks,
     is_abstention,
+    treatment_label,
 )
 from research.domain.records import ReviewStatus, StoredAnswer
 from research.domain.review import Grade, marks_summary, rejected
@@ -224,13 +225,11 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
                 cited_in.setdefault((citation.kind, base_citation(citation)), set()).add(number)
             negative = next((t for t in citation.treatment if t["kind"] in NEGATIVE_TREATMENTS), None)
             if negative is not None:
-                treated.setdefault(base_citation(citation), f"{negative['kind']} by {negative['citation']}")
+                treated.setdefault(base_citation(citation), treatment_label(negative, pin=False))
             appendix.append(AppendixEntry(label, citation.citation, citation.authority_id, citation.quote,
                                           citation.status, citation.start, citation.end,
                                           _review_of(citation.number, stored.grades),
-                                          "; ".join(f"{t['kind']} by {t['citation']}" + (f", {t['pin']}" if t["pin"]
-                                                                                          else "")
-                                                    for t in citation.treatment)))
+                                          "; ".join(treatment_label(t) for t in citation.treatment)))
         versions.update(answer.law_versions)
         if stored.edited_text:
             originals.append((number, answer.text))
