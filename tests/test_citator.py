@@ -34,6 +34,11 @@ def treated(text: str) -> list[tuple[str, str]]:
      "recognize an implied immunity.", [("overruled in part", "day"), ("overruled in part", "dobbins")]),
     ("Line breaks inside a sentence do not cut it: Adkins\nv.\nChildren's Hospital, 261 U.S. 525,\n\nis overruled.",
      [("overruled", "adkins")]),
+    (f"{ADKINS}, which upheld the statute, is obviously [*465] overruled.", [("overruled", "adkins")]),
+    (f"The drift away from {ADKINS}, has been so great that it can no longer be deemed a controlling authority.",
+     [("overruled", "adkins")]),
+    (f"To the extent that what the Court now says is inconsistent with {ADKINS}, the latter cannot survive.",
+     [("overruled in part", "adkins")]),
 ])
 def test_an_overruling_sentence_is_tied_to_the_case_it_overrules(text, expected):
     assert treated(text) == expected
@@ -48,6 +53,7 @@ def test_an_overruling_sentence_is_tied_to_the_case_it_overrules(text, expected)
     f"In {ADKINS}, the demurrer was overruled and the case went to trial.",
     f"This Court has often overruled its earlier decisions, as in {ADKINS}.",
     f"We do not overrule {ADKINS}; we distinguish it.",
+    f"So far as the statement in {ADKINS}, supports these assumptions, it is disapproved.",
     f"The minimum wage law was struck down in {ADKINS}. Counsel elaborately argued that our decision in the Adkins "
     "case was erroneous and ought to be overruled.",
 ])

@@ -43,12 +43,13 @@ class Treatment:
 _ACT = re.compile(
     r"\b(?:(?P<passive>(?:is|are|be|been|stands?|now|hereby|necessarily|therefore|must be(?: (?:considered|regarded|"
     r"treated|deemed) as)?|should be,? and (?:it |they )?(?:is|are),?|should be|to be)\s+(?:\w+\s+){0,2}?"
-    r"(?:overruled|disapproved|abrogated|repudiated))"
+    r"(?:overruled|abrogated|repudiated))"
     r"|(?P<active>(?:we|court|opinion|decision|today)\s+(?:\w+\s+){0,3}?(?:overrule[sd]?|overruling|disapprove[sd]?|"
     r"abrogate[sd]?|repudiate[sd]?)|(?:in|by|of|for)\s+overruling|overruling of|reached out to overrule|"
     r"judgment overruling|regard(?:ed)?\s+(?:\S+\s+){0,16}?as\s+(?:\w+\s+)?overruled)"
     r"|(?P<gone>no longer (?:good )?law|can no longer (?:be regarded as|stand)|"
-    r"no longer (?:be )?(?:followed|controlling)))\b",
+    r"no longer (?:be )?(?:(?:deemed|considered|regarded as|treated as)\s+)?(?:an?\s+)?(?:followed|controlling)|"
+    r"(?:latter|former|it|they) cannot survive|not to be regarded as controlling))\b",
     re.IGNORECASE)
 _NOT_AN_ACT = re.compile(
     # a procedural ruling: the demurrer or objection overruled, or overruling it
@@ -69,6 +70,7 @@ _NOT_AN_ACT = re.compile(
     r"|\b(?:has|had|have) been (?:\w+ )?overruled|\b(?:was|were) (?:\w+ )?overruled"
     r"|overruled by\b(?! (?:this|our|today))",
     re.IGNORECASE)
+_STAR = re.compile(r"\[\*\d+\]")
 _ANAPHOR = re.compile(
     r"\b(?:that|those|these|such|the said|the former|the earlier|the prior|this court's former|our former|our earlier)"
     r"\s+(?:\w+\s+)?(?:case|cases|decision|decisions|opinion|holding|ruling|doctrine|rule)\b"
@@ -112,7 +114,8 @@ def find_treatments(text: str, citation_of: CitationResolver, name_of: NameResol
     recent: list[list[str]] = []  # targets named by each of the last sentences
     treatments: list[Treatment] = []
     # opinions break lines inside sentences (around "v.", case names): read them as one line, offsets unchanged
-    for sentence in split_sentences(text.translate(_ONE_LINE)):
+    flat = _STAR.sub(lambda m: " " * len(m.group(0)), text.translate(_ONE_LINE))  # "is [*465] overruled"
+    for sentence in split_sentences(flat):
         mentions = _mentions(sentence.text, citation_of, name_of, named)
         act = _ACT.search(sentence.text)
         if act is not None and not _NOT_AN_ACT.search(sentence.text):
