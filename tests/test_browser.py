@@ -231,7 +231,8 @@ def test_a_document_is_checked_on_its_page(served_app, chromium, tmp_path):
 
     brief = tmp_path / "brief.txt"
     brief.write_text("A defendant may move to dismiss \"within 45 days after service of the claim.\" D.C. Code § "
-                     "16-5502(a). The court must rule at once, D.C. Code § 16-5502(z). Miranda v. Arizona, 384 U.S. "
+                     "16-5502(a). The special motion to dismiss is filed within 45 days after service of the claim. "
+                     "Id. The court must rule at once, D.C. Code § 16-5502(z). Miranda v. Arizona, 384 U.S. "
                      "436 (1966).", encoding="utf-8")
     page = chromium.new_page(viewport={"width": 1400, "height": 1100})
     _sign_in(page, served_app, "Amy")
@@ -240,8 +241,8 @@ def test_a_document_is_checked_on_its_page(served_app, chromium, tmp_path):
     page.locator("input[type=file]").set_input_files(str(brief))
     expect(page.get_by_text("Download the report (Markdown)")).to_be_visible(timeout=120_000)
     values = page.get_by_test_id("stMetricValue")
-    expect(values.nth(0)).to_have_text("3")  # citations
-    expect(values.nth(1)).to_have_text("2")  # found in the corpus: § 16-5502(a), (z); Miranda is not
+    expect(values.nth(0)).to_have_text("4")  # citations
+    expect(values.nth(1)).to_have_text("3")  # found in the corpus: § 16-5502(a), Id., (z); Miranda is not
     expect(values.nth(2)).to_have_text("1")  # with problems: the pin (z)
     expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "browser-check.png"), full_page=True)
