@@ -1,0 +1,117 @@
+"""The U.S. Code in USLM XML (the Office of the Law Revision Counsel's `uscNN.xml`), one record per section.
+
+A section's text is its words in document order without its number, its heading, its source credit and its notes
+(editorial and statutory notes are the publisher's, not the law); subsection labels and headings are kept, one
+line per level, indented as the mirror's records are.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from typing import IO
+
+NS = "{http://xml.house.gov/schemas/uslm/1.0}"
+_LEVELS = ("subsection", "paragraph", "subparagraph", "clause", "subclause", "item", "subitem", "subsubitem")
+# editorial and statutory notes and the source credit are not the law's words; a footnote ("So in original") is
+# kept where it stands, as the mirror keeps it
+_SKIPPED = {f"{NS}{tag}" for tag in ("notes", "sourceCredit")}
+_DIVISIONS = {f"{NS}{tag}" for tag in ("title", "subtitle", "chapter", "subchapter", "part", "subpart", "division",
+                                      "subdivision", "article")}
+_SECTION_ID = re.compile(r"^/us/usc/t(?P<title>\w+)/s(?P<section>[^/]+)$")
+
+
+class UslmError(ValueError):
+    """A file that is not USLM XML of the U.S. Code, with where."""
+
+
+def read_title(stream: IO[bytes], name: str, source: str, release: str = "") -> Iterator[dict]:
+    """The sections of one title file, as records."""
+    try:
+        root = ET.parse(stream).getroot()
+    except ET.ParseError as exc:
+        raise UslmError(f"{name}: not well-formed XML ({exc})") from exc
+    if root.tag != f"{NS}uscDoc":
+        raise UslmError(f"{name}: the root element is {root.tag!r}, not USLM's uscDoc")
+    main = root.find(f"{NS}main")
+    title = main.find(f"{NS}title") if main is not None else root.find(f"{NS}appendix")
+    if title is None:
+        raise UslmError(f"{name}: neither <main><title> nor <appendix>: not a title of the U.S. Code")
+    doc_number = root.find(f".//{NS}docNumber")
+    title_num = (_text(doc_number) if doc_number is not None else title.get("identifier", "").split("/t")[-1])
+    title_num = title_num.upper() if title_num[-1:].isalpha() else title_num
+    title_heading = _text(title.find(f"{NS}heading"))
+    label = f"{_text(title.find(f'{NS}num'))} {title_heading}".strip()
+    yield from _sections(title, [label], title_num, title_heading, source, release)
+
+
+def _sections(element: ET.Element, hierarchy: list[str], title_num: str, title_heading: str, source: str,
+              release: str) -> Iterator[dict]:
+    for child in element:
+        if child.tag in _DIVISIONS:
+            label = f"{_text(child.find(f'{NS}num'))} {_text(child.find(f'{NS}heading'))}".strip()
+            yield from _sections(child, [*hierarchy, label], title_num, title_heading, source, release)
+        elif child.tag == f"{NS}section":
+            record = _section(child, hierarchy, title_num, title_heading, source, release)
+            if record is not None:
+                yield record
+        elif child.tag not in _SKIPPED and child.tag not in {f"{NS}toc", f"{NS}num", f"{NS}heading"}:
+            yield from _sections(child, hierarchy, title_num, title_heading, source, release)
+
+
+def _section(section: ET.Element, hierarchy: list[str], title_num: str, title_heading: str, source: str,
+             release: str) -> dict | None:
+    identifier = section.get("identifier", "")
+    found = _SECTION_ID.match(identifier)
+    num = section.find(f"{NS}num")
+    # a repealed or transferred range has no identifier: its number as printed ("[§§ 202 to 204.")
+    number = found.group("section").replace("...", " to ") if found else _text(num).strip("[]§. ")
+    if not number:
+        return None
+    title = title_num.lower()
+    credit = section.find(f"{NS}sourceCredit")
+    lines: list[str] = []
+    _lines(section, 0, lines, top=True)
+    return {"id": f"us:usc:{title}:{number}", "jurisdiction": "US-federal", "source": source,
+            "code": "United States Code", "citation": f"{title_num} U.S.C. § {number}", "title": title,
+            "title_heading": title_heading, "hierarchy": hierarchy, "section": number, "identifier": identifier,
+            "heading": _text(section.find(f"{NS}heading")), "status": section.get("status"),
+            "text": "\n".join(lines), "source_credit": _text(credit) if credit is not None else None,
+            "release_point": release}
+
+
+def _lines(element: ET.Element, depth: int, lines: list[str], top: bool = False) -> None:
+    """The element's words as lines: a level (subsection, paragraph...) starts a line with its label, indented."""
+    pieces: list[str] = []
+    for child in element:
+        if child.tag in _SKIPPED or (top and child.tag in (f"{NS}num", f"{NS}heading")):
+            continue
+        if child.tag.removeprefix(NS) in _LEVELS:
+            if pieces:
+                lines.append("  " * depth + " ".join(" ".join(pieces).split()))
+                pieces = []
+            _lines(child, depth + 1, lines)
+            continue
+        pieces.append(_text(child))
+    if pieces:
+        lines.append("  " * depth + " ".join(" ".join(pieces).split()))
+
+
+def _text(element: ET.Element | None) -> str:
+    """An element's words, the notes and source credits inside it left out, spaces folded."""
+    if element is None:
+        return ""
+    words: list[str] = []
+
+    def walk(node: ET.Element) -> None:
+        if node.text:
+            words.append(node.text)
+        for child in node:
+            if child.tag not in _SKIPPED:
+                walk(child)
+            if child.tail:
+                words.append(child.tail)
+
+    walk(element)
+    return " ".join("".join(words).split())
