@@ -20,7 +20,7 @@ from research.answer.prompts import PromptTemplate
 from research.answer.researcher import Researcher
 from research.corpus.citations import authority_keys
 from research.corpus.sources import Manifest, load_manifests, select_manifests
-from research.corpus.treatment import rules_version, statute_repeal
+from research.corpus.treatment import repeal_entry, rules_version, statute_repeal
 from research.domain.types import Authority, Kind
 from research.index.catalogue import ChunkStore, SourceOverview, corpus_overview
 from research.index.citator import RECORD_FORMAT, Citator, mine
@@ -240,9 +240,10 @@ class ResearchIndex:
     def treatment_of(self, authority_id: str) -> list[dict]:
         """An authority's negative treatment as answers carry it: a statute's repeal from its own record, an
         opinion's from the citator (loaded once)."""
-        authority = self.store.authority(authority_id)
-        if authority is not None and authority.kind == Kind.STATUTE:
-            repeal = statute_repeal(authority.heading, authority.text, authority.history)
+        place = self.directory.place(authority_id)
+        if place is not None and place[1] == Kind.STATUTE:  # only a section's own record is read: opinions are long
+            authority = self.store.authority(authority_id)
+            repeal = statute_repeal(authority.heading, authority.text, authority.history) if authority else None
             return [repeal] if repeal else []
         if self._loaded_citator is None:
             self._loaded_citator = self.citator(progress=False)
@@ -257,10 +258,7 @@ class ResearchIndex:
     def repeal_of(self, key: str) -> dict | None:
         """The repeal of the section cited by `key`, as a treatment entry, when the code lists it as repealed."""
         section = self.repealed.get(key)
-        if section is None:
-            return None
-        return (statute_repeal(section.heading, section.text, section.history)
-                or statute_repeal("[Repealed]", "Repealed.", section.history))
+        return repeal_entry(section.heading, section.text, section.history) if section is not None else None
 
     def check_sources(self, jurisdictions: tuple[str, ...] = ()) -> CheckSources:
         """What the cite-checker resolves a document's citations against: this index (its authorities of

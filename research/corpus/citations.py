@@ -59,22 +59,7 @@ def find_statute_citations(text: str) -> list[CitationMatch]:
 
 def find_reporter_citations(text: str) -> list[CitationMatch]:
     """Full case citations (e.g. '384 U.S. 436, 444') in `text`, found by eyecite."""
-    from eyecite import get_citations
-    from eyecite.models import FullCaseCitation
-
-    found = []
-    for citation in get_citations(text):
-        if not isinstance(citation, FullCaseCitation):
-            continue
-        groups = citation.groups
-        if not groups.get("volume") or not groups.get("page"):
-            continue
-        key = reporter_key(f"{groups['volume']} {citation.corrected_reporter()} {groups['page']}")
-        pin = citation.metadata.pin_cite or ""
-        start, end = citation.span()
-        full_start, full_end = citation.full_span()
-        found.append(CitationMatch(key, pin.lstrip(", "), start, end, full_start, full_end))
-    return found
+    return find_case_citations(text)[0]
 
 
 @dataclass(frozen=True)
@@ -93,15 +78,25 @@ _AFTER_ID = re.compile(r"\s*(?:§\s*(?P<section>\d[\w.:-]*\w))?(?P<labels>(?:\s?
 _LONE_SECTION = re.compile(r"(?<![\w.])§\s*(?P<section>\d[\w.:-]*\w)(?P<labels>(?:\([A-Za-z0-9]{1,5}\))*)")
 
 
-def find_short_citations(text: str, full: list[CitationMatch]) -> list[ShortCitation]:
-    """The short forms of `text` (eyecite finds `Id.`, short case citations and `supra`), and sections written alone;
-    `full` are the text's full citations, whose sections are not taken again."""
+def find_case_citations(text: str) -> tuple[list[CitationMatch], list[ShortCitation]]:
+    """The full case citations of `text` and its short forms (`Id.`, short case citations, `supra`), in one eyecite
+    pass; an `Id.` followed by a section or subsection labels (`id. § 99-103(b)`, `Id. (c)`) takes them as its pin."""
     from eyecite import get_citations
-    from eyecite.models import IdCitation, ShortCaseCitation, SupraCitation
+    from eyecite.models import FullCaseCitation, IdCitation, ShortCaseCitation, SupraCitation
 
-    found: list[ShortCitation] = []
+    full: list[CitationMatch] = []
+    short: list[ShortCitation] = []
     for citation in get_citations(text):
         start, end = citation.span()
+        if isinstance(citation, FullCaseCitation):
+            groups = citation.groups
+            if not groups.get("volume") or not groups.get("page"):
+                continue
+            key = reporter_key(f"{groups['volume']} {citation.corrected_reporter()} {groups['page']}")
+            full_start, full_end = citation.full_span()
+            full.append(CitationMatch(key, (citation.metadata.pin_cite or "").lstrip(", "), start, end, full_start,
+                                      full_end))
+            continue
         pin = re.sub(r"^at\s+", "", (citation.metadata.pin_cite or "").strip(", "))
         if isinstance(citation, IdCitation):
             after = _AFTER_ID.match(text, end)
@@ -110,21 +105,23 @@ def find_short_citations(text: str, full: list[CitationMatch]) -> list[ShortCita
                 section = after.group("section") or ""
                 pin = re.sub(r"\s", "", after.group("labels") or "")
                 end = after.end() if (section or pin) else end
-            found.append(ShortCitation("id", start, end, pin, section))
+            short.append(ShortCitation("id", start, end, pin, section))
         elif isinstance(citation, ShortCaseCitation):
             groups = citation.groups
             if groups.get("volume"):
                 volume = reporter_key(f"{groups['volume']} {citation.corrected_reporter()} 1").rpartition(" ")[0]
-                found.append(ShortCitation("short", start, end, pin or groups.get("page", ""), volume))
+                short.append(ShortCitation("short", start, end, pin or groups.get("page", ""), volume))
         elif isinstance(citation, SupraCitation):
             name = (citation.metadata.antecedent_guess or "").strip()
             name_start = text.rfind(name, 0, start) if name else -1
-            found.append(ShortCitation("supra", name_start if name_start >= 0 else start, end, pin, name))
-    taken = [(c.start, c.end) for c in full] + [(c.start, c.end) for c in found]
-    for m in _LONE_SECTION.finditer(text):
-        if not any(begin <= m.start() < stop for begin, stop in taken):
-            found.append(ShortCitation("section", m.start(), m.end(), m.group("labels"), m.group("section")))
-    return sorted(found, key=lambda c: c.start)
+            short.append(ShortCitation("supra", name_start if name_start >= 0 else start, end, pin, name))
+    return full, short
+
+
+def find_lone_sections(text: str, taken: list[tuple[int, int]]) -> list[ShortCitation]:
+    """Sections written alone (`§ 99-104(a)`), outside the `taken` spans of the text's other citations."""
+    return [ShortCitation("section", m.start(), m.end(), m.group("labels"), m.group("section"))
+            for m in _LONE_SECTION.finditer(text) if not any(begin <= m.start() < stop for begin, stop in taken)]
 
 
 _REPORTER_SCAN = re.compile(

@@ -243,10 +243,16 @@ _HISTORY_ITEM = re.compile(r"(?<=[.;])\s+(?=L\. \d)|\s*;\s*(?=[A-Z])")
 
 
 def statute_repeal(heading: str, text: str, history: str) -> dict[str, str] | None:
-    """A section's repeal as its code prints it ("Receipt of voted ballot. [Repealed]", text "Repealed."), with the
-    history entry that repealed it (the one that says so, else the last) as evidence; None when it stands."""
+    """A section's repeal as its code prints it ("Receipt of voted ballot. [Repealed]", text "Repealed."), as
+    `repeal_entry` gives it; None when it stands."""
     if not (_REPEALED_HEADING.search(heading) or _REPEALED_TEXT.match(text)):
         return None
+    return repeal_entry(heading, text, history)
+
+
+def repeal_entry(heading: str, text: str, history: str) -> dict[str, str]:
+    """The treatment entry of a repealed section, with the history entry that repealed it (the one that says so,
+    else the last) as evidence."""
     entries = [e.strip() for e in _HISTORY_ITEM.split(history) if e.strip()]
     saying = [e for e in entries if re.search(r"\brepeal", e, re.IGNORECASE)]
     by = (saying or entries or [""])[-1].rstrip(".")

@@ -26,8 +26,8 @@ from research.corpus.citations import (
     CitationMatch,
     ShortCitation,
     case_name_key,
-    find_reporter_citations,
-    find_short_citations,
+    find_case_citations,
+    find_lone_sections,
     find_statute_citations,
 )
 from research.corpus.sentences import split_sentences
@@ -102,12 +102,13 @@ class _Seen:
 
 def check_document(text: str, sources: CheckSources, progress: bool = False) -> list[CheckedCitation]:
     """Every citation of `text` checked, in order of appearance (`progress`: a progress bar on standard error)."""
-    full: list[tuple[CitationMatch, str]] = ([(c, "case") for c in find_reporter_citations(text)]
+    cases, short = find_case_citations(text)
+    full: list[tuple[CitationMatch, str]] = ([(c, "case") for c in cases]
                                               + [(c, "statute") for c in find_statute_citations(text)])
+    short += find_lone_sections(text, [(c.start, c.end) for c, _ in full] + [(c.start, c.end) for c in short])
     # a short form inside a quotation is the quoted court's, referring to its own citations: not the document's
     quoted = [m.span(1) for m in _QUOTE.finditer(text)]
-    short = [c for c in find_short_citations(text, [c for c, _ in full])
-             if not any(start <= c.start < end for start, end in quoted)]
+    short = [c for c in short if not any(start <= c.start < end for start, end in quoted)]
     found: list[tuple[int, CitationMatch | ShortCitation, str]] = sorted(
         [(c.start, c, kind) for c, kind in full] + [(c.start, c, "") for c in short], key=lambda item: item[0])
     propositions = _Propositions(text, [(c.start, c.end) for _, c, _ in found],
@@ -119,11 +120,16 @@ def check_document(text: str, sources: CheckSources, progress: bool = False) -> 
     previous_end = 0
     for _, match, kind in tqdm(found, desc="citations", unit="citation", disable=not progress):
         if isinstance(match, CitationMatch):
-            citation = _resolve_full(text, match, kind, sources, previous_end, seen)
+            citation = _resolve_full(text, match, kind, sources, seen)
         else:
             citation = _resolve_short(text, match, sources, seen)
         authority = sources.authority(citation.authority_id) if citation.authority_id else None
         if authority is not None:
+            if isinstance(match, CitationMatch) and citation.kind == "case":
+                _check_name(citation, text[previous_end:match.start], authority)
+                volume, _, page = match.key.rpartition(" ")
+                seen.by_volume.setdefault(volume, []).append((int(page) if page.isdigit() else 0, citation))
+                seen.cases.append((_name_words(authority.heading, every=True), citation))
             if citation.kind == "case":
                 _check_page(citation, citation.pin, authority)
             else:
@@ -139,22 +145,15 @@ def check_document(text: str, sources: CheckSources, progress: bool = False) -> 
     return checked
 
 
-def _resolve_full(text: str, match: CitationMatch, kind: str, sources: CheckSources, previous_end: int,
-                  seen: _Seen) -> CheckedCitation:
+def _resolve_full(text: str, match: CitationMatch, kind: str, sources: CheckSources, seen: _Seen) -> CheckedCitation:
     citation = CheckedCitation(text[match.start:match.end], match.start, match.end, kind, match.pin)
     if kind == "statute":
         seen.last_statute_key = match.key
     ids = sources.ids_for(match.key)
-    if not ids:
+    if ids:
+        citation.authority_id = ids[0]
+    else:
         _unresolved(citation, match.key, sources)
-        return citation
-    citation.authority_id = ids[0]
-    authority = sources.authority(ids[0])
-    if kind == "case" and authority is not None:
-        _check_name(citation, text[previous_end:match.start], authority)
-        volume, _, page = match.key.rpartition(" ")
-        seen.by_volume.setdefault(volume, []).append((int(page) if page.isdigit() else 0, citation))
-        seen.cases.append((_name_words(authority.heading, every=True), citation))
     return citation
 
 
@@ -279,8 +278,14 @@ class _Propositions:
 def _name_start(text: str, start: int) -> int:
     """Where the case name written just before a citation begins ("Pemberton v. Lantern Office, 901 U.S. 77")."""
     before = text[max(0, start - 200):start]
+    name = _name_before(before)
+    return start - len(before) + name.start() if name else start
+
+
+def _name_before(before: str) -> re.Match[str] | None:
+    """The case name that ends the text before a citation (up to its comma), if one does."""
     names = [m for m in CASE_NAME.finditer(before) if not before[m.end():].strip(" ,\n")]
-    return start - len(before) + names[-1].start() if names else start
+    return names[-1] if names else None
 
 
 _SIGNAL = re.compile(r"^(?:(?:But|And)\s+)?(?:See(?:\s+also|\s+generally)?|Cf\.|Compare|Contra|Accord|E\.g\.,?|"
@@ -288,11 +293,11 @@ _SIGNAL = re.compile(r"^(?:(?:But|And)\s+)?(?:See(?:\s+also|\s+generally)?|Cf\.|
 
 
 def _check_name(citation: CheckedCitation, before: str, authority: Authority) -> None:
-    names = [m for m in CASE_NAME.finditer(before) if not before[m.end():].strip(" ,\n")]
-    if not names:
+    name = _name_before(before)
+    if name is None:
         return
     # "See Pemberton v. Lantern": the signal is not the name, nor the end of the sentence before it ("... Order.")
-    written = _SIGNAL.sub("", re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", names[-1].group(0))[-1])
+    written = _SIGNAL.sub("", re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", name.group(0))[-1])
     if case_name_key(written.replace("’", "'")) == case_name_key(authority.heading.replace("’", "'")):
         return
     # a name written short or cut at a comma ("Inc. v. Virginia" of "Railway Express Agency, Inc. v. Virginia") still
