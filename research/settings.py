@@ -154,6 +154,12 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'research.sqlite'}"
 
     @property
+    def imports_dir(self) -> Path:
+        """Sources brought in by `research corpus import`, one directory each (they take the place of a mirror
+        source of the same name)."""
+        return self.data_dir / "sources"
+
+    @property
     def uploads_dir(self) -> Path:
         """Where matters' uploaded documents are kept (owner-only)."""
         return self.data_dir / "uploads"

@@ -48,23 +48,44 @@ class Manifest:
     fields: dict[str, str]
     commit: str | None = None
     official_url: str | None = None
+    format: str | None = None  # an imported source's: the format it was read from (research.corpus.importers)
+    imported_at: str | None = None
+    as_of: str | None = None  # the date the law it holds is current to, when the import named one
+    directory: str | None = None  # an imported source's own directory; a mirror source's file is in the corpus dir
+
+    def path(self, corpus_dir: Path) -> Path:
+        """Where the source's records file is."""
+        return Path(self.directory or corpus_dir) / self.file
 
 
-def load_manifests(manifests_dir: Path) -> list[Manifest]:
-    """Read every `*.toml` manifest in `manifests_dir`, sorted by name."""
-    manifests = []
-    for path in sorted(manifests_dir.glob("*.toml")):
-        try:
-            data = tomllib.loads(path.read_text())
-        except tomllib.TOMLDecodeError as exc:
-            raise CorpusError(f"{path}: not valid TOML: {exc}") from exc
-        missing = [k for k in REQUIRED_MANIFEST_KEYS if k not in data]
-        if missing:
-            raise CorpusError(f"{path}: manifest lacks {', '.join(missing)}")
-        manifests.append(Manifest(**data))
-    if not manifests:
+def _read_manifest(path: Path, directory: Path | None = None) -> Manifest:
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"{path}: not valid TOML: {exc}") from exc
+    missing = [k for k in REQUIRED_MANIFEST_KEYS if k not in data]
+    if missing:
+        raise CorpusError(f"{path}: manifest lacks {', '.join(missing)}")
+    try:
+        return Manifest(**data, directory=str(directory) if directory else None)
+    except TypeError as exc:
+        raise CorpusError(f"{path}: manifest has an unknown key ({exc})") from exc
+
+
+IMPORTED_MANIFEST = "manifest.toml"  # in each imported source's directory (research.corpus.importers.run)
+
+
+def load_manifests(manifests_dir: Path, imports_dir: Path | None = None) -> list[Manifest]:
+    """Read every `*.toml` manifest in `manifests_dir` and every imported source's under `imports_dir`, sorted by
+    name; an imported source takes the place of the mirror's source of the same name."""
+    by_name = {m.name: m for m in map(_read_manifest, sorted(manifests_dir.glob("*.toml")))}
+    if imports_dir is not None and imports_dir.is_dir():
+        for path in sorted(imports_dir.glob(f"*/{IMPORTED_MANIFEST}")):
+            manifest = _read_manifest(path, path.parent)
+            by_name[manifest.name] = manifest
+    if not by_name:
         raise CorpusError(f"{manifests_dir}: no corpus manifests (*.toml) found")
-    return sorted(manifests, key=lambda m: m.name)
+    return sorted(by_name.values(), key=lambda m: m.name)
 
 
 def select_manifests(manifests: list[Manifest], names: list[str] | None) -> list[Manifest]:
@@ -91,7 +112,7 @@ def file_sha256(path: Path) -> str:
 
 def verify_file(manifest: Manifest, corpus_dir: Path) -> str:
     """The sha256 of a source's file; CorpusError when it is missing or differs from the manifest."""
-    path = corpus_dir / manifest.file
+    path = manifest.path(corpus_dir)
     if not path.is_file():
         raise CorpusError(f"{path}: corpus file not found (source {manifest.name}; set RESEARCH_CORPUS_DIR?)")
     actual = file_sha256(path)
@@ -235,7 +256,7 @@ def _count(value) -> int | None:
 def load_source(manifest: Manifest, corpus_dir: Path,
                 verify_checksum: bool = True) -> tuple[list[Authority], LoadReport]:
     """Read and validate one source file fully; raise CorpusError naming file and line on any defect."""
-    path = corpus_dir / manifest.file
+    path = manifest.path(corpus_dir)
     if verify_checksum:
         verify_file(manifest, corpus_dir)
     elif not path.is_file():

@@ -37,6 +37,8 @@ class Jurisdiction:
     `code_title`, `titles`: the code's full name and every title of the code as enacted, by number with its name,
     from outlines/<code>.toml, for a code the corpus may hold only part of (research.answer.coverage tells a
     question about an absent title); empty where the corpus holds the whole code.
+    `courts`: the court ids of its courts in CourtListener's data ("scotus", "dc") and the Caselaw Access Project's
+    jurisdiction slug ("us", "dc"), by which research.corpus.importers places an imported opinion.
     """
 
     code: str
@@ -50,6 +52,7 @@ class Jurisdiction:
     division: str = "title"
     code_title: str = ""
     titles: tuple[tuple[str, str], ...] = ()
+    courts: tuple[str, ...] = ()
 
     def division_of(self, citation: str) -> str | None:
         """The division of the code a statute citation is in: its title ("17 U.S.C. § 107" -> "17") or the part

@@ -19,4 +19,5 @@ JURISDICTION = with_outline(Jurisdiction(
     code_name="C.R.S.",
     division="title",
     example_citation="C.R.S. § 6-1-1304",
+    courts=("colo", "coloctapp", "cod"),
 ))

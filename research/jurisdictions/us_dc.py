@@ -17,4 +17,5 @@ JURISDICTION = Jurisdiction(
     code_name="D.C. Code",
     division="title",
     example_citation="D.C. Code § 42-3505.01",
+    courts=("dc", "dcd"),
 )

@@ -21,4 +21,6 @@ JURISDICTION = with_outline(Jurisdiction(
     code_name="U.S. Code",
     division="title",
     example_citation="17 U.S.C. § 107",
+    courts=("scotus", "us", "ca1", "ca2", "ca3", "ca4", "ca5", "ca6", "ca7", "ca8", "ca9", "ca10", "ca11", "cadc",
+            "cafc"),
 ))

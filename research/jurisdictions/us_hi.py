@@ -18,5 +18,6 @@ JURISDICTION = Jurisdiction(
     code_name="HRS",
     division="chapter",
     example_citation="HRS § 521-44",
+    courts=("haw", "hawapp", "hid"),
     part_heading_records=True,  # a Part heading stands alone as a record above the Part's first section
 )

@@ -18,7 +18,8 @@ _LEVELS = ("subsection", "paragraph", "subparagraph", "clause", "subclause", "it
 # kept where it stands, as the mirror keeps it
 _SKIPPED = {f"{NS}{tag}" for tag in ("notes", "sourceCredit")}
 _DIVISIONS = {f"{NS}{tag}" for tag in ("title", "subtitle", "chapter", "subchapter", "part", "subpart", "division",
-                                      "subdivision", "article")}
+                                      "subdivision", "article", "courtRules", "reorganizationPlans", "compiledAct")}
+_RECORDS = {f"{NS}{tag}" for tag in ("section", "courtRule", "reorganizationPlan")}
 _SECTION_ID = re.compile(r"^/us/usc/t(?P<title>\w+)/s(?P<section>[^/]+)$")
 
 
@@ -27,7 +28,8 @@ class UslmError(ValueError):
 
 
 def read_title(stream: IO[bytes], name: str, source: str, release: str = "") -> Iterator[dict]:
-    """The sections of one title file, as records."""
+    """The sections of one title file (and an appendix's court rules and reorganization plans), as records; a
+    number printed twice in a title (an appendix's) gets `#2`, `#3`... on its second and later records' ids."""
     try:
         root = ET.parse(stream).getroot()
     except ET.ParseError as exc:
@@ -38,12 +40,19 @@ def read_title(stream: IO[bytes], name: str, source: str, release: str = "") -> 
     title = main.find(f"{NS}title") if main is not None else root.find(f"{NS}appendix")
     if title is None:
         raise UslmError(f"{name}: neither <main><title> nor <appendix>: not a title of the U.S. Code")
+    publication = root.find(f".//{NS}docPublicationName")  # "Online@119-36": the release point
+    release = release or (_text(publication) if publication is not None else "")
     doc_number = root.find(f".//{NS}docNumber")
     title_num = (_text(doc_number) if doc_number is not None else title.get("identifier", "").split("/t")[-1])
     title_num = title_num.upper() if title_num[-1:].isalpha() else title_num
     title_heading = _text(title.find(f"{NS}heading"))
     label = f"{_text(title.find(f'{NS}num'))} {title_heading}".strip()
-    yield from _sections(title, [label], title_num, title_heading, source, release)
+    seen: dict[str, int] = {}
+    for record in _sections(title, [label], title_num, title_heading, source, release):
+        seen[record["id"]] = seen.get(record["id"], 0) + 1
+        if seen[record["id"]] > 1:
+            record["id"] += f"#{seen[record['id']]}"
+        yield record
 
 
 def _sections(element: ET.Element, hierarchy: list[str], title_num: str, title_heading: str, source: str,
@@ -52,7 +61,7 @@ def _sections(element: ET.Element, hierarchy: list[str], title_num: str, title_h
         if child.tag in _DIVISIONS:
             label = f"{_text(child.find(f'{NS}num'))} {_text(child.find(f'{NS}heading'))}".strip()
             yield from _sections(child, [*hierarchy, label], title_num, title_heading, source, release)
-        elif child.tag == f"{NS}section":
+        elif child.tag in _RECORDS:
             record = _section(child, hierarchy, title_num, title_heading, source, release)
             if record is not None:
                 yield record
@@ -63,18 +72,28 @@ def _sections(element: ET.Element, hierarchy: list[str], title_num: str, title_h
 def _section(section: ET.Element, hierarchy: list[str], title_num: str, title_heading: str, source: str,
              release: str) -> dict | None:
     identifier = section.get("identifier", "")
+    kind = section.tag.removeprefix(NS)
     found = _SECTION_ID.match(identifier)
     num = section.find(f"{NS}num")
-    # a repealed or transferred range has no identifier: its number as printed ("[§§ 202 to 204.")
-    number = found.group("section").replace("...", " to ") if found else _text(num).strip("[]§. ")
+    if kind == "reorganizationPlan":  # numbered by year: the plan's identifier is its number
+        number = identifier
+    elif kind == "courtRule":
+        number = (num.get("value") if num is not None else None) or _text(num).removeprefix("Rule").strip(" .")
+    else:  # a repealed or transferred range has no identifier: its number as printed ("[§§ 202 to 204.")
+        number = found.group("section").replace("...", " to ") if found else _text(num).strip("[]§. ")
     if not number:
         return None
     title = title_num.lower()
     credit = section.find(f"{NS}sourceCredit")
     lines: list[str] = []
     _lines(section, 0, lines, top=True)
-    return {"id": f"us:usc:{title}:{number}", "jurisdiction": "US-federal", "source": source,
-            "code": "United States Code", "citation": f"{title_num} U.S.C. § {number}", "title": title,
+    key, citation = f"us:usc:{title}:{number}", f"{title_num} U.S.C. § {number}"
+    if kind == "courtRule":
+        key, citation = f"us:usc:{title}:courtRule:{number}", f"{title_num} U.S.C. App., Rule {number}"
+    elif kind == "reorganizationPlan":
+        key = f"us:usc:{title}:reorganizationPlan:{number}"
+    return {"id": key, "kind": kind, "jurisdiction": "US-federal", "source": source,
+            "code": "United States Code", "citation": citation, "title": title,
             "title_heading": title_heading, "hierarchy": hierarchy, "section": number, "identifier": identifier,
             "heading": _text(section.find(f"{NS}heading")), "status": section.get("status"),
             "text": "\n".join(lines), "source_credit": _text(credit) if credit is not None else None,
@@ -82,20 +101,31 @@ def _section(section: ET.Element, hierarchy: list[str], title_num: str, title_he
 
 
 def _lines(element: ET.Element, depth: int, lines: list[str], top: bool = False) -> None:
-    """The element's words as lines: a level (subsection, paragraph...) starts a line with its label, indented."""
+    """The element's words as lines: a level (subsection, paragraph...) starts a line with its label, indented; a line
+    that does not start with a label (a section's own words, a level's words after its sublevels) is indented one
+    space more, as the mirror's records are."""
     pieces: list[str] = []
+    labelled = not top  # the level's first line starts with its label
+
+    def flush() -> None:
+        nonlocal pieces, labelled
+        if pieces:
+            lines.append("  " * depth + ("" if labelled else " ") + " ".join(" ".join(pieces).split()))
+        pieces, labelled = [], False
+
     for child in element:
         if child.tag in _SKIPPED or (top and child.tag in (f"{NS}num", f"{NS}heading")):
             continue
         if child.tag.removeprefix(NS) in _LEVELS:
-            if pieces:
-                lines.append("  " * depth + " ".join(" ".join(pieces).split()))
-                pieces = []
+            flush()
             _lines(child, depth + 1, lines)
+            labelled = False
             continue
+        if child.tag == f"{NS}continuation":  # words after the sublevels, at the level's own indent
+            flush()
+            labelled = True
         pieces.append(_text(child))
-    if pieces:
-        lines.append("  " * depth + " ".join(" ".join(pieces).split()))
+    flush()
 
 
 def _text(element: ET.Element | None) -> str:
