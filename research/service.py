@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from research.answer.researcher import AuthorityStore, PrivateSearch, Researcher
 from research.corpus.documents import MediaType, ParsedDocument, parse_document, passage_spans
 from research.domain.accounts import AccessDenied
 from research.domain.answer import NEGATIVE_TREATMENTS, Answer, AnswerMode, Citation, Survey, treatment_label
-from research.domain.records import Turn
+from research.domain.records import StoredAnswer, Turn
 from research.domain.types import Authority, AuthorityHit, Chunk, Kind, SearchFilter
 from research.storage.database import AppDatabase, Workspace
 from research.storage.documents import PassageHit, StoredDocument
@@ -62,12 +63,22 @@ class ResearchService:
     """Answers questions and files them in the app database."""
 
     def __init__(self, researcher: Researcher, database: AppDatabase | Callable[[], AppDatabase] | None = None,
-                 treatment_of: Callable[[str], list[dict]] | None = None):
+                 treatment_of: Callable[[str], list[dict]] | None = None,
+                 currency_of: CurrencyLookup | None = None):
         """`database` may be a function that opens it, so that asking without filing never touches it;
-        `treatment_of` gives a cited opinion's negative treatment (the citator), if there is one."""
+        `treatment_of` gives a cited opinion's negative treatment (the citator), if there is one; `currency_of`
+        what later versions of the law did to an authority a stored answer quoted."""
         self.researcher = researcher
         self._database = database
         self.treatment_of = treatment_of
+        self.currency_of = currency_of
+
+    def current(self, stored: list[StoredAnswer]) -> list[StoredAnswer]:
+        """Stored answers as they are shown, reviewed and exported now: each citation of an authority a later version
+        of its source amended or repealed is marked so, beside the text it quoted then."""
+        if self.currency_of is None:
+            return stored
+        return [with_currency(answer, self.currency_of) for answer in stored]
 
     @property
     def database(self) -> AppDatabase | None:
@@ -163,6 +174,28 @@ def with_treatment(answer: Answer, treatment_of: Callable[[str], list[dict]]) ->
     texts = list(cautions.values())
     return replace(answer, citations=citations, brief_answer=" ".join([answer.brief_answer, *texts]),
                    notices=[*answer.notices, *texts])
+
+
+CurrencyLookup = Callable[[str, datetime, str], list[dict]]  # (authority id, asked at, quote) -> "... since" entries
+
+
+def with_currency(stored: StoredAnswer, currency_of: CurrencyLookup) -> StoredAnswer:
+    """The stored answer with its citations marked "amended since" / "repealed since" where the law it quoted changed
+    after it was given, and a notice saying so."""
+    citations: list[Citation] = []
+    notices: dict[str, str] = {}
+    for citation in stored.answer.citations:
+        found = currency_of(citation.authority_id, stored.asked_at, citation.quote) \
+            if citation.kind != Kind.DOCUMENT else []
+        fresh = [t for t in found if t not in citation.treatment]
+        citations.append(replace(citation, treatment=(*citation.treatment, *fresh)) if fresh else citation)
+        for entry in fresh:
+            notices.setdefault(citation.authority_id, f"Since this answer was given, {citation.citation} "
+                               f"[{citation.number}] was {treatment_label(entry)}: {entry['note']}.")
+    if not notices:
+        return stored
+    answer = replace(stored.answer, citations=citations, notices=[*stored.answer.notices, *notices.values()])
+    return replace(stored, answer=answer)
 
 
 def hit_record(hit: AuthorityHit, store: AuthorityStore,

@@ -11,18 +11,20 @@ import functools
 import logging
 import os
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from research.answer.coverage import JurisdictionCoverage, coverage, holdings
 from research.answer.extractive import ExtractiveAnswerer
 from research.answer.generate import Generator, openai_chat_model
 from research.answer.prompts import PromptTemplate
 from research.answer.researcher import Researcher
 from research.corpus.citations import authority_keys
+from research.corpus.importers.run import ImportReport, import_source
 from research.corpus.sources import Manifest, load_manifests, select_manifests
 from research.corpus.treatment import repeal_entry, rules_version, statute_repeal
 from research.domain.types import Authority, Kind
-from research.index.catalogue import ChunkStore, SourceOverview, corpus_overview
+from research.index.catalogue import Change, ChunkStore, SourceOverview, corpus_overview
 from research.index.citator import RECORD_FORMAT, Citator, mine
 from research.index.directory import AuthorityDirectory
 from research.index.embedders import (
@@ -181,11 +183,15 @@ class ResearchIndex:
 
     def manifests(self, names: list[str] | None = None) -> list[Manifest]:
         """Corpus manifests, all or the named ones."""
-        return select_manifests(load_manifests(self.settings.manifests_dir), names)
+        return select_manifests(load_manifests(self.settings.manifests_dir, self.settings.imports_dir), names)
 
     def corpus_overview(self) -> list[SourceOverview]:
         """Per source: its manifest's facts beside its ingest status."""
         return corpus_overview(self.manifests(), self.store.statuses())
+
+    def coverage(self) -> list[JurisdictionCoverage]:
+        """Per jurisdiction: the code's titles held and lacking, and the opinions' years (`corpus list`)."""
+        return coverage(holdings(self.store.citation_index()), self.store.opinion_years())
 
     def artifact_version(self) -> str:
         """The version of this index's immutable artifacts: a digest of every source's content hash, version and
@@ -209,6 +215,18 @@ class ResearchIndex:
         self._forget_opened(keep=("store",))
         self._loaded_citator = self.citator(progress)  # mined now, not in the first answer after the ingest
         return reports
+
+    def import_source(self, format_name: str, path: Path, source: str, *, as_of: date | None = None,
+                      version: str | None = None, jurisdiction: str | None = None, kind: str | None = None,
+                      ingest: bool = True, progress: bool = True) -> tuple[ImportReport, SourceReport | None]:
+        """Read `path` in its format into source `source` (taking the place of a mirror source of that name), then
+        ingest it: only authorities whose words changed are embedded again."""
+        replaces = next((m for m in self.manifests() if m.name == source), None)
+        report = import_source(format_name, path, source, self.settings.imports_dir, jurisdiction=jurisdiction,
+                               kind=kind, as_of=as_of, version=version, replaces=replaces, progress=progress)
+        if not ingest:
+            return report, None
+        return report, self.ingest([source], progress)[0]
 
     def _train_priors(self, progress: bool) -> None:
         notes = self.settings.chapter_notes_file
@@ -248,6 +266,32 @@ class ResearchIndex:
         if self._loaded_citator is None:
             self._loaded_citator = self.citator(progress=False)
         return [t.to_dict() for t in self._loaded_citator.treatment_of(authority_id)]
+
+    def currency_of(self, authority_id: str, since: datetime, quote: str = "") -> list[dict]:
+        """What later versions of its source did to an authority after `since` (when a stored answer quoted it), as
+        a treatment entry: "repealed since" or "removed since" the version that dropped it, else "amended since"
+        the first version that changed its words, with whether the words quoted are still in the current text."""
+        since = since if since.tzinfo else since.replace(tzinfo=UTC)
+        later = [(change, version) for change, version in self.store.changes_of(authority_id)
+                 if datetime.fromisoformat(version.recorded_at) > since and change.change != Change.ADDED]
+        if not later:
+            return []
+        gone = [(c, v) for c, v in later if c.change in (Change.REPEALED, Change.REMOVED)]
+        current = self.store.authority(authority_id)
+        if gone and current is None:
+            change, version = gone[-1]
+            return [{"kind": f"{change.change} since", "by": version.label, "citation": version.label, "quote": "",
+                     "pin": "", "note": f"{change.citation} is not in {version.label} of {version.source}; the "
+                                        "words quoted are as they were when the answer was given"}]
+        amended = [(c, v) for c, v in later if c.change == Change.AMENDED]
+        if not amended or current is None:
+            return []
+        version = amended[0][1]
+        still = " ".join(quote.split()) in " ".join(current.text.split()) if quote else False
+        note = ("the words quoted are unchanged in the current text" if still
+                else "the words quoted are no longer in the current text")
+        return [{"kind": "amended since", "by": version.label, "citation": version.label, "quote": "", "pin": "",
+                 "note": note}]
 
     @functools.cached_property
     def repealed(self) -> dict[str, Authority]:
@@ -404,4 +448,4 @@ def research_service(settings: Settings | None = None, database: AppDatabase | N
     database given (opened from the settings at first use otherwise)."""
     index = default_index() if settings is None else ResearchIndex(settings)
     return ResearchService(index.researcher(), database or functools.partial(open_app_database, index.settings),
-                           index.treatment_of)
+                           index.treatment_of, index.currency_of)

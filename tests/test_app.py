@@ -151,6 +151,10 @@ def test_corpus_page_lists_sources_with_counts(ingested):
     frame = at.dataframe[0].value
     assert set(frame["Source"]) == {"Invented invented-code", "Invented invented-opinions"}
     assert (frame["Status"] == "ready").all()
+    coverage = at.dataframe[1].value.set_index("Jurisdiction")
+    assert coverage.loc["District of Columbia", "Code held"] == "D.C. Code titles 99"
+    assert coverage.loc["United States (federal)", "Opinion years"] == "2031–2031"
+    assert "Invented invented-code: version 1, test fixture" in [e.label for e in at.expander]
 
 
 def test_memos_page_previews_and_offers_three_downloads(ingested):

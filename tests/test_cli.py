@@ -54,8 +54,13 @@ def test_ingest_then_search_then_corpus_list(configured, capsys):
     assert {r["kind"] for r in last_json(capsys)["results"]} == {"opinion"}
 
     assert cli.main(["corpus", "list", "--json"]) == 0
-    rows = {r["source"]: r for r in last_json(capsys)}
+    listing = last_json(capsys)
+    rows = {r["source"]: r for r in listing["sources"]}
     assert rows["invented-code"]["status"] == "ready" and rows["invented-code"]["authorities"] == 3
+    held = {c["jurisdiction"]: c for c in listing["coverage"]}
+    assert held["US-DC"]["divisions_held"] == "99" and held["US-DC"]["statutes"] == 3
+    assert held["US-federal"]["opinions"] == 1 and held["US-federal"]["opinion_years"] == [2031, 2031]
+    assert held["US-CO"]["statutes"] == 0 and held["US-CO"]["divisions_absent"] == []
 
 
 def test_eval_retrieval_json_on_a_new_set(configured, capsys, tmp_path):

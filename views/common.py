@@ -8,10 +8,18 @@ import threading
 
 import streamlit as st
 
-from research.domain.answer import NEGATIVE_TREATMENTS, Answer, Citation, SupportStatus, citation_marks
+from research.domain.answer import (
+    NEGATIVE_TREATMENTS,
+    Answer,
+    Citation,
+    SupportStatus,
+    citation_marks,
+    treatment_label,
+)
 from research.domain.markup import escape_markdown
+from research.domain.records import StoredAnswer
 from research.domain.types import Authority, Kind
-from research.service import document_authority
+from research.service import document_authority, with_currency
 from research.storage.database import Workspace
 from research.storage.documents import document_id_of
 from research.wiring import default_index, open_app_database
@@ -72,6 +80,12 @@ def authority_of(authority_id: str) -> Authority | None:
         return None
 
 
+def current(stored: list[StoredAnswer]) -> list[StoredAnswer]:
+    """Stored answers marked where a later version of the law changed what they quoted (research.service)."""
+    index = default_index()
+    return [with_currency(answer, index.currency_of) for answer in stored]
+
+
 def highlighted_passage(text: str, start: int, end: int) -> str:
     """HTML of the source text around [start, end) with the quoted span marked."""
     left = max(0, start - CONTEXT_CHARS)
@@ -90,11 +104,12 @@ def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
     flag = "" if citation.status == SupportStatus.VERIFIED else " ⚠ unsupported"
     negative = next((t for t in citation.treatment if t["kind"] in NEGATIVE_TREATMENTS), None)
     if negative is not None:
-        flag += f" ⚠ {negative['kind']} by {negative['citation']}"
+        flag += f" ⚠ {treatment_label(negative, pin=False)}"
     with st.expander(f"\\[{citation.number}\\] {as_text(citation.citation)}{as_text(flag)}"):
         for treatment in citation.treatment:
-            st.warning(as_text(f"{treatment['kind'].capitalize()} by {treatment['citation']} {treatment['pin']}: "
-                               f"\"{treatment['quote']}\""))
+            evidence = f": \"{treatment['quote']}\"" if treatment.get("quote") else ""
+            note = f" ({treatment['note']})" if treatment.get("note") else ""
+            st.warning(as_text(f"{treatment_label(treatment).capitalize()}{evidence}{note}"))
         authority = authority_of(citation.authority_id)
         st.markdown(f"**{as_text(citation.citation)}**")
         if authority is not None and authority.kind == Kind.OPINION:

@@ -1,18 +1,52 @@
-"""Corpus page: the sources, their jurisdictions, record and chunk counts, ingest time and versions."""
+"""Corpus page: the sources, their versions and what changed between them, and what the index holds of each
+jurisdiction (the code's titles held and lacking, the opinions' years)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from research.wiring import default_index
+from views.common import as_text
 
+index = default_index()
 st.title("Corpus")
-overview = default_index().corpus_overview()
+overview = index.corpus_overview()
 rows = [{"Source": r.title, "Jurisdiction": r.jurisdiction, "Kind": r.kind,
          "Records": r.records_read if r.records_read is not None else r.expected_records,
          "Authorities indexed": r.authorities, "Chunks": r.chunks, "Status": r.status,
-         "Ingested": r.ingested_at or "—", "Version of the law": r.version, "Upstream": r.upstream}
+         "Ingested": r.ingested_at or "—", "Version of the law": r.version, "As of": r.as_of or "—",
+         "Imported from": r.format or "mirror", "Upstream": r.upstream}
         for r in overview]
 st.dataframe(rows, hide_index=True, use_container_width=True)
 if all(r.status == "not ingested" for r in overview):
     st.warning("Nothing is ingested yet: run `research ingest`.")
+    st.stop()
+
+st.subheader("Coverage")
+st.caption("What the index holds of each jurisdiction; an answer that finds nothing names what is absent.")
+st.dataframe([{"Jurisdiction": c.name, "Code held": f"{c.code} {c.division}s {c.divisions_held}" if c.divisions_held
+               else "—", "Sections": c.statutes,
+               "Lacks": ", ".join(f"{n} ({name})" for n, name in c.divisions_absent)
+               or ("nothing" if c.absent_known and c.statutes else "not known" if c.statutes else "—"),
+               "Opinions": c.opinions,
+               "Opinion years": f"{c.opinion_years[0]}–{c.opinion_years[1]}" if c.opinion_years else "—"}
+              for c in index.coverage()], hide_index=True, use_container_width=True)
+
+st.subheader("Versions")
+st.caption("`research corpus import` brings a newer release; stored answers that quoted a changed section are "
+           "marked \"amended since\" or \"repealed since\".")
+for r in overview:
+    versions = index.store.versions(r.source)
+    if not versions:
+        continue
+    latest = versions[-1]
+    with st.expander(as_text(f"{r.title}: version {latest.seq}, {latest.label}")):
+        st.dataframe([{"Version": v.seq, "Label": v.label, "As of": v.as_of or "—", "Recorded": v.recorded_at[:16],
+                       "Authorities": v.authorities, "Added": v.added, "Amended": v.amended,
+                       "Repealed": v.repealed, "Removed": v.removed} for v in versions],
+                     hide_index=True, use_container_width=True)
+        if latest.seq > 1:
+            changes = index.store.changes(r.source, latest.seq - 1, latest.seq)
+            st.markdown(f"**Changes in version {latest.seq}** ({len(changes)})")
+            st.dataframe([{"Change": c.change.value, "Citation": c.citation, "Heading": c.heading}
+                          for c in changes[:500]], hide_index=True, use_container_width=True)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from research.workflow.memo import MemoError, build_memo
 from research.workflow.memo_render import render, to_markdown
-from views.common import workspace
+from views.common import current, workspace
 
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "pdf": "application/pdf", "md": "text/markdown"}
@@ -33,7 +33,8 @@ left, right = st.columns(2)
 to = left.text_input("To", "Supervising Attorney")
 author = right.text_input("From", conversation.associate or "Research team")
 try:
-    memo = build_memo([conversation.answers[n - 1] for n in picked], conversation.matter, to, author, date.today())
+    memo = build_memo(current([conversation.answers[n - 1] for n in picked]), conversation.matter, to, author,
+                      date.today())
 except MemoError as exc:
     st.warning(str(exc))
     st.stop()

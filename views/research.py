@@ -14,7 +14,7 @@ from research.jurisdictions import JURISDICTIONS
 from research.search.rewrite import IssueTermsError
 from research.service import ResearchRequest
 from research.wiring import IndexMissingError, default_index
-from views.common import as_text, render_answer, research_service, workspace
+from views.common import as_text, current, render_answer, research_service, workspace
 
 KIND_LABELS = {"Statutes": Kind.STATUTE, "Cases": Kind.OPINION}
 MODE_LABELS = {"Extractive (quotes only)": AnswerMode.EXTRACTIVE, "Configured model": AnswerMode.GENERATED}
@@ -82,7 +82,7 @@ if not matters:
     st.stop()
 if conversation is not None:
     st.subheader(as_text(conversation.matter))
-    for stored in conversation.answers:
+    for stored in current(conversation.answers):
         with st.chat_message("user"):
             st.markdown(as_text(stored.answer.question))
         with st.chat_message("assistant"):

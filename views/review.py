@@ -9,7 +9,7 @@ from research.domain.review import CITATION_MARKS, Grade, GradeError
 from research.domain.types import SearchFilter
 from research.jurisdictions import JURISDICTIONS
 from research.wiring import IndexMissingError
-from views.common import as_text, render_answer, research_service, workspace
+from views.common import as_text, current, render_answer, research_service, workspace
 
 st.title("Review")
 db = workspace()
@@ -34,7 +34,7 @@ answer_id = st.selectbox("Answer", list(by_id), key="review_answer", format_func
     f"#{i} · {by_id[i].stored.review_state(required)} · {by_id[i].stored.asked_at:%Y-%m-%d %H:%M} · "
     f"{by_id[i].matter} · {by_id[i].stored.answer.question[:80]}"))
 queued = by_id[answer_id]
-answer = queued.stored.answer
+answer = current([queued.stored])[0].answer
 st.subheader(as_text(answer.question))
 st.markdown(f"Status: **{as_text(queued.stored.review_state(required))}**")
 render_answer(answer, queued.stored.label)

@@ -92,6 +92,58 @@ def corpus_coverage(held_by: CorpusHoldings) -> dict[str, str]:
     return held
 
 
+@dataclass(frozen=True)
+class JurisdictionCoverage:
+    """What the corpus holds of one jurisdiction, and what it lacks where the code's outline says (`corpus list`,
+    the Corpus page)."""
+
+    jurisdiction: str
+    name: str
+    code: str  # the code's name ("C.R.S.")
+    division: str  # what the code is divided into ("title")
+    statutes: int
+    divisions_held: str  # "1-3, 5-7, 9 (29 titles)"; "" when no statutes
+    divisions_absent: tuple[tuple[str, str], ...]  # (number, name) of the code's titles the corpus lacks
+    absent_known: bool  # whether the code's outline is known (else nothing can be said of what is absent)
+    opinions: int
+    opinion_years: tuple[int, int] | None
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready fields."""
+        return {**self.__dict__, "divisions_absent": [list(t) for t in self.divisions_absent],
+                "opinion_years": list(self.opinion_years) if self.opinion_years else None}
+
+    def summary(self) -> str:
+        """One line: "C.R.S. titles 1-3, 5-7 (32 titles); lacks titles 4 (Uniform Commercial Code), ...; 1,069
+        opinions, 1793-2001"."""
+        parts = []
+        if self.divisions_held:
+            parts.append(f"{self.code} {self.division}s {self.divisions_held} ({self.statutes:,} sections)")
+        if self.divisions_absent:
+            parts.append(f"lacks {self.division}s " + ", ".join(f"{n} ({name})" for n, name in self.divisions_absent))
+        elif self.statutes and self.absent_known:
+            parts.append(f"every {self.division} of the code")
+        if self.opinions:
+            years = f", {self.opinion_years[0]}-{self.opinion_years[1]}" if self.opinion_years else ""
+            parts.append(f"{self.opinions:,} opinions{years}")
+        return "; ".join(parts) or "nothing"
+
+
+def coverage(held_by: CorpusHoldings, opinion_years: dict[str, tuple[int, int]]) -> list[JurisdictionCoverage]:
+    """Per registered jurisdiction, in registry order: the code's divisions held and (from its outline) absent, and
+    the opinions held with the years they span."""
+    rows = []
+    for jurisdiction in REGISTRY:
+        held = {d for d in held_by.divisions.get(jurisdiction.code, set()) if _DIVISION.fullmatch(d)}
+        statutes = held_by.statutes.get(jurisdiction.code, 0)
+        absent = tuple((n, name) for n, name in jurisdiction.titles if n not in held) if statutes else ()
+        rows.append(JurisdictionCoverage(
+            jurisdiction.code, jurisdiction.name, jurisdiction.code_name, jurisdiction.division, statutes,
+            f"{compact(held)}" if held else "", absent, bool(jurisdiction.titles),
+            held_by.opinions.get(jurisdiction.code, 0), opinion_years.get(jurisdiction.code)))
+    return rows
+
+
 NO_ABSENT_TITLE = -0.2  # the title gap of a question in a code the corpus holds whole (fitted with it, 0032)
 RETRIEVED_TITLES = 3  # statutes retrieved whose titles the question is compared with
 NEAREST_ABSENT = 3  # absent titles an abstention names

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -372,7 +372,8 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
     @app.get("/v1/conversations/{conversation_id}", tags=["records"])
     def conversation(conversation_id: RecordId, ws: Walled) -> dict:
         """A conversation with its answers as filed, their review status and reviewed text."""
-        return conversation_record(ws.conversations.get(conversation_id), required)
+        found = ws.conversations.get(conversation_id)
+        return conversation_record(replace(found, answers=service.current(found.answers)), required)
 
     @app.get("/v1/conversations/{conversation_id}/memo", tags=["records"])
     def memo(conversation_id: RecordId, ws: Walled, format: Literal["md", "docx", "pdf"] = "docx",  # noqa: A002
@@ -381,7 +382,8 @@ def create_app(service: ResearchService, database: AppDatabase, settings: ApiSet
              author: Annotated[str, Query(max_length=200)] = "") -> Response:
         """The conversation (or the answers numbered, e.g. 1,3) as a research memo."""
         found = ws.conversations.export(conversation_id, f"memo {format}")
-        picked = chosen_answers(found.answers, [int(n) for n in answers.split(",")] if answers else None)
+        numbers = [int(n) for n in answers.split(",")] if answers else None
+        picked = service.current(chosen_answers(found.answers, numbers))
         document = build_memo(picked, found.matter, to, author or found.associate or "Research team", date.today())
         return Response(render(document, format), media_type=MEDIA_TYPES[format],
                         headers={"Content-Disposition": f'attachment; filename="memo-{conversation_id}.{format}"'})

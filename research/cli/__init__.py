@@ -296,6 +296,32 @@ def build_parser() -> argparse.ArgumentParser:
     c = corpus_sub.add_parser("list", help="sources, jurisdictions, record counts, ingest status")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=corpus.cmd_corpus_list)
+    c = corpus_sub.add_parser(
+        "import", help="read the law in its published format into a source (then ingest it; unchanged sections "
+                       "are not embedded again)",
+        description="Formats: uslm (the U.S. Code's USLM XML), dc-law-xml (the D.C. Council's law-xml), "
+                    "courtlistener (clusters or opinions, JSON or JSON lines), cap (Caselaw Access Project cases), "
+                    "jsonl (the project's own JSON lines; docs/corpus-import.md). PATH is a file, a directory or an "
+                    "archive (.tar.gz, .zip). A source named like a mirror source takes its place.")
+    c.add_argument("format", metavar="FORMAT", help="uslm, dc-law-xml, courtlistener, cap or jsonl")
+    c.add_argument("path", metavar="PATH")
+    c.add_argument("--source", required=True, metavar="NAME", help="the source to write (e.g. us-usc)")
+    c.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date the law read is current to")
+    c.add_argument("--version", dest="version_label", metavar="LABEL",
+                   help="the version's name (default: the release the data names, or the as-of date)")
+    c.add_argument("--jurisdiction", metavar="CODE", help="the jurisdiction of the records (opinions, jsonl)")
+    c.add_argument("--kind", choices=("statute", "opinion"), help="what the records are (jsonl)")
+    c.add_argument("--no-ingest", action="store_true", help="write the source only; `research ingest` indexes it")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--quiet", action="store_true", help="no progress bars")
+    c.set_defaults(func=corpus.cmd_corpus_import)
+    c = corpus_sub.add_parser("diff", help="what changed between two versions of a source")
+    c.add_argument("source", metavar="SOURCE")
+    c.add_argument("--from", dest="from_version", type=int, metavar="N", help="the older version (default: the one "
+                   "before --to)")
+    c.add_argument("--to", dest="to_version", type=int, metavar="N", help="the newer version (default: the latest)")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=corpus.cmd_corpus_diff)
 
     p = sub.add_parser("backup", help="back up the app database, uploads and index into a new directory")
     p.add_argument("directory", metavar="DIR")

@@ -34,7 +34,10 @@ def cmd_memo(args) -> int:
     from research.workflow.memo_render import render
 
     conversation = workspace(args).conversations.export(args.conversation_id, f"memo {args.format}")
+    from research.service import with_currency
+
     answers = chosen_answers(conversation.answers, [int(n) for n in args.answers.split(",")] if args.answers else None)
+    answers = [with_currency(answer, open_index().currency_of) for answer in answers]
     memo = build_memo(answers, conversation.matter, args.to, args.author or conversation.associate or "Research team",
                       date.today())
     out = Path(args.out)

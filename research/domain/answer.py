@@ -87,12 +87,17 @@ class Citation:
     treatment: tuple[dict[str, str], ...] = ()
 
 
-NEGATIVE_TREATMENTS = ("overruled", "overruled in part", "abrogated", "repealed")  # kinds a citator flag warns of
+# kinds a citator flag warns of; "... since" marks a stored answer whose authority a later version of its source changed
+NEGATIVE_TREATMENTS = ("overruled", "overruled in part", "abrogated", "repealed", "amended since", "repealed since",
+                       "removed since")
 
 
 def treatment_label(treatment: dict[str, str], pin: bool = True) -> str:
     """A treatment entry as text: "overruled by West Coast Hotel Co. v. Parrish, 300 U.S. 379, at 400", "repealed by
-    Aug. 18, 1978, D.C. Law 2-101", or "repealed" when the code records no repealing law."""
+    Aug. 18, 1978, D.C. Law 2-101", "repealed" when the code records no repealing law, or "amended since release
+    119-40" for a change made after a stored answer was given."""
+    if treatment["kind"].endswith(" since"):
+        return f"{treatment['kind']} {treatment.get('citation', '')}".strip()
     by = f" by {treatment['citation']}" if treatment.get("citation") else ""
     where = f", {treatment['pin']}" if pin and treatment.get("pin") else ""
     return f"{treatment['kind']}{by}{where}"

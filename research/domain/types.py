@@ -5,6 +5,7 @@ Nothing here touches a file, a model or a database.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -45,6 +46,12 @@ class Authority:
         if self.kind == Kind.OPINION:
             return f"{self.heading}, {self.citation} ({self.year})" if self.year else self.citation
         return f"{self.citation}. {self.heading}".strip()
+
+    @property
+    def content_hash(self) -> str:
+        """A digest of the law's words (heading and text, spaces folded): equal for two versions that say the same."""
+        words = " ".join(f"{self.heading}\n{self.text}".split())
+        return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from research.corpus.sources import Manifest
@@ -42,6 +44,16 @@ CREATE TABLE IF NOT EXISTS repealed (
     heading TEXT NOT NULL, history TEXT NOT NULL, text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS repealed_source ON repealed(source);
+CREATE TABLE IF NOT EXISTS versions (
+    source TEXT NOT NULL, seq INTEGER NOT NULL, label TEXT NOT NULL, as_of TEXT, recorded_at TEXT NOT NULL,
+    authorities INTEGER NOT NULL, added INTEGER NOT NULL, amended INTEGER NOT NULL, repealed INTEGER NOT NULL,
+    removed INTEGER NOT NULL, PRIMARY KEY (source, seq)
+);
+CREATE TABLE IF NOT EXISTS changes (
+    source TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, change TEXT NOT NULL, citation TEXT NOT NULL,
+    heading TEXT NOT NULL, before_text TEXT, before_hash TEXT, after_hash TEXT
+);
+CREATE INDEX IF NOT EXISTS changes_id ON changes(id);
 """
 
 _CHUNK_COLUMNS = 'id, authority_id, source, jurisdiction, kind, citation, pin, start, "end", text, context, ordinal'
@@ -61,6 +73,51 @@ class SourceStatus:
     chunks: int
     version: str
     updated_at: str
+
+
+class Change(StrEnum):
+    """How an authority differs in a source's version from the version before."""
+
+    ADDED = "added"
+    AMENDED = "amended"
+    REPEALED = "repealed"  # the new version lists the section as repealed
+    REMOVED = "removed"  # the new version does not hold it at all
+
+
+@dataclass(frozen=True)
+class SourceVersion:
+    """One version of a source the catalogue has held: its label (release, commit or as-of date) and what changed."""
+
+    source: str
+    seq: int
+    label: str
+    as_of: str | None
+    recorded_at: str
+    authorities: int
+    added: int
+    amended: int
+    repealed: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class AuthorityChange:
+    """An authority added, amended, repealed or removed by a version; `before_text` keeps the words it replaced."""
+
+    source: str
+    seq: int
+    id: str
+    change: Change
+    citation: str
+    heading: str
+    before_text: str | None
+    before_hash: str | None
+    after_hash: str | None
+
+
+def _change(row: tuple) -> AuthorityChange:
+    source, seq, aid, change, citation, heading, before_text, before_hash, after_hash = row
+    return AuthorityChange(source, seq, aid, Change(change), citation, heading, before_text, before_hash, after_hash)
 
 
 def _chunk(row: tuple) -> Chunk:
@@ -91,6 +148,10 @@ class ChunkStore:
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
+        with self._db:  # a source ingested before versions were kept: its version then is where its history starts
+            self._db.execute(
+                "INSERT INTO versions SELECT s.name, 1, s.version, NULL, s.updated_at, s.authorities, 0, 0, 0, 0 "
+                "FROM sources s WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.source = s.name)")
         if "sources" in tables and "repealed" not in tables:
             # a catalogue written before repealed sections were kept: read every source again (nothing is embedded
             # again: the vector stores keep the entries whose ids are unchanged)
@@ -111,10 +172,12 @@ class ChunkStore:
         self._db.close()
 
     def replace_source(self, name: str, authorities: list[Authority], chunks: list[Chunk],
-                       status: SourceStatus, repealed: Sequence[Authority] = ()) -> None:
+                       status: SourceStatus, repealed: Sequence[Authority] = (), as_of: str | None = None) -> None:
         """Atomically replace every authority and chunk of a source, and the sections it lists as repealed (kept
-        for citation checks, never indexed), and set its status."""
+        for citation checks, never indexed), and set its status. A new version (`status.version` differs from the
+        last one recorded) records what it added, amended, repealed and removed, with the words it replaced."""
         with self._db:
+            self._record_version(name, authorities, status.version, as_of, {a.id for a in repealed})
             self._db.execute("DELETE FROM repealed WHERE source = ?", (name,))
             self._db.executemany("INSERT INTO repealed VALUES (?,?,?,?,?,?,?)",
                                  [(a.id, a.source, a.jurisdiction, a.citation, a.heading, a.history, a.text)
@@ -133,6 +196,56 @@ class ChunkStore:
                   c.end, c.text, c.context, c.ordinal) for c in chunks],
             )
             self._write_status(status)
+
+    def _record_version(self, name: str, authorities: list[Authority], label: str, as_of: str | None,
+                        repealed: set[str]) -> None:
+        last = self._db.execute("SELECT seq, label FROM versions WHERE source = ? ORDER BY seq DESC LIMIT 1",
+                                (name,)).fetchone()
+        if last is not None and last[1] == label:
+            return  # the same version read again (a new chunker, a resumed ingest): nothing changed in the law
+        seq = last[0] + 1 if last else 1
+        changes: list[tuple] = []
+        if last is not None:
+            new = {a.id: a for a in authorities}
+            old_ids = set()
+            for aid, citation, heading, text in self._db.execute(
+                    "SELECT id, citation, heading, text FROM authorities WHERE source = ?", (name,)):
+                old_ids.add(aid)
+                before = Authority(id=aid, source=name, jurisdiction="", kind=Kind.STATUTE, citation=citation,
+                                   heading=heading, text=text).content_hash
+                after = new.get(aid)
+                if after is None:
+                    change = Change.REPEALED if aid in repealed else Change.REMOVED
+                    changes.append((name, seq, aid, change, citation, heading, text, before, None))
+                elif after.content_hash != before:
+                    changes.append((name, seq, aid, Change.AMENDED, citation, heading, text, before,
+                                    after.content_hash))
+            changes += [(name, seq, a.id, Change.ADDED, a.citation, a.heading, None, None, a.content_hash)
+                        for a in authorities if a.id not in old_ids]
+        counts = Counter(row[3] for row in changes)
+        recorded = datetime.now(UTC).isoformat()  # to the microsecond: compared with when stored answers were given
+        self._db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?,?,?,?)",
+                         (name, seq, label, as_of, recorded, len(authorities), counts[Change.ADDED],
+                          counts[Change.AMENDED], counts[Change.REPEALED], counts[Change.REMOVED]))
+        self._db.executemany("INSERT INTO changes VALUES (?,?,?,?,?,?,?,?,?)", changes)
+
+    def versions(self, source: str) -> list[SourceVersion]:
+        """Every version of a source the catalogue has held, oldest first."""
+        rows = self._db.execute("SELECT * FROM versions WHERE source = ? ORDER BY seq", (source,))
+        return [SourceVersion(*row) for row in rows]
+
+    def changes(self, source: str, after: int, upto: int) -> list[AuthorityChange]:
+        """What the versions after `after` up to `upto` changed, in version then citation order."""
+        rows = self._db.execute("SELECT * FROM changes WHERE source = ? AND seq > ? AND seq <= ? ORDER BY seq, "
+                                "citation", (source, after, upto))
+        return [_change(row) for row in rows]
+
+    def changes_of(self, authority_id: str) -> list[tuple[AuthorityChange, SourceVersion]]:
+        """Every recorded change of one authority with the version that made it, oldest first."""
+        rows = self._db.execute(
+            "SELECT c.*, v.* FROM changes c JOIN versions v ON v.source = c.source AND v.seq = c.seq "
+            "WHERE c.id = ? ORDER BY c.seq", (authority_id,))
+        return [(_change(row[:9]), SourceVersion(*row[9:])) for row in rows]
 
     def set_status(self, status: SourceStatus) -> None:
         """Record a source's ingest status."""
@@ -224,6 +337,12 @@ class ChunkStore:
         for row in self._db.execute(query + " ORDER BY id", params):
             yield _authority(row)
 
+    def opinion_years(self) -> dict[str, tuple[int, int]]:
+        """Per jurisdiction, the first and last year of its opinions."""
+        rows = self._db.execute("SELECT jurisdiction, MIN(year), MAX(year) FROM authorities WHERE kind = 'opinion' "
+                                "AND year IS NOT NULL GROUP BY jurisdiction")
+        return {code: (first, last) for code, first, last in rows}
+
     def case_names(self) -> list[tuple[str, str]]:
         """(opinion id, case name) of every opinion."""
         return [(r[0], r[1]) for r in self._db.execute("SELECT id, heading FROM authorities WHERE kind = 'opinion'")]
@@ -263,6 +382,8 @@ class SourceOverview:
     ingested_at: str | None
     version: str
     upstream: str
+    as_of: str | None = None
+    format: str | None = None  # an imported source's format
 
     def as_dict(self) -> dict:
         """JSON-ready fields (`research corpus list --json`)."""
@@ -280,5 +401,6 @@ def corpus_overview(manifests: list[Manifest], statuses: list[SourceStatus]) -> 
             expected_records=m.expected_records, records_read=s.records_read if s else None,
             authorities=s.authorities if s else 0, chunks=s.chunks if s else 0,
             status=s.status if s else "not ingested", ingested_at=s.updated_at if s else None,
-            version=m.version, upstream=f"{m.upstream} @ {m.commit[:10]}" if m.commit else m.upstream))
+            version=m.version, upstream=f"{m.upstream} @ {m.commit[:10]}" if m.commit else m.upstream,
+            as_of=m.as_of, format=m.format))
     return rows

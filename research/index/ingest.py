@@ -118,7 +118,7 @@ def ingest_sources(
     reports: list[SourceReport] = []
     pending = []
     for manifest in manifests:
-        sha256 = verify_file(manifest, corpus_dir)
+        sha256 = verify_file(manifest, corpus_dir)  # an imported source's file is in its own directory
         if _is_current(store, tiers, manifest, sha256, chunker):
             status = store.source_status(manifest.name)
             if status is None:  # cannot happen: _is_current found the source ready
@@ -139,7 +139,7 @@ def ingest_sources(
             chunks=len(chunks), version=manifest.version, updated_at=now(),
         )
         stored_before, wanted = set(store.chunk_ids(manifest.name)), {c.id for c in chunks}
-        store.replace_source(manifest.name, authorities, chunks, status, load_report.repealed)
+        store.replace_source(manifest.name, authorities, chunks, status, load_report.repealed, manifest.as_of)
         # without a passage tier, the chunks written are those new to the catalogue
         written, removed = len(wanted - stored_before), len(stored_before - wanted)
         for tier in tiers:
