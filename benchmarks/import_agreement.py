@@ -1,6 +1,6 @@
 """Agreement of the official-format importers with the mirror's JSON lines, and how long each import takes.
 
-Usage: python benchmarks/import_agreement.py [--out benchmarks/results/import-agreement.md]
+Usage: python benchmarks/import_agreement.py [--out FILE.md]
 Imports ../shared/corpora/originals/us_usc_uslm-xml.tar.gz (uslm) and us-dc_code_law-xml.tar.gz (dc-law-xml) into a
 temporary directory (nothing is ingested) and compares every record with the mirror's: same ids; same text exactly;
 same text up to whitespace; and, for what differs, whether only where a paragraph number without words of its own
@@ -67,7 +67,7 @@ def compare(mine: dict[str, dict], mirror: dict[str, dict]) -> tuple[Counter, li
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="benchmarks/results/import-agreement.md")
+    parser.add_argument("--out", default="benchmarks/results/import-agreement-latest.md")
     args = parser.parse_args()
     corpus = Settings().corpus_dir
     lines = [f"# Importers against the mirror ({time.strftime('%Y-%m-%d')})", "", f"Machine: {machine()}", "",

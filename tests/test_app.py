@@ -349,3 +349,25 @@ def test_the_app_warms_the_research_service_while_the_first_visitor_signs_in(ing
     for thread in [t for t in threading.enumerate() if t.name == "warm-up"]:
         thread.join(timeout=120)
     assert "_researcher" in index.__dict__ and "lexical_indexes" in index.__dict__  # loaded before any question
+
+
+def test_a_stored_answer_whose_section_a_newer_release_amended_says_so_and_keeps_its_quote(ingested):
+    from tests.test_corpus_versions import newer_release
+
+    at = ask(start(), QUESTION)
+    assert not at.exception
+    release = newer_release(ingested / "release-2032.jsonl")
+    default_index().import_source("jsonl", release, "invented-code", version="2032 supplement", progress=False)
+    at.run()
+    assert not at.exception
+    labels = [shown(e.label) for e in at.expander]
+    assert any("D.C. Code § 99-101" in label and "amended since 2032 supplement" in label for label in labels)
+    warnings = [shown(w.value) for w in at.warning]
+    assert "Amended since 2032 supplement (the words quoted are no longer in the current text)" in warnings
+    assert any("text has changed since this answer was given" in shown(i.value) for i in at.info)
+    assert any("Since this answer was given, D.C. Code § 99-101" in shown(i.value) for i in at.info)
+
+    review = start("Rex")
+    review.switch_page("views/review.py").run()
+    assert not review.exception
+    assert any("amended since 2032 supplement" in shown(e.label) for e in review.expander)

@@ -87,7 +87,7 @@ def test_an_imported_source_loads_like_a_mirror_source_and_takes_its_place(tmp_p
     (mirror,) = load_manifests(manifests)
     report = import_source("dc-law-xml", dc_tree(tmp_path / "law-xml"), "dc-test", tmp_path / "sources",
                            as_of=date(2031, 6, 30), replaces=mirror, progress=False)
-    assert report.version == "as of 2031-06-30"
+    assert report.version == "the version as of 2031-06-30"
     (manifest,) = load_manifests(manifests, tmp_path / "sources")
     assert manifest.directory == str(tmp_path / "sources" / "dc-test") and manifest.format == "dc-law-xml"
     assert manifest.title == "Mirror" and manifest.official_url == mirror.official_url

@@ -126,8 +126,13 @@ def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
         if authority is None:
             st.error("This authority is no longer in the index; the quote below is as it was given.")
             st.markdown(f"> {as_text(citation.quote)}")
-        else:
+        elif authority.text[citation.start:citation.end] == citation.quote:
             st.markdown(highlighted_passage(authority.text, citation.start, citation.end), unsafe_allow_html=True)
+        elif (moved := authority.text.find(citation.quote)) >= 0:  # a newer version moved the words quoted
+            st.markdown(highlighted_passage(authority.text, moved, moved + len(citation.quote)), unsafe_allow_html=True)
+        else:
+            st.info("The section's text has changed since this answer was given; the words quoted then:")
+            st.markdown(f"> {as_text(citation.quote)}")
         if citation.url:
             st.markdown(f"[Official source]({citation.url})")
 

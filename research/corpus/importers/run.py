@@ -128,8 +128,11 @@ def _reasons(skipped: Counter) -> str:
 
 
 def _version_label(release: str, as_of: date | None) -> str:
-    parts = [f"release {release.split('@')[-1]}" if release else "", f"as of {as_of.isoformat()}" if as_of else ""]
-    return ", ".join(p for p in parts if p) or f"imported {date.today().isoformat()}"
+    """A name that reads in "amended since ...": "release 119-36", "release 119-36 (as of 2026-06-30)", "the
+    version as of 2026-06-30", or "the import of 2026-12-07" when the data names no release and no date is given."""
+    if release:
+        return f"release {release.split('@')[-1]}" + (f" (as of {as_of.isoformat()})" if as_of else "")
+    return f"the version as of {as_of.isoformat()}" if as_of else f"the import of {date.today().isoformat()}"
 
 
 def _manifest(report: ImportReport, records: Path, as_of: date | None, replaces: Manifest | None,
