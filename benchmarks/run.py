@@ -99,7 +99,7 @@ def main() -> None:
         seconds = time.time() - began
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         corpus = json.loads(subprocess.run([RESEARCH, "corpus", "list", "--json"], env=env, check=True,
-                                           capture_output=True, text=True).stdout)
+                                           capture_output=True, text=True).stdout)["sources"]
         chunks = sum(r["chunks"] for r in corpus)
         lines += ["## Full ingest (fresh data directory, default embedder, includes distilling the static model)", "",
                   f"- wall time: {seconds / 60:.1f} min for {sum(r['authorities'] for r in corpus):,} authorities, "

@@ -37,8 +37,13 @@ def replaced_whole(path: Path, suffix: str = ".part") -> Iterator[Path]:
     except BaseException:
         _remove(temporary)
         raise
-    if temporary.is_dir():
-        _remove(path)  # a directory replaces only an empty one
+    if temporary.is_dir() and path.exists():  # a directory replaces only an empty one: the old one steps aside first,
+        aside = path.with_name(path.name + ".old")  # so a crash between the renames leaves it under that name
+        _remove(aside)
+        os.replace(path, aside)
+        os.replace(temporary, path)
+        _remove(aside)
+        return
     os.replace(temporary, path)
 
 

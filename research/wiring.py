@@ -223,7 +223,8 @@ class ResearchIndex:
         ingest it: only authorities whose words changed are embedded again."""
         replaces = next((m for m in self.manifests() if m.name == source), None)
         report = import_source(format_name, path, source, self.settings.imports_dir, jurisdiction=jurisdiction,
-                               kind=kind, as_of=as_of, version=version, replaces=replaces, progress=progress)
+                               kind=kind, as_of=as_of, version=version, replaces=replaces,
+                               held_elsewhere=self.store.held_elsewhere, progress=progress)
         if not ingest:
             return report, None
         return report, self.ingest([source], progress)[0]
@@ -287,7 +288,7 @@ class ResearchIndex:
         if not amended or current is None:
             return []
         version = amended[0][1]
-        still = " ".join(quote.split()) in " ".join(current.text.split()) if quote else False
+        still = bool(quote) and quote in current.text  # as the pages find the words to highlight
         note = ("the words quoted are unchanged in the current text" if still
                 else "the words quoted are no longer in the current text")
         return [{"kind": "amended since", "by": version.label, "citation": version.label, "quote": "", "pin": "",

@@ -99,3 +99,27 @@ def test_a_newer_release_changes_only_what_changed_and_marks_the_answers_that_qu
                      "2032 supplement", "--json", "--quiet"]) == 0
     again = last_json(capsys)
     assert again["version"]["seq"] == 2 and again["ingest"]["chunks_written"] == 0
+    # other words under the same label are still a new version (a label is only a name)
+    release.write_text(release.read_text().replace("between sunrise and noon", "between sunrise and ten"))
+    assert cli.main(["corpus", "import", "jsonl", str(release), "--source", "invented-code", "--version",
+                     "2032 supplement", "--json", "--quiet"]) == 0
+    third = last_json(capsys)["version"]
+    assert (third["seq"], third["amended"], third["added"]) == (3, 1, 0)
+
+
+def test_a_source_whose_sections_another_source_holds_is_refused_with_the_way_out(invented_index_env, capsys):
+    assert cli.main(["ingest", "--quiet"]) == 0
+    copy = newer_release(invented_index_env / "copy.jsonl")
+    capsys.readouterr()
+    assert cli.main(["corpus", "import", "jsonl", str(copy), "--source", "invented-copy", "--jurisdiction", "US-DC",
+                     "--quiet"]) == cli.EXIT_FAILURE
+    error = capsys.readouterr().err
+    assert "indexed under source invented-code" in error and "--source invented-code" in error
+    from research.wiring import default_index
+
+    assert not (invented_index_env / "data" / "sources" / "invented-copy").exists()  # nothing written
+
+    assert default_index().store.source_status("invented-copy") is None
+    assert "90 days" in default_index().store.authority("us-dc:dc-code:99-101").text
+    assert cli.main(["corpus", "import", "jsonl", str(copy), "--source", "bad name", "--quiet"]) == cli.EXIT_FAILURE
+    assert "is not a source name" in capsys.readouterr().err

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from research.corpus.importers.bundle import ImportFailure
-from research.corpus.importers.run import MANIFEST_FILE, RECORDS_FILE, import_source
-from research.corpus.sources import load_manifests, load_source
+from research.corpus.importers.run import RECORDS_FILE, import_source
+from research.corpus.sources import IMPORTED_MANIFEST, load_manifests, load_source
 
 DC = 'xmlns="https://code.dccouncil.us/schemas/dc-library" xmlns:xi="http://www.w3.org/2001/XInclude"'
 TITLE_INDEX = f"""<?xml version='1.0' encoding='utf-8'?>
@@ -156,9 +156,12 @@ def test_json_lines_records_need_an_id_citation_and_a_jurisdiction(tmp_path):
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     report = import_source("jsonl", path, "hi-test", tmp_path / "sources", jurisdiction="US-HI", progress=False)
     assert report.written == 1 and report.kind == "statute"
+    written = (Path(report.directory) / RECORDS_FILE).read_bytes()
+    import_source("jsonl", path, "hi-test", tmp_path / "sources", jurisdiction="US-HI", progress=False)
+    assert (Path(report.directory) / RECORDS_FILE).read_bytes() == written  # the same records, the same file
     assert report.skipped == {"duplicate id": 1, "no id": 1, "not a record of a statute": 1}
     assert records_of(report)[0]["jurisdiction"] == "US-HI"
-    manifest = (Path(report.directory) / MANIFEST_FILE).read_text()
+    manifest = (Path(report.directory) / IMPORTED_MANIFEST).read_text()
     assert 'kind = "statute"' in manifest and 'hierarchy = "hierarchy"' in manifest
 
 
@@ -195,17 +198,29 @@ def test_bad_inputs_are_named_with_file_and_place_and_leave_the_source_as_it_was
         import_source("jsonl", empty, "hi-test", sources, jurisdiction="US-HI", progress=False)
     with pytest.raises(ImportFailure, match="unknown jurisdiction 'US-XX'"):
         import_source("jsonl", good, "hi-test", sources, jurisdiction="US-XX", progress=False)
+    with pytest.raises(ImportFailure, match="uslm records are statutes, not opinions"):
+        import_source("uslm", good, "hi-test", sources, kind="opinion", progress=False)
+    (statutes,) = load_manifests(tmp_path / "none", sources)
+    with pytest.raises(ImportFailure, match="source hi-test holds statutes: opinions cannot take its place"):
+        import_source("jsonl", good, "hi-test", sources, kind="opinion", replaces=statutes, progress=False)
     assert (sources / "hi-test" / RECORDS_FILE).read_bytes() == before
     assert sorted(p.name for p in sources.iterdir()) == ["hi-test"]  # nothing half-written beside it
 
 
-def test_a_corrupt_member_of_a_zip_is_named(tmp_path):
+def test_bad_json_and_a_damaged_member_of_a_zip_are_named(tmp_path):
     path = tmp_path / "cases.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("json/1.json", "{not json")
     with pytest.raises(ImportFailure, match=r"json/1.json: bad JSON at line 1"):
         import_source("cap", path, "cap-test", tmp_path / "sources", progress=False)
     assert not (tmp_path / "sources" / "cap-test").exists()
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w") as archive:  # stored, not compressed: the member's bytes are findable
+        archive.writestr("json/2.json", json.dumps({"id": 2, "name": "A v. B", "casebody": {}}))
+    data = damaged.read_bytes()
+    damaged.write_bytes(data.replace(b'"A v. B"', b'"A v. C"', 1))  # the stored CRC no longer matches
+    with pytest.raises(ImportFailure, match=r"json/2.json: unreadable \(Bad CRC-32"):
+        import_source("cap", damaged, "cap-test", tmp_path / "sources", progress=False)
     with pytest.raises(ImportFailure, match="not a Caselaw Access Project case"):
         other = tmp_path / "other.json"
         other.write_text(json.dumps({"id": 1, "name": "No body"}))

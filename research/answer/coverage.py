@@ -102,7 +102,7 @@ class JurisdictionCoverage:
     code: str  # the code's name ("C.R.S.")
     division: str  # what the code is divided into ("title")
     statutes: int
-    divisions_held: str  # "1-3, 5-7, 9 (29 titles)"; "" when no statutes
+    divisions_held: str  # "1-3, 5-7, 9"; "" when no statutes
     divisions_absent: tuple[tuple[str, str], ...]  # (number, name) of the code's titles the corpus lacks
     absent_known: bool  # whether the code's outline is known (else nothing can be said of what is absent)
     opinions: int
@@ -114,7 +114,7 @@ class JurisdictionCoverage:
                 "opinion_years": list(self.opinion_years) if self.opinion_years else None}
 
     def summary(self) -> str:
-        """One line: "C.R.S. titles 1-3, 5-7 (32 titles); lacks titles 4 (Uniform Commercial Code), ...; 1,069
+        """One line: "C.R.S. titles 1-3, 5-7 (14,074 sections); lacks titles 4 (Uniform Commercial Code), ...; 1,069
         opinions, 1793-2001"."""
         parts = []
         if self.divisions_held:
@@ -139,7 +139,7 @@ def coverage(held_by: CorpusHoldings, opinion_years: dict[str, tuple[int, int]])
         absent = tuple((n, name) for n, name in jurisdiction.titles if n not in held) if statutes else ()
         rows.append(JurisdictionCoverage(
             jurisdiction.code, jurisdiction.name, jurisdiction.code_name, jurisdiction.division, statutes,
-            f"{compact(held)}" if held else "", absent, bool(jurisdiction.titles),
+            compact(held) if held else "", absent, bool(jurisdiction.titles),
             held_by.opinions.get(jurisdiction.code, 0), opinion_years.get(jurisdiction.code)))
     return rows
 

@@ -88,7 +88,7 @@ def cmd_corpus_diff(args) -> int:
     if args.json:
         print(json.dumps({"source": args.source, "from": after, "to": upto,
                           "versions": [v.__dict__ for v in versions],
-                          "changes": [{**c.__dict__, "before_text": c.before_text} for c in changes]}))
+                          "changes": [c.__dict__ for c in changes]}))
         return 0
     for v in versions:
         mark = "*" if after < v.seq <= upto else " "

@@ -58,7 +58,8 @@ class Manifest:
         return Path(self.directory or corpus_dir) / self.file
 
 
-def _read_manifest(path: Path, directory: Path | None = None) -> Manifest:
+def read_manifest(path: Path, directory: Path | None = None) -> Manifest:
+    """One manifest file (an imported source's names its own `directory`); CorpusError naming the file."""
     try:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:
@@ -78,10 +79,10 @@ IMPORTED_MANIFEST = "manifest.toml"  # in each imported source's directory (rese
 def load_manifests(manifests_dir: Path, imports_dir: Path | None = None) -> list[Manifest]:
     """Read every `*.toml` manifest in `manifests_dir` and every imported source's under `imports_dir`, sorted by
     name; an imported source takes the place of the mirror's source of the same name."""
-    by_name = {m.name: m for m in map(_read_manifest, sorted(manifests_dir.glob("*.toml")))}
+    by_name = {m.name: m for m in map(read_manifest, sorted(manifests_dir.glob("*.toml")))}
     if imports_dir is not None and imports_dir.is_dir():
         for path in sorted(imports_dir.glob(f"*/{IMPORTED_MANIFEST}")):
-            manifest = _read_manifest(path, path.parent)
+            manifest = read_manifest(path, path.parent)
             by_name[manifest.name] = manifest
     if not by_name:
         raise CorpusError(f"{manifests_dir}: no corpus manifests (*.toml) found")
@@ -222,7 +223,7 @@ def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | No
             id=record["id"], source=manifest.name, jurisdiction=manifest.jurisdiction,
             kind=Kind.OPINION, citation=(us_cites or list(citations) or [record["id"]])[0],
             heading=get("case_name") or "", text=text, url=get("url"),
-            year=int(year) if year else None, court=get("court"), reporter_citations=citations,
+            year=_count(year), court=get("court"), reporter_citations=citations,
         )
     path = get("hierarchy")
     heading = (get("heading") or "").strip()

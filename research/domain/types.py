@@ -49,9 +49,15 @@ class Authority:
 
     @property
     def content_hash(self) -> str:
-        """A digest of the law's words (heading and text, spaces folded): equal for two versions that say the same."""
-        words = " ".join(f"{self.heading}\n{self.text}".split())
-        return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+        """A digest of the law's words (research.domain.types.content_hash)."""
+        return content_hash(self.heading, self.text)
+
+
+def content_hash(heading: str, text: str) -> str:
+    """A digest of an authority's words, heading and text with spaces folded: equal for two versions that say the
+    same."""
+    words = " ".join(f"{heading}\n{text}".split())
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

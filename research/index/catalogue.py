@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from research.corpus.sources import Manifest
-from research.domain.types import Authority, Chunk, Kind
+from research.domain.types import Authority, Chunk, Kind, content_hash
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS authorities (
@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS changes (
     heading TEXT NOT NULL, before_text TEXT, before_hash TEXT, after_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS changes_id ON changes(id);
+CREATE INDEX IF NOT EXISTS changes_version ON changes(source, seq);
 """
 
 _CHUNK_COLUMNS = 'id, authority_id, source, jurisdiction, kind, citation, pin, start, "end", text, context, ordinal'
@@ -148,10 +149,10 @@ class ChunkStore:
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
-        with self._db:  # a source ingested before versions were kept: its version then is where its history starts
-            self._db.execute(
-                "INSERT INTO versions SELECT s.name, 1, s.version, NULL, s.updated_at, s.authorities, 0, 0, 0, 0 "
-                "FROM sources s WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.source = s.name)")
+        if "sources" in tables and "versions" not in tables:  # sources ingested before versions were kept: the
+            with self._db:  # version each holds now is where its history starts
+                self._db.execute("INSERT INTO versions SELECT name, 1, version, NULL, updated_at, authorities, 0, 0, "
+                                 "0, 0 FROM sources")
         if "sources" in tables and "repealed" not in tables:
             # a catalogue written before repealed sections were kept: read every source again (nothing is embedded
             # again: the vector stores keep the entries whose ids are unchanged)
@@ -201,8 +202,6 @@ class ChunkStore:
                         repealed: set[str]) -> None:
         last = self._db.execute("SELECT seq, label FROM versions WHERE source = ? ORDER BY seq DESC LIMIT 1",
                                 (name,)).fetchone()
-        if last is not None and last[1] == label:
-            return  # the same version read again (a new chunker, a resumed ingest): nothing changed in the law
         seq = last[0] + 1 if last else 1
         changes: list[tuple] = []
         if last is not None:
@@ -211,8 +210,7 @@ class ChunkStore:
             for aid, citation, heading, text in self._db.execute(
                     "SELECT id, citation, heading, text FROM authorities WHERE source = ?", (name,)):
                 old_ids.add(aid)
-                before = Authority(id=aid, source=name, jurisdiction="", kind=Kind.STATUTE, citation=citation,
-                                   heading=heading, text=text).content_hash
+                before = content_hash(heading, text)
                 after = new.get(aid)
                 if after is None:
                     change = Change.REPEALED if aid in repealed else Change.REMOVED
@@ -222,6 +220,8 @@ class ChunkStore:
                                     after.content_hash))
             changes += [(name, seq, a.id, Change.ADDED, a.citation, a.heading, None, None, a.content_hash)
                         for a in authorities if a.id not in old_ids]
+        if last is not None and last[1] == label and not changes:
+            return  # the same version read again (a new chunker, a resumed ingest): nothing changed in the law
         counts = Counter(row[3] for row in changes)
         recorded = datetime.now(UTC).isoformat()  # to the microsecond: compared with when stored answers were given
         self._db.execute("INSERT INTO versions VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -269,6 +269,11 @@ class ChunkStore:
     def statuses(self) -> list[SourceStatus]:
         """Status of every source ever ingested."""
         return [_status(r) for r in self._db.execute("SELECT * FROM sources ORDER BY name")]
+
+    def held_elsewhere(self, source: str, ids: Iterable[str]) -> dict[str, str]:
+        """Which of `ids` the catalogue holds under another source than `source`: {id: that source}."""
+        rows = self._rows_with_ids("SELECT id, source FROM authorities WHERE id IN", ids)
+        return {aid: other for aid, other in rows if other != source}
 
     def chunk_ids(self, source: str) -> list[str]:
         """Ids of a source's chunks."""

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from research.corpus.analysis import analyse
 from research.corpus.anchors import all_anchors
 from research.corpus.chunking import chunk_authority, heading_entry
-from research.corpus.sources import Manifest, load_source, verify_file
+from research.corpus.sources import CorpusError, Manifest, load_source, verify_file
 from research.domain.types import Kind
 from research.files import replaced_whole
 from research.index.catalogue import ChunkStore, SourceStatus, now
@@ -127,6 +127,11 @@ def ingest_sources(
                                         True))
             continue
         authorities, load_report = load_source(manifest, corpus_dir, verify_checksum=False)
+        clashes = store.held_elsewhere(manifest.name, (a.id for a in authorities))
+        if clashes:
+            example, other = next(iter(clashes.items()))
+            raise CorpusError(f"source {manifest.name}: {len(clashes)} of its authorities are indexed under source "
+                              f"{other} (e.g. {example}): an authority belongs to one source; remove one of the two")
         pending.append((manifest, sha256, authorities, load_report))
 
     for manifest, sha256, authorities, load_report in pending:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import tarfile
+import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -117,8 +119,12 @@ def _json_values(bundle: Bundle, tally: ImportTally) -> Iterator[tuple[object, s
                 for line_no, line in enumerate(stream, start=1):
                     if line.strip():
                         yield _loads(line, f"{member.name}: line {line_no}"), f"{member.name}: line {line_no}"
-            except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
+            except _UNREADABLE + (UnicodeDecodeError,) as exc:
                 raise ImportFailure(f"{bundle.path}: {member.name}: unreadable ({exc})") from exc
+
+
+# what reading a member of a damaged archive raises (a bad CRC, a truncated gzip stream)
+_UNREADABLE = (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError)
 
 
 def _loads(data: bytes | str, where: str) -> object:
@@ -154,6 +160,8 @@ def _guarded(read, stream, member: Member, *args):
         return list(result) if isinstance(result, Iterator) else result
     except (uslm.UslmError, dc_law_xml.DcLawXmlError) as exc:
         raise ImportFailure(str(exc)) from exc
+    except _UNREADABLE as exc:
+        raise ImportFailure(f"{member.name}: unreadable ({exc})") from exc
 
 
 FORMATS: dict[ImportFormat, FormatReader] = {

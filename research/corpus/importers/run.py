@@ -9,8 +9,11 @@ source of the same name). The directory is built beside its target and replaces 
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,13 +22,20 @@ from tqdm import tqdm
 
 from research.corpus.importers.bundle import Bundle, ImportFailure
 from research.corpus.importers.formats import OPINION_FIELDS, REQUIRED, STATUTE_FIELDS, ImportTally, format_reader
-from research.corpus.sources import Manifest, file_sha256
+from research.corpus.sources import (
+    IMPORTED_MANIFEST,
+    CorpusError,
+    Manifest,
+    file_sha256,
+    load_source,
+    read_manifest,
+)
 from research.domain.types import Kind
 from research.files import replaced_whole
 from research.jurisdictions import JURISDICTIONS, known
 
 RECORDS_FILE = "records.jsonl.gz"
-MANIFEST_FILE = "manifest.toml"
+_SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass
@@ -51,16 +61,23 @@ class ImportReport:
 
 def import_source(format_name: str, path: Path, source: str, imports_dir: Path, *, jurisdiction: str | None = None,
                   kind: str | None = None, as_of: date | None = None, version: str | None = None,
-                  replaces: Manifest | None = None, progress: bool = True) -> ImportReport:
+                  replaces: Manifest | None = None, held_elsewhere: Callable[[str, Iterable[str]], dict[str, str]]
+                  | None = None, progress: bool = True) -> ImportReport:
     """Read `path` (a file, directory or archive) in `format_name` and write it as source `source`; `replaces` is
-    the manifest of the source it takes the place of, whose jurisdiction, kind and links it keeps."""
+    the manifest of the source it takes the place of, whose jurisdiction, kind and links it keeps;
+    `held_elsewhere(source, ids)` names the ids the index holds under another source (nothing is written then)."""
     reader = format_reader(format_name)
-    if not source or "/" in source or source.startswith("."):
+    if not _SOURCE_NAME.fullmatch(source):
         raise ImportFailure(f"{source!r} is not a source name (letters, digits and dashes, e.g. us-usc)")
     jurisdiction = jurisdiction or reader.jurisdiction or (replaces.jurisdiction if replaces else None)
     if jurisdiction is not None and not known(jurisdiction):
         raise ImportFailure(f"unknown jurisdiction {jurisdiction!r}; known: {', '.join(JURISDICTIONS)}")
+    if reader.kind and kind and kind != reader.kind:
+        raise ImportFailure(f"{format_name} records are {reader.kind}s, not {kind}s")
     kind = reader.kind or kind or (replaces.kind if replaces else None)
+    if replaces is not None and kind is not None and kind != replaces.kind:
+        raise ImportFailure(f"source {source} holds {replaces.kind}s: {kind}s cannot take its place (name a new "
+                            "source)")
     if kind is not None and kind not in (Kind.STATUTE, Kind.OPINION):
         raise ImportFailure(f"unknown kind {kind!r}; a source holds statutes or opinions")
     bundle = Bundle(path)
@@ -70,7 +87,9 @@ def import_source(format_name: str, path: Path, source: str, imports_dir: Path, 
     target = imports_dir / source
     with replaced_whole(target, ".importing") as building:
         building.mkdir(parents=True)
-        with gzip.open(building / RECORDS_FILE, "wt", encoding="utf-8") as out, \
+        # no time or name in the gzip header: the same records give the same file, which ingest finds up to date
+        with gzip.GzipFile(building / RECORDS_FILE, "wb", mtime=0) as raw, \
+                io.TextIOWrapper(raw, encoding="utf-8") as out, \
                 tqdm(desc=f"import {source}", unit="rec", disable=not progress) as bar:
             for record in reader.read(bundle, source, jurisdiction, tally):
                 report.read += 1
@@ -87,13 +106,23 @@ def import_source(format_name: str, path: Path, source: str, imports_dir: Path, 
         report.read += tally.read
         report.skipped.update(tally.skipped)
         report.other_files = tally.other_files
+        clashes = held_elsewhere(source, seen) if held_elsewhere else {}
+        if clashes:
+            example, other = next(iter(clashes.items()))
+            raise ImportFailure(f"{path}: {len(clashes)} of its records are indexed under source {other} (e.g. "
+                                f"{example}); to replace that source, import with --source {other}; nothing written")
         if not report.written:
             raise ImportFailure(f"{path}: no {format_name} records found ({report.read} read, "
                                 f"{sum(report.skipped.values())} skipped: {_reasons(report.skipped)}); nothing written")
         report.version = version or _version_label(tally.release, as_of)
         manifest = _manifest(report, building / RECORDS_FILE, as_of, replaces,
                              reader.fields or (STATUTE_FIELDS if report.kind == Kind.STATUTE else OPINION_FIELDS))
-        (building / MANIFEST_FILE).write_text(manifest, encoding="utf-8")
+        (building / IMPORTED_MANIFEST).write_text(manifest, encoding="utf-8")
+        try:  # the source must load as ingest will read it, before it takes the old one's place
+            load_source(read_manifest(building / IMPORTED_MANIFEST, building), building)
+        except CorpusError as exc:
+            raise ImportFailure(f"{path}: the records read do not load as a source ({exc}); nothing written") \
+                from exc
     report.directory = str(target)
     return report
 
