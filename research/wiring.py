@@ -22,7 +22,7 @@ from research.answer.researcher import Researcher
 from research.corpus.citations import authority_keys
 from research.corpus.importers.run import ImportReport, import_source
 from research.corpus.sources import Manifest, load_manifests, select_manifests
-from research.corpus.treatment import repeal_entry, rules_version, statute_repeal
+from research.corpus.treatment import amended_after, repeal_entry, rules_version, statute_repeal
 from research.domain.types import Authority, Kind
 from research.index.catalogue import Change, ChunkStore, SourceOverview, corpus_overview
 from research.index.citator import RECORD_FORMAT, Citator, mine
@@ -262,8 +262,12 @@ class ResearchIndex:
         place = self.directory.place(authority_id)
         if place is not None and place[1] == Kind.STATUTE:  # only a section's own record is read: opinions are long
             authority = self.store.authority(authority_id)
-            repeal = statute_repeal(authority.heading, authority.text, authority.history) if authority else None
-            return [repeal] if repeal else []
+            if authority is None:
+                return []
+            repeal = statute_repeal(authority.heading, authority.text, authority.history)
+            as_of = self._texts_as_of.get(authority.source)
+            later = amended_after(authority.history, as_of) if as_of and not repeal else None
+            return [entry for entry in (repeal, later) if entry]
         if self._loaded_citator is None:
             self._loaded_citator = self.citator(progress=False)
         return [t.to_dict() for t in self._loaded_citator.treatment_of(authority_id)]
@@ -293,6 +297,11 @@ class ResearchIndex:
                 else "the words quoted are no longer in the current text")
         return [{"kind": "amended since", "by": version.label, "citation": version.label, "quote": "", "pin": "",
                  "note": note}]
+
+    @functools.cached_property
+    def _texts_as_of(self) -> dict[str, date]:
+        """The date each source's text is current to, where its manifest says (an import's --as-of)."""
+        return {m.name: date.fromisoformat(m.as_of) for m in self.manifests() if m.as_of}
 
     @functools.cached_property
     def repealed(self) -> dict[str, Authority]:

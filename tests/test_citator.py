@@ -182,3 +182,25 @@ def test_a_section_about_repeal_is_not_repealed(heading, text):
 
     assert statute_repeal(heading, text, "L 1892, c 57") is None
 
+
+
+@pytest.mark.parametrize(("history", "as_of", "by"), [
+    ("Mar. 16, 1982, D.C. Law 4-88, § 2(a), 29 DCR 458; Mar. 3, 2015, D.C. Law 20-167, § 2(a), 61 DCR 10738",
+     "2010-01-01", "Mar. 3, 2015, D.C. Law 20-167, § 2(a), 61 DCR 10738"),
+    ("Mar. 16, 1982, D.C. Law 4-88, § 2(a), 29 DCR 458; Mar. 3, 2015, D.C. Law 20-167, § 2(a)", "2015-03-03", None),
+    ("L 1892, c 57; am L 2019, c 5, §2", "2018-06-30", "am L 2019, c 5, §2"),
+    ("L 1892, c 57; am L 2019, c 5, §2", "2019-12-31", None),
+    ("Source: L. 92: Entire article R&RE, p. 635. L. 2023: (1) amended, p. 12, § 3.", "2022-09-01",
+     "L. 2023: (1) amended, p. 12, § 3"),
+    ("(Pub. L. 92–463, Oct. 6, 1972, 86 Stat. 770.)", "1971-01-01", "(Pub. L. 92–463, Oct. 6, 1972, 86 Stat. 770.)"),
+    ("", "2020-01-01", None),
+])
+def test_a_section_amended_after_the_date_its_text_is_current_to_is_flagged(history, as_of, by):
+    from datetime import date
+
+    from research.corpus.treatment import amended_after
+
+    found = amended_after(history, date.fromisoformat(as_of))
+    assert (found["by"] if found else None) == (by.rstrip(".") if by else None)
+    if found:
+        assert found["kind"] == "amended after the text's date" and found["pin"] == f"text as of {as_of}"

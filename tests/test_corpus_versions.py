@@ -14,7 +14,8 @@ pytestmark = pytest.mark.integration
 AMENDED_TEXT = INVENTED_SECTIONS[0]["text"].replace("expires 90 days", "expires 120 days")
 ADDED = {"id": "us-dc:dc-code:99-106", "citation": "D.C. Code § 99-106", "section": "99-106",
          "heading": "Kite flying.", "hierarchy": ["Title 99 — Invented Matters.", "Chapter 4 — Kites."],
-         "text": "No person shall fly a kite within 50 meters of a lantern hung under a permit."}
+         "text": "No person shall fly a kite within 50 meters of a lantern hung under a permit.",
+         "history": ["Jan. 1, 2031, D.C. Law 99-1, § 6", "Mar. 3, 2033, D.C. Law 99-20, § 2"]}
 
 
 def newer_release(path):
@@ -65,6 +66,10 @@ def test_a_newer_release_changes_only_what_changed_and_marks_the_answers_that_qu
     assert result["ingest"]["chunks_written"] == len(changed)  # nothing else embedded again
     assert untouched <= {c.id for batch in index.store.iter_chunks("invented-code") for c in batch}
     assert index.store.authority("us-dc:dc-code:99-104") is None
+    # its history lists a law of 2033, after the release's as-of date: the text may lack that amendment
+    (later,) = index.treatment_of("us-dc:dc-code:99-106")
+    assert later["kind"] == "amended after the text's date" and later["by"] == "Mar. 3, 2033, D.C. Law 99-20, § 2"
+    assert index.treatment_of("us-dc:dc-code:99-102") == []
     assert "120 days" in index.store.authority("us-dc:dc-code:99-101").text
 
     assert cli.main(["corpus", "diff", "invented-code", "--json"]) == 0

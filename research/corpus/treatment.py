@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from research.corpus.citations import CASE_NAME, scan_reporter_citations
@@ -248,6 +249,39 @@ def statute_repeal(heading: str, text: str, history: str) -> dict[str, str] | No
     if not (_REPEALED_HEADING.search(heading) or _REPEALED_TEXT.match(text)):
         return None
     return repeal_entry(heading, text, history)
+
+
+_MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                        "dec"), start=1)}
+_HISTORY_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),\s+(\d{4})")
+_HISTORY_YEAR = re.compile(r"\bL\.?\s+(\d{4})\b")  # "L 2019, c 5" (Hawaii), "L. 2019: ..." (Colorado): a year only
+# one enactment each: "...; am L 2019, c 5" (Hawaii, D.C.), "... L. 96: Entire section repealed" (Colorado)
+_ENACTMENTS = re.compile(r"\s*;\s*|(?<=\.)\s+(?=L\. \d+:)")
+
+
+def _entry_date(entry: str) -> date | None:
+    """When a history entry was enacted: its date ("Mar. 3, 2015"), or the last day of its session year ("L 2019")."""
+    found = _HISTORY_DATE.search(entry)
+    if found:
+        month, day, year = _MONTHS[found.group(1)[:3].lower()], int(found.group(2)), int(found.group(3))
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    year_only = _HISTORY_YEAR.search(entry)
+    return date(int(year_only.group(1)), 12, 31) if year_only else None
+
+
+def amended_after(history: str, as_of: date) -> dict[str, str] | None:
+    """A treatment entry when a section's history lists a law enacted after the date its source's text is current
+    to (the text read may not include that amendment): the last such entry as evidence; None otherwise."""
+    entries = [e.strip() for e in _ENACTMENTS.split(history) if e.strip()]
+    later = [e for e in entries if (when := _entry_date(e)) is not None and when > as_of]
+    if not later:
+        return None
+    by = later[-1].rstrip(".")
+    return {"kind": "amended after the text's date", "by": by, "citation": by, "quote": by,
+            "pin": f"text as of {as_of.isoformat()}"}
 
 
 def repeal_entry(heading: str, text: str, history: str) -> dict[str, str]:

@@ -88,8 +88,8 @@ class Citation:
 
 
 # kinds a citator flag warns of; "... since" marks a stored answer whose authority a later version of its source changed
-NEGATIVE_TREATMENTS = ("overruled", "overruled in part", "abrogated", "repealed", "amended since", "repealed since",
-                       "removed since")
+NEGATIVE_TREATMENTS = ("overruled", "overruled in part", "abrogated", "repealed", "amended after the text's date",
+                       "amended since", "repealed since", "removed since")
 
 
 def treatment_label(treatment: dict[str, str], pin: bool = True) -> str:
