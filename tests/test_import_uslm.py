@@ -14,6 +14,8 @@ TITLE = """<?xml version="1.0" encoding="UTF-8"?>
 <meta><docNumber>99</docNumber></meta>
 <main><title identifier="/us/usc/t99"><num value="99">Title 99—</num><heading>LANTERNS</heading>
 <chapter><num value="1">CHAPTER 1—</num><heading>PERMITS</heading>
+<notes type="uscNote"><note><quotedContent><section identifier="/us/usc/t99/s900"><num value="900">§ 900.</num>
+<content>A section quoted in a note is the note's, not a record.</content></section></quotedContent></note></notes>
 <section identifier="/us/usc/t99/s101"><num value="101">§ 101.</num><heading> Lantern permits</heading>
 <subsection><num value="a">(a)</num><heading> In general</heading><content>No person shall hang a lantern
  without a permit.<ref class="footnoteRef">1</ref><note type="footnote">1 So in original.</note></content></subsection>
@@ -21,7 +23,8 @@ TITLE = """<?xml version="1.0" encoding="UTF-8"?>
 <paragraph><num value="1">(1)</num><content>expires after 90 days; and</content></paragraph>
 <paragraph><num value="2">(2)</num><content>may be renewed once.</content></paragraph></subsection>
 <sourceCredit>(Pub. L. 1–1, Jan. 1, 2031.)</sourceCredit>
-<notes type="uscNote"><note topic="amendments"><p>2031—Amended.</p></note></notes>
+<notes type="uscNote"><note topic="amendments"><p>2031—Amended.</p><quotedContent><section><num>§ 7.</num>
+<content>Nor is one quoted in a section's notes.</content></section></quotedContent></note></notes>
 </section>
 <section identifier="/us/usc/t99/s102...104" status="repealed"><num value="102 to 104">[§§ 102 to 104.</num>
 <heading> Repealed.]</heading></section>

@@ -72,10 +72,14 @@ def _uslm(bundle: Bundle, source: str, jurisdiction: str | None, tally: ImportTa
             tally.other_files += 1
             continue
         with member.open() as stream:
-            records = list(_guarded(uslm.read_title, stream, member, source))
-        for record in records:
-            tally.release = tally.release or record.get("release_point", "")
-            yield record
+            try:  # records stream out as the title is read
+                for record in uslm.read_title(stream, member.name, source):
+                    tally.release = tally.release or record.get("release_point", "")
+                    yield record
+            except uslm.UslmError as exc:
+                raise ImportFailure(str(exc)) from exc
+            except _UNREADABLE as exc:
+                raise ImportFailure(f"{member.name}: unreadable ({exc})") from exc
 
 
 def _dc_law_xml(bundle: Bundle, source: str, jurisdiction: str | None, tally: ImportTally) -> Iterator[dict]:
@@ -154,11 +158,10 @@ def _jsonl(bundle: Bundle, source: str, jurisdiction: str | None, tally: ImportT
 
 
 def _guarded(read, stream, member: Member, *args):
-    """A reader's result, its format errors named with the member they are in."""
+    """A law-xml reader's result, its format and read errors named with the member they are in."""
     try:
-        result = read(stream, member.name, *args)
-        return list(result) if isinstance(result, Iterator) else result
-    except (uslm.UslmError, dc_law_xml.DcLawXmlError) as exc:
+        return read(stream, member.name, *args)
+    except dc_law_xml.DcLawXmlError as exc:
         raise ImportFailure(str(exc)) from exc
     except _UNREADABLE as exc:
         raise ImportFailure(f"{member.name}: unreadable ({exc})") from exc

@@ -28,45 +28,69 @@ class UslmError(ValueError):
 
 
 def read_title(stream: IO[bytes], name: str, source: str, release: str = "") -> Iterator[dict]:
-    """The sections of one title file (and an appendix's court rules and reorganization plans), as records; a
-    number printed twice in a title (an appendix's) gets `#2`, `#3`... on its second and later records' ids."""
+    """The sections of one title file (and an appendix's court rules and reorganization plans), as records, read as
+    the file streams: each record's elements are dropped once it is read, so memory stays that of one record and
+    the divisions around it, whatever the title's size. A number printed twice in a title (an appendix's) gets
+    `#2`, `#3`... on its second and later records' ids."""
+    open_elements: list[ET.Element] = []  # the element being read and its ancestors, root first
+    top: ET.Element | None = None  # the title (<main><title>) or the appendix
+    facts = {"publication": "", "doc_number": ""}
+    title_num = title_heading = ""
+    seen: dict[str, int] = {}
     try:
-        root = ET.parse(stream).getroot()
+        for event, element in ET.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                if not open_elements and element.tag != f"{NS}uscDoc":
+                    raise UslmError(f"{name}: the root element is {element.tag!r}, not USLM's uscDoc")
+                open_elements.append(element)
+                if top is None and _is_top(open_elements):
+                    top = element
+                continue
+            open_elements.pop()
+            if element.tag == f"{NS}docPublicationName":  # "Online@119-36": the release point
+                facts["publication"] = facts["publication"] or _text(element)
+            elif element.tag == f"{NS}docNumber":
+                facts["doc_number"] = facts["doc_number"] or _text(element)
+            if top is None or top not in open_elements or any(a.tag in _RECORDS for a in open_elements):
+                continue  # outside the title, or a part of a record (read with it)
+            if element.tag not in _RECORDS:
+                if element.tag in _SKIPPED or element.tag == f"{NS}toc":
+                    open_elements[-1].remove(element)  # notes and tables of contents between records: not read
+                continue
+            if any(a.tag in _SKIPPED for a in open_elements):
+                continue  # a section quoted in a note is the note's
+            if not title_num:
+                title_num, title_heading = _title_facts(top, facts["doc_number"])
+            hierarchy = [_label(a) for a in open_elements[open_elements.index(top):] if a is top or a.tag in _DIVISIONS]
+            record = _section(element, hierarchy, title_num, title_heading, source, release or facts["publication"])
+            open_elements[-1].remove(element)
+            if record is None:
+                continue
+            seen[record["id"]] = seen.get(record["id"], 0) + 1
+            if seen[record["id"]] > 1:
+                record["id"] += f"#{seen[record['id']]}"
+            yield record
     except ET.ParseError as exc:
         raise UslmError(f"{name}: not well-formed XML ({exc})") from exc
-    if root.tag != f"{NS}uscDoc":
-        raise UslmError(f"{name}: the root element is {root.tag!r}, not USLM's uscDoc")
-    main = root.find(f"{NS}main")
-    title = main.find(f"{NS}title") if main is not None else root.find(f"{NS}appendix")
-    if title is None:
+    if top is None:
         raise UslmError(f"{name}: neither <main><title> nor <appendix>: not a title of the U.S. Code")
-    publication = root.find(f".//{NS}docPublicationName")  # "Online@119-36": the release point
-    release = release or (_text(publication) if publication is not None else "")
-    doc_number = root.find(f".//{NS}docNumber")
-    title_num = (_text(doc_number) if doc_number is not None else title.get("identifier", "").split("/t")[-1])
-    title_num = title_num.upper() if title_num[-1:].isalpha() else title_num
-    title_heading = _text(title.find(f"{NS}heading"))
-    label = f"{_text(title.find(f'{NS}num'))} {title_heading}".strip()
-    seen: dict[str, int] = {}
-    for record in _sections(title, [label], title_num, title_heading, source, release):
-        seen[record["id"]] = seen.get(record["id"], 0) + 1
-        if seen[record["id"]] > 1:
-            record["id"] += f"#{seen[record['id']]}"
-        yield record
 
 
-def _sections(element: ET.Element, hierarchy: list[str], title_num: str, title_heading: str, source: str,
-              release: str) -> Iterator[dict]:
-    for child in element:
-        if child.tag in _DIVISIONS:
-            label = f"{_text(child.find(f'{NS}num'))} {_text(child.find(f'{NS}heading'))}".strip()
-            yield from _sections(child, [*hierarchy, label], title_num, title_heading, source, release)
-        elif child.tag in _RECORDS:
-            record = _section(child, hierarchy, title_num, title_heading, source, release)
-            if record is not None:
-                yield record
-        elif child.tag not in _SKIPPED and child.tag not in {f"{NS}toc", f"{NS}num", f"{NS}heading"}:
-            yield from _sections(child, hierarchy, title_num, title_heading, source, release)
+def _is_top(open_elements: list[ET.Element]) -> bool:
+    """Whether the element just opened is the title (uscDoc/main/title) or the appendix (uscDoc/appendix)."""
+    tags = [e.tag for e in open_elements]
+    return tags == [f"{NS}uscDoc", f"{NS}main", f"{NS}title"] or tags == [f"{NS}uscDoc", f"{NS}appendix"]
+
+
+def _title_facts(top: ET.Element, doc_number: str) -> tuple[str, str]:
+    """The title's number as cited ("5A", "17") and its heading."""
+    title_num = doc_number or top.get("identifier", "").split("/t")[-1]
+    return (title_num.upper() if title_num[-1:].isalpha() else title_num), _text(top.find(f"{NS}heading"))
+
+
+def _label(division: ET.Element) -> str:
+    """A division as the hierarchy names it: its number and heading ("CHAPTER 1— PERMITS")."""
+    return f"{_text(division.find(f'{NS}num'))} {_text(division.find(f'{NS}heading'))}".strip()
 
 
 def _section(section: ET.Element, hierarchy: list[str], title_num: str, title_heading: str, source: str,
