@@ -275,23 +275,27 @@ class ResearchIndex:
     def currency_of(self, authority_id: str, since: datetime, quote: str = "") -> list[dict]:
         """What later versions of its source did to an authority after `since` (when a stored answer quoted it), as
         a treatment entry: "repealed since" or "removed since" the version that dropped it, else "amended since"
-        the first version that changed its words, with whether the words quoted are still in the current text."""
+        the first version that changed its words (or brought it back after it was dropped), with whether the words
+        quoted are still in the current text."""
         since = since if since.tzinfo else since.replace(tzinfo=UTC)
         later = [(change, version) for change, version in self.store.changes_of(authority_id)
-                 if datetime.fromisoformat(version.recorded_at) > since and change.change != Change.ADDED]
+                 if datetime.fromisoformat(version.recorded_at) > since]
         if not later:
             return []
-        gone = [(c, v) for c, v in later if c.change in (Change.REPEALED, Change.REMOVED)]
         current = self.store.authority(authority_id)
-        if gone and current is None:
+        if current is None:
+            gone = [(c, v) for c, v in later if c.change in (Change.REPEALED, Change.REMOVED)]
+            if not gone:
+                return []
             change, version = gone[-1]
             return [{"kind": f"{change.change} since", "by": version.label, "citation": version.label, "quote": "",
                      "pin": "", "note": f"{change.citation} is not in {version.label} of {version.source}; the "
                                         "words quoted are as they were when the answer was given"}]
-        amended = [(c, v) for c, v in later if c.change == Change.AMENDED]
-        if not amended or current is None:
+        # an authority the answer quoted was there then: one "added" since was dropped and brought back
+        changed = [(c, v) for c, v in later if c.change in (Change.AMENDED, Change.ADDED)]
+        if not changed:
             return []
-        version = amended[0][1]
+        version = changed[0][1]
         still = bool(quote) and quote in current.text  # as the pages find the words to highlight
         note = ("the words quoted are unchanged in the current text" if still
                 else "the words quoted are no longer in the current text")

@@ -111,6 +111,25 @@ def test_a_newer_release_changes_only_what_changed_and_marks_the_answers_that_qu
     third = last_json(capsys)["version"]
     assert (third["seq"], third["amended"], third["added"]) == (3, 1, 0)
 
+    # dropped from one release and back in the next, with the words quoted: an answer given before the drop says so
+    lines = release.read_text().splitlines()
+    without = invented_index_env / "without-101.jsonl"
+    without.write_text("\n".join(line for line in lines if "99-101" not in line) + "\n")
+    restored = invented_index_env / "restored.jsonl"
+    restored.write_text("\n".join([*lines, json.dumps(INVENTED_SECTIONS[0])]) + "\n")
+    restored.write_text("\n".join(line for line in restored.read_text().splitlines()
+                                  if "120 days" not in line) + "\n")
+    for path, label in ((without, "2033"), (restored, "2034")):
+        assert cli.main(["corpus", "import", "jsonl", str(path), "--source", "invented-code", "--version", label,
+                         "--quiet"]) == 0
+    index = default_index()
+    from datetime import datetime
+
+    before_the_drop = datetime.fromisoformat(index.store.versions("invented-code")[2].recorded_at)
+    (entry,) = index.currency_of(quoted.authority_id, before_the_drop, quoted.quote)
+    assert (entry["kind"], entry["citation"]) == ("amended since", "2034")
+    assert entry["note"] == "the words quoted are unchanged in the current text"
+
 
 def test_a_source_whose_sections_another_source_holds_is_refused_with_the_way_out(invented_index_env, capsys):
     assert cli.main(["ingest", "--quiet"]) == 0
