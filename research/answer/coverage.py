@@ -73,25 +73,6 @@ def holdings(citation_rows: Iterable[tuple[str, str, str, str]]) -> CorpusHoldin
     return CorpusHoldings(divisions, statutes, opinions)
 
 
-def corpus_coverage(held_by: CorpusHoldings) -> dict[str, str]:
-    """Per jurisdiction, a sentence of what the corpus holds: the code's divisions held, and how many opinions."""
-    divisions, statutes, opinions = held_by.divisions, held_by.statutes, held_by.opinions
-    by_code = {j.code: j for j in REGISTRY}
-    held = {}
-    for code, jurisdiction in by_code.items():
-        parts = []
-        held_divisions = {d for d in divisions.get(code, set()) if _DIVISION.fullmatch(d)}
-        if held_divisions:
-            parts.append(f"{jurisdiction.code_name} {jurisdiction.division}s {compact(held_divisions)} "
-                         f"({len(held_divisions)} {jurisdiction.division}s)")
-        elif statutes.get(code):
-            parts.append(f"{statutes[code]:,} statute sections")
-        if opinions.get(code):
-            parts.append(f"{opinions[code]:,} Supreme Court opinions")
-        held[code] = "; ".join(parts) if parts else "nothing"
-    return held
-
-
 @dataclass(frozen=True)
 class JurisdictionCoverage:
     """What the corpus holds of one jurisdiction, and what it lacks where the code's outline says (`corpus list`,
@@ -103,6 +84,7 @@ class JurisdictionCoverage:
     division: str  # what the code is divided into ("title")
     statutes: int
     divisions_held: str  # "1-3, 5-7, 9"; "" when no statutes
+    divisions_count: int  # how many divisions are held
     divisions_absent: tuple[tuple[str, str], ...]  # (number, name) of the code's titles the corpus lacks
     absent_known: bool  # whether the code's outline is known (else nothing can be said of what is absent)
     opinions: int
@@ -112,6 +94,19 @@ class JurisdictionCoverage:
         """JSON-ready fields."""
         return {**self.__dict__, "divisions_absent": [list(t) for t in self.divisions_absent],
                 "opinion_years": list(self.opinion_years) if self.opinion_years else None}
+
+    def held_sentence(self) -> str:
+        """What an answer that finds nothing says the corpus holds: "C.R.S. titles 1-3, 5-7 (29 titles); 1,069
+        Supreme Court opinions"."""
+        parts = []
+        if self.divisions_held:
+            parts.append(f"{self.code} {self.division}s {self.divisions_held} ({self.divisions_count} "
+                         f"{self.division}s)")
+        elif self.statutes:
+            parts.append(f"{self.statutes:,} statute sections")
+        if self.opinions:
+            parts.append(f"{self.opinions:,} Supreme Court opinions")
+        return "; ".join(parts) if parts else "nothing"
 
     def summary(self) -> str:
         """One line: "C.R.S. titles 1-3, 5-7 (14,074 sections); lacks titles 4 (Uniform Commercial Code), ...; 1,069
@@ -139,9 +134,14 @@ def coverage(held_by: CorpusHoldings, opinion_years: dict[str, tuple[int, int]])
         absent = tuple((n, name) for n, name in jurisdiction.titles if n not in held) if statutes else ()
         rows.append(JurisdictionCoverage(
             jurisdiction.code, jurisdiction.name, jurisdiction.code_name, jurisdiction.division, statutes,
-            compact(held) if held else "", absent, bool(jurisdiction.titles),
+            compact(held) if held else "", len(held), absent, bool(jurisdiction.titles),
             held_by.opinions.get(jurisdiction.code, 0), opinion_years.get(jurisdiction.code)))
     return rows
+
+
+def corpus_coverage(held_by: CorpusHoldings) -> dict[str, str]:
+    """Per jurisdiction, a sentence of what the corpus holds: the code's divisions held, and how many opinions."""
+    return {row.jurisdiction: row.held_sentence() for row in coverage(held_by, {})}
 
 
 NO_ABSENT_TITLE = -0.2  # the title gap of a question in a code the corpus holds whole (fitted with it, 0032)

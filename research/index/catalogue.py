@@ -211,13 +211,12 @@ class ChunkStore:
                     "SELECT id, citation, heading, text FROM authorities WHERE source = ?", (name,)):
                 old_ids.add(aid)
                 before = content_hash(heading, text)
-                after = new.get(aid)
+                after = new[aid].content_hash if aid in new else None
                 if after is None:
                     change = Change.REPEALED if aid in repealed else Change.REMOVED
                     changes.append((name, seq, aid, change, citation, heading, text, before, None))
-                elif after.content_hash != before:
-                    changes.append((name, seq, aid, Change.AMENDED, citation, heading, text, before,
-                                    after.content_hash))
+                elif after != before:
+                    changes.append((name, seq, aid, Change.AMENDED, citation, heading, text, before, after))
             changes += [(name, seq, a.id, Change.ADDED, a.citation, a.heading, None, None, a.content_hash)
                         for a in authorities if a.id not in old_ids]
         if last is not None and last[1] == label and not changes:

@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -71,24 +72,19 @@ def _uslm(bundle: Bundle, source: str, jurisdiction: str | None, tally: ImportTa
         if not member.name.lower().endswith(".xml"):
             tally.other_files += 1
             continue
-        with member.open() as stream:
-            try:  # records stream out as the title is read
-                for record in uslm.read_title(stream, member.name, source):
-                    tally.release = tally.release or record.get("release_point", "")
-                    yield record
-            except uslm.UslmError as exc:
-                raise ImportFailure(str(exc)) from exc
-            except _UNREADABLE as exc:
-                raise ImportFailure(f"{member.name}: unreadable ({exc})") from exc
+        with member.open() as stream, _named(member):
+            for record in uslm.read_title(stream, member.name, source):  # records stream out as the title is read
+                tally.release = tally.release or record.get("release_point", "")
+                yield record
 
 
 def _dc_law_xml(bundle: Bundle, source: str, jurisdiction: str | None, tally: ImportTally) -> Iterator[dict]:
     places: dict[tuple[str, str], dict] = {}
     for member in bundle.members(lambda name: bool(dc_law_xml.TITLE_INDEX_PATH.search(name))):
         title = dc_law_xml.TITLE_INDEX_PATH.search(member.name).group("title")  # type: ignore[union-attr]
-        with member.open() as stream:
-            for file_name, place in _guarded(dc_law_xml.read_title_index, stream, member).items():
-                places[(title, file_name)] = place
+        with member.open() as stream, _named(member):
+            places.update(((title, file_name), where)
+                          for file_name, where in dc_law_xml.read_title_index(stream, member.name).items())
     if not places:
         raise ImportFailure(f"{bundle.path}: no us/dc/council/code/titles/N/index.xml: not the D.C. Council's law-xml")
     for member in bundle.members():
@@ -102,8 +98,9 @@ def _dc_law_xml(bundle: Bundle, source: str, jurisdiction: str | None, tally: Im
             tally.skipped["not in its title's index"] += 1
             tally.read += 1
             continue
-        with member.open() as stream:
-            yield _guarded(dc_law_xml.read_section, stream, member, source, place)
+        with member.open() as stream, _named(member):
+            record = dc_law_xml.read_section(stream, member.name, source, place)
+        yield record
 
 
 def _json_values(bundle: Bundle, tally: ImportTally) -> Iterator[tuple[object, str]]:
@@ -157,11 +154,13 @@ def _jsonl(bundle: Bundle, source: str, jurisdiction: str | None, tally: ImportT
             yield record
 
 
-def _guarded(read, stream, member: Member, *args):
-    """A law-xml reader's result, its format and read errors named with the member they are in."""
+@contextmanager
+def _named(member: Member) -> Iterator[None]:
+    """Reading one member: a reader's format error (which names the member) or a damaged member's read error
+    becomes an ImportFailure."""
     try:
-        return read(stream, member.name, *args)
-    except dc_law_xml.DcLawXmlError as exc:
+        yield
+    except (uslm.UslmError, dc_law_xml.DcLawXmlError) as exc:
         raise ImportFailure(str(exc)) from exc
     except _UNREADABLE as exc:
         raise ImportFailure(f"{member.name}: unreadable ({exc})") from exc
