@@ -171,15 +171,17 @@ class ResearchIndex:
     @functools.cached_property
     def heading_embedder(self) -> VectorEmbedder:
         """MiniLM, for the heading tier and answer sentences, on ONNX Runtime in fp32: the same vectors as
-        sentence-transformers, faster on short texts (docs/decisions/0015)."""
+        sentence-transformers, faster on short texts (docs/decisions/0015); batches of 16 texts of like length
+        pad less than one batch of all (docs/decisions/0038)."""
         if self.settings.embedder == "minilm":
             return self.embedder
-        return OnnxMiniLMEmbedder(self.settings.models_dir, quantized=False, max_seq_length=64, batch_size=128)
+        return OnnxMiniLMEmbedder(self.settings.models_dir, quantized=False, max_seq_length=64, batch_size=16)
 
     @functools.cached_property
     def reranker(self) -> VectorEmbedder:
-        """int8 MiniLM with passages cut at 64 word pieces, for re-scoring the first statutes (docs/decisions/0014)."""
-        return OnnxMiniLMEmbedder(self.settings.models_dir, max_seq_length=64)
+        """int8 MiniLM with texts cut at 64 word pieces: re-scores the first statutes (docs/decisions/0014) and screens
+        an answer's candidate sentences (docs/decisions/0038)."""
+        return OnnxMiniLMEmbedder(self.settings.models_dir, max_seq_length=64, batch_size=16)
 
     def manifests(self, names: list[str] | None = None) -> list[Manifest]:
         """Corpus manifests, all or the named ones."""
@@ -429,7 +431,8 @@ class ResearchIndex:
 
     @functools.cached_property
     def _researcher(self) -> Researcher:
-        return Researcher(self.retriever(), self.store, ExtractiveAnswerer(self.heading_embedder), self._generator())
+        answerer = ExtractiveAnswerer(self.heading_embedder, screener=self.reranker)
+        return Researcher(self.retriever(), self.store, answerer, self._generator())
 
     def _generator(self) -> Generator | None:
         s = self.settings

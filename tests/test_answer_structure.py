@@ -3,6 +3,8 @@ items, a brief answer per part of the question, a body of bounded size, and the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from research.answer.drafting import answers_part, drafting_tags
@@ -165,3 +167,33 @@ def test_a_lead_in_is_quoted_with_an_item_of_its_list(researcher):
     assert lead_ins
     for k in lead_ins:
         assert k + 1 < len(quotes) and quotes[k + 1].startswith(("Complained", "Organized"))
+
+
+class _Counting:
+    """An encoder that remembers how many texts each call gave it."""
+
+    def __init__(self, encoder):
+        self.encoder, self.calls = encoder, []
+
+    def encode(self, texts):
+        self.calls.append(len(texts))
+        return self.encoder.encode(texts)
+
+
+def test_a_screening_encoder_narrows_the_candidates_the_answerer_scores(hashing_embedder):
+    passages = [Passage(a, rank, tuple(chunk_authority(a)), score=1.0)
+                for rank, a in enumerate([RETALIATION, *OTHERS])]
+    config = ExtractiveConfig(abstain_below=0.0, abstain_at=1.0, screen_to=4)
+    plain = ExtractiveAnswerer(hashing_embedder, config).answer(QUESTION, passages)
+    embedder, screener = _Counting(hashing_embedder), _Counting(hashing_embedder)
+    screened = ExtractiveAnswerer(embedder, config, screener=screener).answer(QUESTION, passages)
+    asked = 1 + len(question_parts(QUESTION))
+    candidates = screener.calls[0] - asked
+    assert candidates > config.screen_to and embedder.calls == [asked + config.screen_to]
+    # the sentence closest to the question, which abstention reads, survives the screening
+    assert screened.best_similarity == pytest.approx(plain.best_similarity) and not screened.abstained
+    assert len(screened.picks) <= config.screen_to
+    # a pool no larger than screen_to is scored as it is, without the screener
+    unscreened = ExtractiveAnswerer(embedder, replace(config, screen_to=candidates), screener=screener)
+    assert [p.sentence.start for p in unscreened.answer(QUESTION, passages).picks] == [
+        p.sentence.start for p in plain.picks] and len(screener.calls) == 1

@@ -2,8 +2,9 @@
 
 Candidate sentences come from the top authorities (a statute's whole text; an opinion's best
 passage and its neighbours). Sentences that share no content word with the question are dropped,
-the rest are scored by MiniLM similarity to the question plus a little lexical overlap and the
-authority's retrieval rank, redundant ones are skipped, and the survivors are grouped by authority.
+a cheaper encoder (int8 MiniLM) keeps the few worth scoring exactly, and those are scored by MiniLM
+similarity to the question plus a little lexical overlap and the authority's retrieval rank;
+redundant ones are skipped, and the survivors are grouped by authority.
 When even the best sentence is not close enough to the question, the answer abstains.
 """
 
@@ -33,7 +34,7 @@ _LEADING_LABEL = re.compile(r"^(?:\((?:[a-zA-Z]{1,4}|\d{1,3}(?:\.\d+)?)\)\s*)+")
 
 @dataclass
 class ExtractiveConfig:
-    """Knobs of the extractive answerer (docs/decisions/0007, 0010 and 0028)."""
+    """Knobs of the extractive answerer (docs/decisions/0007, 0010, 0028 and 0038)."""
 
     authorities: int = 10
     candidates_per_authority: int = 8
@@ -58,6 +59,9 @@ class ExtractiveConfig:
     brief_rank_weight: float = 0.2  # brief answer: weight of the retrieval rank in choosing its authorities
     brief_min_sentences: int = 2  # a one-part question's brief answer also quotes the second authority's best rule
     brief_authority_step: float = 0.1  # brief answer: what a sentence of the second authority must beat the first's by
+    # with a screening encoder, the candidates are first scored by it and only this many are scored by the
+    # answerer's own encoder (docs/decisions/0038)
+    screen_to: int = 24
 
 
 @dataclass(frozen=True)
@@ -182,9 +186,10 @@ def lead_in(passage: Passage, sentence: Sentence, pin: str) -> Sentence | None:
 class ExtractiveAnswerer:
     """Chooses verbatim sentences that answer a question from ranked passages."""
 
-    def __init__(self, embedder: Encoder, config: ExtractiveConfig | None = None):
+    def __init__(self, embedder: Encoder, config: ExtractiveConfig | None = None, screener: Encoder | None = None):
         self.embedder = embedder
         self.config = config or ExtractiveConfig()
+        self.screener = screener  # a cheaper encoder that narrows the candidates before the embedder scores them
 
     def answer(self, question: str, passages: list[Passage], router: TitleRouter | None = None) -> ExtractiveResult:
         """Pick the sentences of `passages` that answer `question`, and the brief answer among them, or abstain;
@@ -197,12 +202,14 @@ class ExtractiveAnswerer:
         if not pool:
             return ExtractiveResult([], True, 0.0)
         parts = question_parts(question)
-        texts = [question] + ([p.text for p in parts] if len(parts) > 1 else []) + [s.text for _, s, _, _ in pool]
-        vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-        sentence_vectors = vectors[len(texts) - len(pool):]
-        similarity = sentence_vectors @ vectors[0]
+        asked = [question] + ([p.text for p in parts] if len(parts) > 1 else [])
         top_lexical = max(lex for *_, lex in pool) or 1.0
+        if self.screener is not None and len(pool) > cfg.screen_to:
+            pool = self._screened(asked, pool, top_lexical)
+        texts = asked + [s.text for _, s, _, _ in pool]
+        vectors = _unit(self.embedder.encode(texts))
+        sentence_vectors = vectors[len(asked):]
+        similarity = sentence_vectors @ vectors[0]
         picks = [
             Pick(p.authority, p.rank, s, pin,
                  float(sim) + cfg.lexical_weight * lex / top_lexical + cfg.rank_weight / math.log2(2 + p.rank),
@@ -281,6 +288,19 @@ class ExtractiveAnswerer:
             pool.extend((passage, s, pin, lex) for lex, s, pin in scored[:depth])
         return pool
 
+    def _screened(self, asked: list[str], pool: list[tuple[Passage, Sentence, str, float]],
+                  top_lexical: float) -> list[tuple[Passage, Sentence, str, float]]:
+        """The `screen_to` candidates of `pool` (kept in its order) that score best by the screening encoder: their
+        similarity to the question or its closest part, plus the lexical and rank terms of the final score."""
+        cfg = self.config
+        assert self.screener is not None
+        vectors = _unit(self.screener.encode(asked + [s.text for _, s, _, _ in pool]))
+        similarity = (vectors[len(asked):] @ vectors[:len(asked)].T).max(axis=1)
+        scores = [float(sim) + cfg.lexical_weight * lex / top_lexical + cfg.rank_weight / math.log2(2 + p.rank)
+                  for (p, _, _, lex), sim in zip(pool, similarity, strict=True)]
+        kept = sorted(sorted(range(len(pool)), key=lambda i: -scores[i])[:cfg.screen_to])
+        return [pool[i] for i in kept]
+
     def _brief(self, parts: list[QuestionPart], picks: list[Pick], order: list[int],
                part_similarity: np.ndarray, named: set[str]) -> list[int]:
         """For each part of the question, the sentence of the governing authorities (those of the best sentences)
@@ -347,6 +367,13 @@ class ExtractiveAnswerer:
             authorities += [] if pick.authority.id in authorities else [pick.authority.id]
             quoted += 1
         return chosen
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (as float32)."""
+    rows = np.asarray(vectors, dtype=np.float32)
+    unit: np.ndarray = rows / (np.linalg.norm(rows, axis=1, keepdims=True) + 1e-9)
+    return unit
 
 
 def group_by_authority(picks: list[Pick]) -> list[Pick]:
