@@ -95,12 +95,30 @@ def test_unknown_source_name_is_rejected(invented_corpus):
     ("§4-2 REPEALED. L 1970, c 188, §2.", "REPEALED", {}, "repealed"),
     ("", "Affidavit registration. (Repealed)", {}, "repealed"),
     ("", "Words", {"status": "repealed"}, "repealed"),
+    ("[Reserved].", "Reserved.", {}, "reserved"),
+    ("", "Election costs. [Reserved]", {}, "reserved"),
+    ("§ 11-21 Reserved.", "Reserved", {}, "reserved"),
     ("B. School Impact Fees", "Subpart heading", {"jurisdiction": "US-HI"}, "empty"),
     ("Too short.", "Heading", {}, "empty"),
     ("The word county includes the city and county of Honolulu.", "County", {}, None),
 ])
 def test_skip_reasons(text, heading, record, reason):
     assert skip_reason(record, text, heading, "statute") == reason
+
+
+def test_a_reserved_number_is_skipped_and_not_kept_as_a_repeal(tmp_path):
+    records = [{"id": "us-dc:dc-code:1-1", "citation": "D.C. Code § 1-1", "section": "1-1", "heading": "Terms.",
+                "text": "(a) The word county means the county of the invented code, for every purpose."},
+               {"id": "us-dc:dc-code:1-2", "citation": "D.C. Code § 1-2", "section": "1-2",
+                "heading": "Old rule. [Repealed]", "text": "Repealed."},
+               {"id": "us-dc:dc-code:1-3", "citation": "D.C. Code § 1-3", "section": "1-3", "heading": "[Reserved]",
+                "text": "[Reserved]."}]
+    path = write_jsonl_gz(tmp_path / "code.jsonl.gz", records)
+    write_manifest(tmp_path, "code", path.name, sha256_of(path))
+    authorities, report = load_source(load_manifests(tmp_path)[0], tmp_path)
+    assert [a.id for a in authorities] == ["us-dc:dc-code:1-1"]
+    assert report.skipped == {"repealed": 1, "reserved": 1}
+    assert [a.id for a in report.repealed] == ["us-dc:dc-code:1-2"]  # what the cite-checker reports as repealed
 
 
 def test_real_manifests_are_complete():

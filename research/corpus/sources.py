@@ -138,22 +138,25 @@ class LoadReport:
         return self.read - sum(self.skipped.values())
 
 
-_REPEALED_TEXT = re.compile(
+_NOT_IN_FORCE_TEXT = re.compile(
     r"^\W*(\[?§+\s*[\w.\-:]+(\s+to\s+[\w.\-:]+)?\]?\s*)?(\w[\w\s,.'\-]*\.\s*)?(repealed|reserved)\b",
     re.IGNORECASE,
 )
 # jurisdictions whose statute records include ones holding only a Part heading (research.jurisdictions)
 _PART_HEADING_RECORDS = tuple(jurisdiction.code for jurisdiction in REGISTRY if jurisdiction.part_heading_records)
-_REPEALED_HEADING = re.compile(r"(^repealed\b)|([\[(]\s*(repealed|reserved)\s*[\])]\.?\s*$)|(^reserved\.?$)", re.I)
+_NOT_IN_FORCE_HEADING = re.compile(r"(^repealed\b)|([\[(]\s*(repealed|reserved)\s*[\])]\.?\s*$)|(^reserved\.?$)", re.I)
 
 
 def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
-    """Why a record is not indexed ("empty", "repealed"), or None to keep it."""
+    """Why a record is not indexed ("empty", "repealed", "reserved": a number the code keeps for no section), or
+    None to keep it."""
     if kind == Kind.STATUTE:
         status = (record.get("status") or "").lower()
-        short = len(text) < 400
-        if status == "repealed" or (short and (_REPEALED_TEXT.match(text) or _REPEALED_HEADING.search(heading))):
+        if status == "repealed":
             return "repealed"
+        said = (_NOT_IN_FORCE_TEXT.match(text) or _NOT_IN_FORCE_HEADING.search(heading)) if len(text) < 400 else None
+        if said:
+            return "reserved" if "reserved" in said.group(0).lower() else "repealed"
         if "§" not in text and len(text) < 300 and record.get("jurisdiction") in _PART_HEADING_RECORDS:
             return "empty"  # records that hold only a Part heading (Hawaii's)
     if len(re.findall(r"\w+", text)) < 5:
