@@ -165,6 +165,7 @@ def test_an_answer_citing_an_overruled_case_says_so_and_keeps_the_evidence():
      "p. 1775, § 84, effective July 1. L. 97: Entire article amended, p. 1, § 2.",
      "L. 96: Entire section repealed, p. 1775, § 84, effective July 1"),
     ("Lantern permits.", "Repealed.", "", ""),
+    ("[Repealed]", "Repealed.", "L 1892, c 57; am L 1970, c 3, §1; rp L 1996, c 13, §12", "rp L 1996, c 13, §12"),
 ])
 def test_a_section_the_code_lists_as_repealed_is_flagged_with_the_repealing_law(heading, text, history, by):
     from research.corpus.treatment import statute_repeal
@@ -193,6 +194,9 @@ def test_a_section_about_repeal_is_not_repealed(heading, text):
     ("Source: L. 92: Entire article R&RE, p. 635. L. 2023: (1) amended, p. 12, § 3.", "2022-09-01",
      "L. 2023: (1) amended, p. 12, § 3"),
     ("(Pub. L. 92–463, Oct. 6, 1972, 86 Stat. 770.)", "1971-01-01", "(Pub. L. 92–463, Oct. 6, 1972, 86 Stat. 770.)"),
+    # an entry's own semicolons do not split it: the evidence names its session law
+    ("Source: L. 92: p. 635. L. 2023: (1) amended; (4) added, p. 12, § 3.", "2022-09-01",
+     "L. 2023: (1) amended; (4) added, p. 12, § 3"),
     ("", "2020-01-01", None),
 ])
 def test_a_section_amended_after_the_date_its_text_is_current_to_is_flagged(history, as_of, by):

@@ -240,7 +240,15 @@ _FILLER = frozenset("the and of for in re ex rel v. co. inc. corp. ltd. s.s. u.s
 
 _REPEALED_HEADING = re.compile(r"[\[(]\s*repealed\b[^\])]*[\])]\s*\.?\s*$|^\s*repealed\b", re.IGNORECASE)
 _REPEALED_TEXT = re.compile(r"^\s*[\[(]?\s*repealed\b", re.IGNORECASE)
-_HISTORY_ITEM = re.compile(r"(?<=[.;])\s+(?=L\. \d)|\s*;\s*(?=[A-Z])")
+# where one enactment of a section's history ends: "...; Apr. 24, 2007, D.C. Law 16-305" (D.C.), "...; am L 2019, c 5"
+# (Hawaii), "... L. 96: Entire section repealed" (Colorado, whose entries hold semicolons of their own: "L. 2003:
+# (1) amended; (2) added")
+_ENACTMENT_BREAK = re.compile(r"(?<=\.)\s+(?=L\. \d+:)|\s*;\s*(?=[A-Z]|[a-z]{1,4}\.? L\.? \d)")
+
+
+def history_entries(history: str) -> list[str]:
+    """A section's history note split into its enactments."""
+    return [entry.strip() for entry in _ENACTMENT_BREAK.split(history) if entry.strip()]
 
 
 def statute_repeal(heading: str, text: str, history: str) -> dict[str, str] | None:
@@ -255,8 +263,6 @@ _MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun",
                                         "dec"), start=1)}
 _HISTORY_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),\s+(\d{4})")
 _HISTORY_YEAR = re.compile(r"\bL\.?\s+(\d{4})\b")  # "L 2019, c 5" (Hawaii), "L. 2019: ..." (Colorado): a year only
-# one enactment each: "...; am L 2019, c 5" (Hawaii, D.C.), "... L. 96: Entire section repealed" (Colorado)
-_ENACTMENTS = re.compile(r"\s*;\s*|(?<=\.)\s+(?=L\. \d+:)")
 
 
 def _entry_date(entry: str) -> date | None:
@@ -275,7 +281,7 @@ def _entry_date(entry: str) -> date | None:
 def amended_after(history: str, as_of: date) -> dict[str, str] | None:
     """A treatment entry when a section's history lists a law enacted after the date its source's text is current
     to (the text read may not include that amendment): the last such entry as evidence; None otherwise."""
-    entries = [e.strip() for e in _ENACTMENTS.split(history) if e.strip()]
+    entries = history_entries(history)
     later = [e for e in entries if (when := _entry_date(e)) is not None and when > as_of]
     if not later:
         return None
@@ -287,7 +293,7 @@ def amended_after(history: str, as_of: date) -> dict[str, str] | None:
 def repeal_entry(heading: str, text: str, history: str) -> dict[str, str]:
     """The treatment entry of a repealed section, with the history entry that repealed it (the one that says so,
     else the last) as evidence."""
-    entries = [e.strip() for e in _HISTORY_ITEM.split(history) if e.strip()]
+    entries = history_entries(history)
     saying = [e for e in entries if re.search(r"\brepeal", e, re.IGNORECASE)]
     by = (saying or entries or [""])[-1].rstrip(".")
     quote = " ".join(text.split())[:300] or heading
