@@ -5,18 +5,15 @@ Nothing shows until someone is signed in (views/auth.py); the pages offered foll
 
 from __future__ import annotations
 
-import logging
-import os
-
 import streamlit as st
 
 from research.domain.accounts import Permission
-from research.environment import stay_offline
+from research.environment import configure_logging, stay_offline
 from views.auth import sign_out, signed_in_user
 from views.common import as_text, warm_up_in_background
 
 stay_offline()
-logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"))
+configure_logging()
 
 
 st.set_page_config(page_title="Legal research", layout="wide")

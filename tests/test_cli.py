@@ -416,3 +416,18 @@ def test_api_tokens_and_the_published_index_from_the_command_line(configured, ca
     assert db.releases.published().version == version["version"]
     db.releases.publish("another", db.accounts.user("Ada"))
     assert cli.main(["index", "version"]) == cli.EXIT_FAILURE
+
+
+@pytest.mark.parametrize(("level", "printed"), [("WARNING", ["WARNING lib: kept"]),
+                                                 ("DEBUG", ["DEBUG lib: shown", "WARNING lib: kept"])])
+def test_logging_prints_from_the_configured_level_whatever_a_library_sets(level, printed):
+    import os
+    import subprocess
+    import sys
+
+    script = ("import logging\nfrom research.environment import configure_logging\nconfigure_logging()\n"
+              "library = logging.getLogger('lib')\nlibrary.setLevel(logging.DEBUG)  # as bm25s does\n"
+              "library.debug('shown')\nlibrary.warning('kept')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "RESEARCH_LOG_LEVEL": level})
+    assert done.stderr.splitlines() == printed

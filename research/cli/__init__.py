@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import sys
 
 from research.cli import accounts, asking, citator, corpus, evaluate, records, review, serve
 from research.cli.common import EXIT_FAILURE, EXIT_USAGE
 from research.domain.answer import ASKABLE_MODES, AnswerMode
 from research.domain.types import KINDS
-from research.environment import stay_offline
+from research.environment import configure_logging, stay_offline
 from research.jurisdictions import JURISDICTIONS
 from research.storage.backup import BackupError
 
 
 def _configure() -> None:
     stay_offline()
-    logging.basicConfig(level=os.environ.get("RESEARCH_LOG_LEVEL", "WARNING"),
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
 
 
 def record_id(text: str) -> int:
