@@ -206,3 +206,8 @@ def test_a_catalogue_written_before_records_kept_their_history_gains_the_columns
     assert (kept.history, kept.annotations) == ("L 1901", 3)
     assert [(a.id, a.heading, a.text) for a in store.repealed_sections()] == [("us-dc:dc-code:1-2", "[Repealed]",
                                                                               "Repealed.")]
+    # the citation rows are read once, and again after a source is replaced
+    assert store.citation_index() == [("us-dc:dc-code:1-1", "US-DC", "statute", "c")]
+    store.replace_source("s", [replace(kept, citation="D.C. Code § 1-1")], [],
+                         SourceStatus("s", "y", "v", "ready", 1, {}, 1, 0, "v", now()))
+    assert store.citation_index() == [("us-dc:dc-code:1-1", "US-DC", "statute", "D.C. Code § 1-1")]

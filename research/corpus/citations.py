@@ -58,7 +58,10 @@ def find_statute_citations(text: str) -> list[CitationMatch]:
 
 
 def find_reporter_citations(text: str) -> list[CitationMatch]:
-    """Full case citations (e.g. '384 U.S. 436, 444') in `text`, found by eyecite."""
+    """Full case citations (e.g. '384 U.S. 436, 444') in `text`, found by eyecite (not even loaded for a text
+    without a digit: a full citation has a volume and a page)."""
+    if not any(character.isdigit() for character in text):
+        return []
     return find_case_citations(text)[0]
 
 

@@ -145,6 +145,7 @@ class ChunkStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, check_same_thread=False)
+        self._citation_rows: list[tuple[str, str, str, str]] | None = None
         self._db.execute("PRAGMA journal_mode=WAL")
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self._db.executescript(_SCHEMA)
@@ -177,6 +178,7 @@ class ChunkStore:
         """Atomically replace every authority and chunk of a source, and the sections it lists as repealed (kept
         for citation checks, never indexed), and set its status. A new version (`status.version` differs from the
         last one recorded) records what it added, amended, repealed and removed, with the words it replaced."""
+        self._citation_rows = None
         with self._db:
             self._record_version(name, authorities, status.version, as_of, {a.id for a in repealed})
             self._db.execute("DELETE FROM repealed WHERE source = ?", (name,))
@@ -352,11 +354,12 @@ class ChunkStore:
         return [(r[0], r[1]) for r in self._db.execute("SELECT id, heading FROM authorities WHERE kind = 'opinion'")]
 
     def citation_index(self) -> list[tuple[str, str, str, str]]:
-        """(authority id, jurisdiction, kind, citations joined by '|') for every authority."""
-        return [
-            (r[0], r[1], r[2], "|".join([r[3]] + json.loads(r[4])))
-            for r in self._db.execute("SELECT id, jurisdiction, kind, citation, reporter_citations FROM authorities")
-        ]
+        """(authority id, jurisdiction, kind, citations joined by '|') for every authority (read once until this
+        store replaces a source: the directory and the coverage both start from it)."""
+        if self._citation_rows is None:
+            rows = self._db.execute("SELECT id, jurisdiction, kind, citation, reporter_citations FROM authorities")
+            self._citation_rows = [(r[0], r[1], r[2], "|".join([r[3]] + json.loads(r[4]))) for r in rows]
+        return self._citation_rows
 
     def fingerprint(self) -> str:
         """Changes whenever any ready source's content changes (to know when to rebuild indexes)."""
