@@ -194,6 +194,10 @@ def test_a_section_about_repeal_is_not_repealed(heading, text):
     ("Source: L. 92: Entire article R&RE, p. 635. L. 2023: (1) amended, p. 12, § 3.", "2022-09-01",
      "L. 2023: (1) amended, p. 12, § 3"),
     ("(Pub. L. 92–463, Oct. 6, 1972, 86 Stat. 770.)", "1971-01-01", "(Pub. L. 92–463, Oct. 6, 1972, 86 Stat. 770.)"),
+    ("(Added Pub. L. 104–208, Sept. 30, 1996, 110 Stat. 3009; amended Pub. L. 117–228, Dec. 13, 2022, 136 Stat. "
+     "2305.)", "2015-06-30", "amended Pub. L. 117–228, Dec. 13, 2022, 136 Stat. 2305.)"),
+    ("Apr. 24, 2007, D.C. Law 16-305, § 25(c); as added Mar. 3, 2016, D.C. Law 21-36, § 2", "2015-01-01",
+     "as added Mar. 3, 2016, D.C. Law 21-36, § 2"),
     # an entry's own semicolons do not split it: the evidence names its session law
     ("Source: L. 92: p. 635. L. 2023: (1) amended; (4) added, p. 12, § 3.", "2022-09-01",
      "L. 2023: (1) amended; (4) added, p. 12, § 3"),

@@ -240,15 +240,16 @@ _FILLER = frozenset("the and of for in re ex rel v. co. inc. corp. ltd. s.s. u.s
 
 _REPEALED_HEADING = re.compile(r"[\[(]\s*repealed\b[^\])]*[\])]\s*\.?\s*$|^\s*repealed\b", re.IGNORECASE)
 _REPEALED_TEXT = re.compile(r"^\s*[\[(]?\s*repealed\b", re.IGNORECASE)
-# where one enactment of a section's history ends: "...; Apr. 24, 2007, D.C. Law 16-305" (D.C.), "...; am L 2019, c 5"
-# (Hawaii), "... L. 96: Entire section repealed" (Colorado, whose entries hold semicolons of their own: "L. 2003:
-# (1) amended; (2) added")
-_ENACTMENT_BREAK = re.compile(r"(?<=\.)\s+(?=L\. \d+:)|\s*;\s*(?=[A-Z]|[a-z]{1,4}\.? L\.? \d)")
+# a Colorado history's entries start "L. 96:" and hold semicolons of their own ("L. 2003: (1) amended; (4) added");
+# elsewhere each enactment ends at a semicolon: "...; Apr. 24, 2007, D.C. Law 16-305" (D.C.), "...; am L 2019, c 5"
+# (Hawaii), "...; amended Pub. L. 117-228, Dec. 13, 2022" (U.S. Code)
+_SESSION_LAW_ENTRY = re.compile(r"(?<=\.)\s+(?=L\. \d+:)")
 
 
 def history_entries(history: str) -> list[str]:
     """A section's history note split into its enactments."""
-    return [entry.strip() for entry in _ENACTMENT_BREAK.split(history) if entry.strip()]
+    entries = _SESSION_LAW_ENTRY.split(history) if _SESSION_LAW_ENTRY.search(history) else history.split(";")
+    return [entry.strip() for entry in entries if entry.strip()]
 
 
 def statute_repeal(heading: str, text: str, history: str) -> dict[str, str] | None:
