@@ -98,6 +98,8 @@ def test_unknown_source_name_is_rejected(invented_corpus):
     ("[Reserved].", "Reserved.", {}, "reserved"),
     ("", "Election costs. [Reserved]", {}, "reserved"),
     ("§ 11-21 Reserved.", "Reserved", {}, "reserved"),
+    ("Reserved parking. Repealed.", "Reserved parking.", {}, "repealed"),
+    ("", "Lands reserved for parks. [Repealed]", {}, "repealed"),
     ("B. School Impact Fees", "Subpart heading", {"jurisdiction": "US-HI"}, "empty"),
     ("Too short.", "Heading", {}, "empty"),
     ("The word county includes the city and county of Honolulu.", "County", {}, None),

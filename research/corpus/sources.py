@@ -156,7 +156,8 @@ def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
             return "repealed"
         said = (_NOT_IN_FORCE_TEXT.match(text) or _NOT_IN_FORCE_HEADING.search(heading)) if len(text) < 400 else None
         if said:
-            return "reserved" if "reserved" in said.group(0).lower() else "repealed"
+            # the last word decides: "Reserved parking. Repealed." was repealed
+            return re.findall(r"repealed|reserved", said.group(0).lower())[-1]
         if "§" not in text and len(text) < 300 and record.get("jurisdiction") in _PART_HEADING_RECORDS:
             return "empty"  # records that hold only a Part heading (Hawaii's)
     if len(re.findall(r"\w+", text)) < 5:
