@@ -211,3 +211,8 @@ def test_a_catalogue_written_before_records_kept_their_history_gains_the_columns
     store.replace_source("s", [replace(kept, citation="D.C. Code § 1-1")], [],
                          SourceStatus("s", "y", "v", "ready", 1, {}, 1, 0, "v", now()))
     assert store.citation_index() == [("us-dc:dc-code:1-1", "US-DC", "statute", "D.C. Code § 1-1")]
+    # another connection's commit (an ingest in another process) is seen at the next read
+    other = ChunkStore(path)
+    other.replace_source("s", [replace(kept, citation="D.C. Code § 1-1a")], [],
+                         SourceStatus("s", "z", "v", "ready", 1, {}, 1, 0, "v", now()))
+    assert store.citation_index() == [("us-dc:dc-code:1-1", "US-DC", "statute", "D.C. Code § 1-1a")]

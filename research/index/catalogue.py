@@ -145,7 +145,7 @@ class ChunkStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, check_same_thread=False)
-        self._citation_rows: list[tuple[str, str, str, str]] | None = None
+        self._citation_rows: tuple[int, list[tuple[str, str, str, str]]] | None = None
         self._db.execute("PRAGMA journal_mode=WAL")
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self._db.executescript(_SCHEMA)
@@ -178,7 +178,6 @@ class ChunkStore:
         """Atomically replace every authority and chunk of a source, and the sections it lists as repealed (kept
         for citation checks, never indexed), and set its status. A new version (`status.version` differs from the
         last one recorded) records what it added, amended, repealed and removed, with the words it replaced."""
-        self._citation_rows = None
         with self._db:
             self._record_version(name, authorities, status.version, as_of, {a.id for a in repealed})
             self._db.execute("DELETE FROM repealed WHERE source = ?", (name,))
@@ -199,6 +198,7 @@ class ChunkStore:
                   c.end, c.text, c.context, c.ordinal) for c in chunks],
             )
             self._write_status(status)
+        self._citation_rows = None  # also when another thread read them while the transaction was open
 
     def _record_version(self, name: str, authorities: list[Authority], label: str, as_of: str | None,
                         repealed: set[str]) -> None:
@@ -354,12 +354,14 @@ class ChunkStore:
         return [(r[0], r[1]) for r in self._db.execute("SELECT id, heading FROM authorities WHERE kind = 'opinion'")]
 
     def citation_index(self) -> list[tuple[str, str, str, str]]:
-        """(authority id, jurisdiction, kind, citations joined by '|') for every authority (read once until this
-        store replaces a source: the directory and the coverage both start from it)."""
-        if self._citation_rows is None:
+        """(authority id, jurisdiction, kind, citations joined by '|') for every authority: read again only when the
+        catalogue has changed since (the directory and the coverage both start from it)."""
+        # SQLite's data_version moves when another connection commits; this store's own writes drop the rows
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if self._citation_rows is None or self._citation_rows[0] != version:
             rows = self._db.execute("SELECT id, jurisdiction, kind, citation, reporter_citations FROM authorities")
-            self._citation_rows = [(r[0], r[1], r[2], "|".join([r[3]] + json.loads(r[4]))) for r in rows]
-        return self._citation_rows
+            self._citation_rows = (version, [(r[0], r[1], r[2], "|".join([r[3]] + json.loads(r[4]))) for r in rows])
+        return self._citation_rows[1]
 
     def fingerprint(self) -> str:
         """Changes whenever any ready source's content changes (to know when to rebuild indexes)."""
