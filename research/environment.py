@@ -22,6 +22,9 @@ def stay_offline() -> None:
 def configure_logging(fmt: str = "%(levelname)s %(name)s: %(message)s") -> None:
     """Print log records from RESEARCH_LOG_LEVEL up, whatever level a library gave its own logger."""
     level = os.environ.get("RESEARCH_LOG_LEVEL", "WARNING").upper()
+    root = logging.getLogger()
+    present = list(root.handlers)  # a host's own handlers (a test runner's) keep their levels
     logging.basicConfig(level=level, format=fmt)
-    for handler in logging.getLogger().handlers:
-        handler.setLevel(level)  # a record a library's logger passes on is checked by the handler alone
+    for handler in root.handlers:
+        if handler not in present:
+            handler.setLevel(level)  # a record a library's logger passes on is checked by the handler alone
