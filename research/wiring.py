@@ -431,7 +431,7 @@ class ResearchIndex:
 
     @functools.cached_property
     def _researcher(self) -> Researcher:
-        answerer = ExtractiveAnswerer(self.heading_embedder, screener=self.reranker)
+        answerer = ExtractiveAnswerer(self.heading_embedder, screener=_LazyEmbedder(lambda: self.reranker))
         return Researcher(self.retriever(), self.store, answerer, self._generator())
 
     def _generator(self) -> Generator | None:

@@ -189,11 +189,16 @@ def test_a_screening_encoder_narrows_the_candidates_the_answerer_scores(hashing_
     screened = ExtractiveAnswerer(embedder, config, screener=screener).answer(QUESTION, passages)
     asked = 1 + len(question_parts(QUESTION))
     candidates = screener.calls[0] - asked
-    assert candidates > config.screen_to and embedder.calls == [asked + config.screen_to]
+    # the screen_to best, and each part's best that is not among them
+    assert candidates > config.screen_to + 2 * config.screen_each_part
+    assert asked + config.screen_to < embedder.calls[0] <= asked + config.screen_to + 2 * config.screen_each_part
+    only_best = _Counting(hashing_embedder)
+    ExtractiveAnswerer(only_best, replace(config, screen_each_part=0), screener=screener).answer(QUESTION, passages)
+    assert only_best.calls == [asked + config.screen_to]
     # the sentence closest to the question, which abstention reads, survives the screening
     assert screened.best_similarity == pytest.approx(plain.best_similarity) and not screened.abstained
     assert len(screened.picks) <= config.screen_to
     # a pool no larger than screen_to is scored as it is, without the screener
     unscreened = ExtractiveAnswerer(embedder, replace(config, screen_to=candidates), screener=screener)
     assert [p.sentence.start for p in unscreened.answer(QUESTION, passages).picks] == [
-        p.sentence.start for p in plain.picks] and len(screener.calls) == 1
+        p.sentence.start for p in plain.picks] and len(screener.calls) == 2

@@ -60,8 +60,9 @@ class ExtractiveConfig:
     brief_min_sentences: int = 2  # a one-part question's brief answer also quotes the second authority's best rule
     brief_authority_step: float = 0.1  # brief answer: what a sentence of the second authority must beat the first's by
     # with a screening encoder, the candidates are first scored by it and only this many are scored by the
-    # answerer's own encoder (docs/decisions/0038)
+    # answerer's own encoder, plus each part of the question's best few (docs/decisions/0038)
     screen_to: int = 24
+    screen_each_part: int = 3
 
 
 @dataclass(frozen=True)
@@ -290,16 +291,20 @@ class ExtractiveAnswerer:
 
     def _screened(self, asked: list[str], pool: list[tuple[Passage, Sentence, str, float]],
                   top_lexical: float) -> list[tuple[Passage, Sentence, str, float]]:
-        """The `screen_to` candidates of `pool` (kept in its order) that score best by the screening encoder: their
-        similarity to the question or its closest part, plus the lexical and rank terms of the final score."""
+        """The candidates of `pool` (kept in its order) that score best by the screening encoder: the `screen_to`
+        best by their similarity to the question or its closest part, plus the lexical and rank terms of the final
+        score, and the `screen_each_part` best for each part, so that one part cannot crowd out another's."""
         cfg = self.config
         assert self.screener is not None
         vectors = _unit(self.screener.encode(asked + [s.text for _, s, _, _ in pool]))
-        similarity = (vectors[len(asked):] @ vectors[:len(asked)].T).max(axis=1)
-        scores = [float(sim) + cfg.lexical_weight * lex / top_lexical + cfg.rank_weight / math.log2(2 + p.rank)
-                  for (p, _, _, lex), sim in zip(pool, similarity, strict=True)]
-        kept = sorted(sorted(range(len(pool)), key=lambda i: -scores[i])[:cfg.screen_to])
-        return [pool[i] for i in kept]
+        terms = np.array([cfg.lexical_weight * lex / top_lexical + cfg.rank_weight / math.log2(2 + p.rank)
+                          for p, _, _, lex in pool])
+        scores = vectors[len(asked):] @ vectors[:len(asked)].T + terms[:, None]  # a column per part
+        kept = set(np.argsort(-scores.max(axis=1), kind="stable")[:cfg.screen_to].tolist())
+        if len(asked) > 1:
+            for column in range(1, len(asked)):
+                kept.update(np.argsort(-scores[:, column], kind="stable")[:cfg.screen_each_part].tolist())
+        return [pool[i] for i in sorted(kept)]
 
     def _brief(self, parts: list[QuestionPart], picks: list[Pick], order: list[int],
                part_similarity: np.ndarray, named: set[str]) -> list[int]:
