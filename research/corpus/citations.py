@@ -46,13 +46,16 @@ def reporter_key(citation: str) -> str:
     return f"{volume} {compact} {page}"
 
 
-def find_statute_citations(text: str) -> list[CitationMatch]:
-    """Statute citations in `text` of every registered jurisdiction's code (research.jurisdictions)."""
+def find_statute_citations(text: str, jurisdiction: str | None = None) -> list[CitationMatch]:
+    """Statute citations in `text` of every registered jurisdiction's code (research.jurisdictions), or of the one
+    named."""
     found = []
-    for jurisdiction, pattern in _STATUTE_PATTERNS:
+    for code, pattern in _STATUTE_PATTERNS:
+        if jurisdiction is not None and code != jurisdiction:
+            continue
         for m in pattern.finditer(text):
             title = m.groupdict().get("title")
-            found.append(CitationMatch(statute_key(jurisdiction, m.group("section"), title),
+            found.append(CitationMatch(statute_key(code, m.group("section"), title),
                                        re.sub(r"\s", "", m.group("pin") or ""), m.start(), m.end()))
     return sorted(found, key=lambda c: c.start)
 
@@ -150,10 +153,7 @@ def authority_keys(jurisdiction: str, kind: str, citations: list[str]) -> list[s
     """The keys under which an authority is found by citation."""
     if kind == Kind.OPINION:
         return [reporter_key(c) for c in citations]
-    keys: list[str] = []
-    for c in citations:
-        keys.extend(m.key for m in find_statute_citations(c) if m.key.startswith(jurisdiction + "|"))
-    return keys
+    return [m.key for c in citations for m in find_statute_citations(c, jurisdiction)]
 
 
 _NAME_WORD = r"[A-Z][\w.'’&-]*"
