@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from research.answer.coverage import JurisdictionCoverage, coverage, holdings
 from research.answer.extractive import ExtractiveAnswerer
@@ -35,7 +36,7 @@ from research.index.embedders import (
     onnx_minilm_dir,
 )
 from research.index.ingest import SourceReport, VectorTier, ingest_sources
-from research.index.lexical import LexicalIndex
+from research.index.lexical import LazyLexicalIndex, LexicalIndex
 from research.index.vectorstore import ChromaVectorStore
 from research.search.config import RetrievalConfig
 from research.search.evidence.dense import DenseTier
@@ -71,6 +72,8 @@ from research.workflow.citecheck import CheckSources
 log = logging.getLogger(__name__)
 
 LEXICAL_INDEXES = ("chunks", "anchors", "opinions", "chunk-pairs", "anchor-pairs", "opinion-pairs")
+# searched for statements (a brief's sentence, a case note) only: research.search.evidence's statements_only
+STATEMENT_INDEXES = frozenset({"chunk-pairs", "anchor-pairs", "opinion-pairs"})
 
 
 WARM_UP_QUESTION = "How long does a tenant have to answer a notice before the landlord may sue for possession?"
@@ -355,11 +358,14 @@ class ResearchIndex:
 
     @functools.cached_property
     def lexical_indexes(self) -> dict[str, LexicalIndex]:
-        """The lexical indexes ingest wrote, by name; IndexMissingError before ingest."""
+        """The lexical indexes ingest wrote, by name (those of statements read at their first search);
+        IndexMissingError before ingest."""
         if not (self.paths.lexical / "fingerprint.json").is_file():
             raise IndexMissingError(f"no index in {self.settings.index_dir}; run `research ingest` first")
-        return {name: LexicalIndex.load(self.paths.lexical / name) for name in LEXICAL_INDEXES
-                if (self.paths.lexical / name).is_dir()}
+        # a lazy index answers every call a LexicalIndex does (it hands them to the index it reads)
+        return {name: cast(LexicalIndex, LazyLexicalIndex(self.paths.lexical / name)) if name in STATEMENT_INDEXES
+                else LexicalIndex.load(self.paths.lexical / name)
+                for name in LEXICAL_INDEXES if (self.paths.lexical / name).is_dir()}
 
     @functools.cached_property
     def directory(self) -> AuthorityDirectory:

@@ -10,7 +10,7 @@ from research.corpus.analysis import analyse, pairs_of
 from research.domain.ids import authority_of, is_text_chunk
 from research.domain.types import SearchFilter
 from research.index.directory import AuthorityDirectory
-from research.index.lexical import LexicalIndex
+from research.index.lexical import LazyLexicalIndex, LexicalIndex
 from research.search.fusion import (
     blend_opinion_evidence,
     fuse,
@@ -101,6 +101,22 @@ def test_a_pairs_index_finds_the_phrase_not_the_same_words_apart_and_keeps_its_a
     pairs.save(tmp_path / "pairs")
     loaded = LexicalIndex.load(tmp_path / "pairs")
     assert loaded.analyser == "pairs" and [d for d, _ in loaded.search("statute of limitations", 5)] == ["phrase"]
+    lazy = LazyLexicalIndex(tmp_path / "pairs")
+    assert lazy._index is None  # nothing read until asked
+    assert [d for d, _ in lazy.search("statute of limitations", 5)] == ["phrase"] and lazy.analyser == "pairs"
+    assert lazy.loaded() is lazy.loaded()
+
+
+def test_a_search_for_a_question_reads_no_statement_index(invented_index_env):
+    from research.wiring import STATEMENT_INDEXES, default_index
+
+    default_index().ingest(progress=False)
+    index = default_index()
+    index.retriever().search("How long does a tenant have to answer a notice?")
+    lazy = {name: i for name, i in index.lexical_indexes.items() if name in STATEMENT_INDEXES}
+    assert lazy and all(i._index is None for i in lazy.values())
+    index.retriever().search("The landlord shall return the security deposit within 45 days.")  # a statement
+    assert any(i._index is not None for i in lazy.values())
 
 
 ENCODED_DOCS = [("a", "US-DC", "statute", "The statute of limitations for goats runs two years under § 42-3505.01."),

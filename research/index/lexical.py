@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -158,3 +160,23 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self.doc_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+class LazyLexicalIndex:
+    """A saved lexical index read when something first asks it for anything: the indexes only statements are searched
+    with (adjacent-term pairs, most of the lexical files) cost a process that answers questions nothing."""
+
+    def __init__(self, directory: Path):
+        self._directory = directory
+        self._index: LexicalIndex | None = None
+        self._lock = threading.Lock()  # two first searches at once read it once
+
+    def loaded(self) -> LexicalIndex:
+        """The index, read now if it has not been."""
+        with self._lock:
+            if self._index is None:
+                self._index = LexicalIndex.load(self._directory)
+            return self._index
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loaded(), name)
