@@ -212,9 +212,7 @@ class ExtractiveAnswerer:
         sentence_vectors = vectors[len(asked):]
         similarity = sentence_vectors @ vectors[0]
         picks = [
-            Pick(p.authority, p.rank, s, pin,
-                 float(sim) + cfg.lexical_weight * lex / top_lexical + cfg.rank_weight / math.log2(2 + p.rank),
-                 float(sim))
+            Pick(p.authority, p.rank, s, pin, float(sim) + self._beyond_meaning(p, lex, top_lexical), float(sim))
             for (p, s, pin, lex), sim in zip(pool, similarity, strict=True)
         ]
         best_similarity = float(similarity.max())
@@ -297,14 +295,17 @@ class ExtractiveAnswerer:
         cfg = self.config
         assert self.screener is not None
         vectors = _unit(self.screener.encode(asked + [s.text for _, s, _, _ in pool]))
-        terms = np.array([cfg.lexical_weight * lex / top_lexical + cfg.rank_weight / math.log2(2 + p.rank)
-                          for p, _, _, lex in pool])
+        terms = np.array([self._beyond_meaning(p, lex, top_lexical) for p, _, _, lex in pool])
         scores = vectors[len(asked):] @ vectors[:len(asked)].T + terms[:, None]  # a column per part
         kept = set(np.argsort(-scores.max(axis=1), kind="stable")[:cfg.screen_to].tolist())
-        if len(asked) > 1:
-            for column in range(1, len(asked)):
-                kept.update(np.argsort(-scores[:, column], kind="stable")[:cfg.screen_each_part].tolist())
+        for column in range(1, len(asked)):  # the question's parts, when it has several
+            kept.update(np.argsort(-scores[:, column], kind="stable")[:cfg.screen_each_part].tolist())
         return [pool[i] for i in sorted(kept)]
+
+    def _beyond_meaning(self, passage: Passage, lexical: float, top_lexical: float) -> float:
+        """What a candidate's score adds to its similarity: a little lexical overlap and its authority's rank."""
+        cfg = self.config
+        return cfg.lexical_weight * lexical / top_lexical + cfg.rank_weight / math.log2(2 + passage.rank)
 
     def _brief(self, parts: list[QuestionPart], picks: list[Pick], order: list[int],
                part_similarity: np.ndarray, named: set[str]) -> list[int]:
