@@ -28,18 +28,9 @@ def app_env(invented_index_env):
 
 
 @pytest.fixture
-def ingested_cold(app_env):
+def ingested(app_env):
     default_index().ingest(progress=False)
     return app_env
-
-
-@pytest.fixture
-def ingested(ingested_cold):
-    # warmed before the app starts, so the app's warm-up thread loads nothing while a page script is parsed: on
-    # CPython 3.11.7 numpy's .npy header parse (ast.literal_eval) in one thread and Streamlit's ast.parse in another
-    # can fail with "AST constructor recursion depth mismatch" (CPython gh-106905)
-    default_index().warm_up()
-    return ingested_cold
 
 
 def start(user: str | None = "Amy") -> AppTest:
@@ -348,7 +339,7 @@ def test_hostile_user_text_stays_text_on_every_page(ingested):
     assert f"{HOSTILE} A permit lasts ninety days [1]." in page_text(reviewer)
 
 
-def test_the_app_warms_the_research_service_while_the_first_visitor_signs_in(ingested_cold):
+def test_the_app_warms_the_research_service_while_the_first_visitor_signs_in(ingested):
     import threading
 
     index = default_index()

@@ -13,6 +13,7 @@ import numpy as np
 
 from research.corpus.analysis import analyse, pairs_of
 from research.domain.types import SearchFilter
+from research.index.arrays import read_array
 
 # how an index turns a text's terms (`analyse`) into tokens, by the name it is saved with (terms as they are: no
 # copy of every document's list)
@@ -48,6 +49,19 @@ def encode_tokens(terms: list[list[str]], analyser: str, min_df: int = 1) -> tup
         vocab = {names[code]: i for i, code in enumerate(kept.tolist())}
     vocab[""] = empty
     return token_ids, vocab
+
+
+class _MappedBM25(bm25s.BM25):
+    """bm25s's index whose score arrays `load` reads with research.index.arrays, not numpy's reader, whose header
+    parse can fail while another thread parses Python source (see research.index.arrays)."""
+
+    def load_scores(self, save_dir, data_name="data.csc.index.npy", indices_name="indices.csc.index.npy",
+                    indptr_name="indptr.csc.index.npy", num_docs=None, mmap=False, allow_pickle=False) -> None:
+        """Read the score arrays `save` wrote into `save_dir` (memory-mapped when `mmap`); pickles are never read."""
+        directory = Path(save_dir)
+        self.scores = {"data": read_array(directory / data_name, mmap=mmap),
+                       "indices": read_array(directory / indices_name, mmap=mmap),
+                       "indptr": read_array(directory / indptr_name, mmap=mmap), "num_docs": num_docs}
 
 
 class LexicalIndex:
@@ -94,7 +108,7 @@ class LexicalIndex:
     def load(cls, directory: Path) -> LexicalIndex:
         """Load an index written by `save`, its score arrays memory-mapped: an index is an immutable artifact of an
         ingest, so processes on one machine share its pages instead of each reading a copy."""
-        retriever = bm25s.BM25.load(str(directory / "bm25"), mmap=True)
+        retriever = _MappedBM25.load(str(directory / "bm25"), mmap=True)
         docs = json.loads((directory / "docs.json").read_text())
         return cls(retriever, docs["ids"], np.array(docs["jurisdictions"]), np.array(docs["kinds"]),
                    docs.get("analyser", "terms"))

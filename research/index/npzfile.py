@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from research.files import replaced_whole
+from research.index.arrays import read_arrays
 
 
 def save_by_jurisdiction(path: Path, arrays: dict[str, dict[str, np.ndarray]]) -> None:
@@ -27,9 +28,9 @@ def load_by_jurisdiction(path: Path, what: str, names: tuple[str, ...]) -> dict[
     if not Path(path).is_file():
         raise FileNotFoundError(f"{what} {path} not found (`research ingest` trains it)")
     try:
-        with np.load(path, allow_pickle=False) as data:
-            jurisdictions = sorted({key.split("/", 1)[0] for key in data.files})
-            return {j: {name: data[f"{j}/{name}"] for name in names} for j in jurisdictions}
+        arrays = read_arrays(path)
+        jurisdictions = sorted({key.split("/", 1)[0] for key in arrays})
+        return {j: {name: arrays[f"{j}/{name}"] for name in names} for j in jurisdictions}
     except (ValueError, KeyError, OSError) as error:
         raise ValueError(f"{what} {path} is not a valid {what.split()[-1]} file: {error}") from error
 
