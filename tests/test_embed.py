@@ -10,6 +10,7 @@ from research.index.embedders import (
     MiniLMEmbedder,
     OnnxMiniLMEmbedder,
     StaticEmbedder,
+    export_onnx_minilm,
 )
 
 pytestmark = pytest.mark.integration
@@ -51,3 +52,10 @@ def test_onnx_minilm_is_exported_once_fp32_matches_minilm_and_int8_stays_close(s
     assert 0.9 < agreement.min() < 0.9999
     # batched by length, returned in the order given
     assert np.allclose(quantized.encode(TEXTS[::-1])[::-1], quantized.encode(TEXTS), atol=1e-5)
+
+
+def test_the_onnx_export_says_nothing_meant_for_model_developers(tmp_path, capfd, caplog):
+    export_onnx_minilm(tmp_path / ONNX_MODEL_DIR_NAME)
+    assert all((tmp_path / ONNX_MODEL_DIR_NAME / name).is_file() for name in ONNX_FILES)
+    said = capfd.readouterr().err + caplog.text
+    assert "Loading weights" not in said and "pre-processing before quantization" not in said

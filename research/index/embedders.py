@@ -7,8 +7,10 @@ hub. All implement LangChain's `Embeddings` interface and return L2-normalised v
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -133,7 +135,8 @@ def export_onnx_minilm(target: Path) -> Path:
 
     log.info("exporting MiniLM to ONNX into %s", target)
     source = minilm_path()
-    model = AutoModel.from_pretrained(str(source)).eval()
+    with _without_developer_chatter():
+        model = AutoModel.from_pretrained(str(source)).eval()
 
     class _Pooled(torch.nn.Module):
         def __init__(self):
@@ -166,8 +169,31 @@ def _export(pooled, example, tokenizer, tmp: Path) -> None:
                           dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                                         "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}},
                           opset_version=17, dynamo=False)
-    quantize_dynamic(str(tmp / "fp32.onnx"), str(tmp / "int8.onnx"), weight_type=QuantType.QInt8)
+    with _without_developer_chatter():
+        quantize_dynamic(str(tmp / "fp32.onnx"), str(tmp / "int8.onnx"), weight_type=QuantType.QInt8)
     tokenizer.save_pretrained(str(tmp))
+
+
+@contextlib.contextmanager
+def _without_developer_chatter() -> Iterator[None]:
+    """Silence transformers' progress bar over the model's 103 tensors (a fraction of a second) and onnxruntime's
+    advice, logged as a warning on the root logger, to pre-process a model before quantising it: both speak to model
+    developers, and an ingest run with --quiet showed them."""
+    from transformers.utils import logging as transformers_logging
+
+    def not_quantisation_advice(record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
+
+    bars = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    root = logging.getLogger()
+    root.addFilter(not_quantisation_advice)
+    try:
+        yield
+    finally:
+        root.removeFilter(not_quantisation_advice)
+        if bars:
+            transformers_logging.enable_progress_bar()
 
 
 def onnx_minilm_dir(models_dir: Path) -> Path:
