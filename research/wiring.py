@@ -23,7 +23,7 @@ from research.answer.researcher import Researcher
 from research.corpus.citations import authority_keys
 from research.corpus.importers.run import ImportReport, import_source
 from research.corpus.sources import Manifest, load_manifests, select_manifests
-from research.corpus.treatment import amended_after, repeal_entry, rules_version, statute_repeal
+from research.corpus.treatment import amended_after, repeal_entry, rules_version
 from research.domain.types import Authority, Kind
 from research.index.catalogue import Change, ChunkStore, SourceOverview, corpus_overview
 from research.index.citator import RECORD_FORMAT, Citator, mine
@@ -262,17 +262,15 @@ class ResearchIndex:
         return tiers
 
     def treatment_of(self, authority_id: str) -> list[dict]:
-        """An authority's negative treatment as answers carry it: a statute's repeal from its own record, an
-        opinion's from the citator (loaded once)."""
+        """An authority's negative treatment as answers carry it: for a statute, a law in its history enacted after
+        its source's text is current (a repealed section is never indexed: the loader keeps it aside, and
+        `repeal_of` reads it); for an opinion, the citator's (loaded once)."""
         place = self.directory.place(authority_id)
         if place is not None and place[1] == Kind.STATUTE:  # only a section's own record is read: opinions are long
             authority = self.store.authority(authority_id)
-            if authority is None:
-                return []
-            repeal = statute_repeal(authority.heading, authority.text, authority.history)
-            as_of = self._texts_as_of.get(authority.source)
-            later = amended_after(authority.history, as_of) if as_of and not repeal else None
-            return [entry for entry in (repeal, later) if entry]
+            as_of = self._texts_as_of.get(authority.source) if authority is not None else None
+            later = amended_after(authority.history, as_of) if authority is not None and as_of else None
+            return [later] if later else []
         if self._loaded_citator is None:
             self._loaded_citator = self.citator(progress=False)
         return [t.to_dict() for t in self._loaded_citator.treatment_of(authority_id)]

@@ -99,6 +99,9 @@ def test_unknown_source_name_is_rejected(invented_corpus):
     ("", "Election costs. [Reserved]", {}, "reserved"),
     ("§ 11-21 Reserved.", "Reserved", {}, "reserved"),
     ("Reserved parking. Repealed.", "Reserved parking.", {}, "repealed"),
+    ("Editor's note: This article was numbered as article 14 of chapter 49, C.R.S. 1963. " * 6,
+     "1-8-101 to 1-8-311. (Repealed)", {}, "repealed"),  # an editor's note, however long, is not the section
+    ("The board shall report each year. " * 15, "Annual report. (Repealed)", {}, None),  # long text of its own
     ("", "Lands reserved for parks. [Repealed]", {}, "repealed"),
     ("B. School Impact Fees", "Subpart heading", {"jurisdiction": "US-HI"}, "empty"),
     ("Too short.", "Heading", {}, "empty"),
@@ -167,6 +170,27 @@ def test_part_headings_carry_to_the_following_sections_of_their_chapter(tmp_path
     assert authorities[0].heading_path[0] == "Chapter 7 LANTERNS"
 
 
+def test_a_hawaii_section_enacted_under_a_repealed_number_is_kept_without_the_old_sections_notes(tmp_path):
+    def section(number, heading, text):
+        return {"id": f"us-hi:hrs:{number}", "citation": f"Haw. Rev. Stat. § {number}", "section": number,
+                "heading": heading, "text": text, "chapter": "7", "chapter_title": "LANTERNS"}
+    records = [
+        section("7-1", "REPEALED", "PART I. [OLD] LANTERN TAXES\n\nAND FEES\n\n§§7-1 to 7-3 REPEALED. L 1988, c 28, §2."
+                "\n\nPART I. LANTERN PERMITS\n\n§7-1 Permits. (a) No person shall light a lantern on a public way "
+                "without a permit.\n\n(b) A permit expires ninety days after it is issued."),
+        section("7-2", "Fees.", "§7-2 Fees. The fee for a permit is five dollars, paid to the county."),
+        section("7-4", "REPEALED", "§7-4 REPEALED. L 1970, c 188, §2."),
+    ]
+    path = write_jsonl_gz(tmp_path / "hi.jsonl.gz", records)
+    write_manifest(tmp_path, "hi", path.name, sha256_of(path), jurisdiction="US-HI", fields=HAWAII_STYLE_FIELDS)
+    authorities, report = load_source(load_manifests(tmp_path)[0], tmp_path)
+    permits, fees = authorities
+    assert permits.heading == "Permits." and permits.text.startswith("PART I. LANTERN PERMITS\n\n§7-1 Permits. (a)")
+    assert "OLD" not in permits.text and "REPEALED" not in permits.text and "AND FEES" not in permits.text
+    assert permits.heading_path[1:] == fees.heading_path[1:] == ("PART I. LANTERN PERMITS",)
+    assert [a.id for a in report.repealed] == ["us-hi:hrs:7-4"]
+
+
 @pytest.mark.parametrize("section, heading, text, mended", [
     ("7-2", "Wicks.", "§7-2 Wicks. A wick shall be trimmed.", "Wicks."),
     ("7-3", "Lamps.] A lamp is a lantern kept", "[§7-3 Lamps.] A lamp is a lantern kept indoors.", "Lamps."),
@@ -176,6 +200,9 @@ def test_part_headings_carry_to_the_following_sections_of_their_chapter(tmp_path
     ("7-6", "Law Journals and Reviews Lanterns in Paradise.", "§7-6 Definitions. As used in this part:",
      "Definitions."),
     ("7-7", "Cross References Candles, see chapter 8.", "§§7-7 to 7-9 were renumbered.", ""),  # no heading of its own
+    ("7-8", "REPEALED", "§7-8 Wicks of brass. A wick may be of brass.", "Wicks of brass."),  # an old section's
+    ("7-9", "[OLD] Renumbered as §7-1.", "§7-9 Oil. Lamp oil shall be kept cool.", "Oil."),
+    ("7-10", "REPEALED", "§7-10 REPEALED. L 1970, c 188, §2.", "REPEALED"),  # repealed itself: the loader skips it
 ])
 def test_garbled_hawaii_style_headings_are_mended_from_the_section_line(section, heading, text, mended):
     assert mended_heading(heading, text, section) == mended

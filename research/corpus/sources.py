@@ -144,6 +144,7 @@ _NOT_IN_FORCE_TEXT = re.compile(
 )
 # jurisdictions whose statute records include ones holding only a Part heading (research.jurisdictions)
 _PART_HEADING_RECORDS = tuple(jurisdiction.code for jurisdiction in REGISTRY if jurisdiction.part_heading_records)
+_EDITORS_NOTE = re.compile(r"\s*editor's note:", re.IGNORECASE)
 _NOT_IN_FORCE_HEADING = re.compile(r"(^repealed\b)|([\[(]\s*(repealed|reserved)\s*[\])]\.?\s*$)|(^reserved\.?$)", re.I)
 
 
@@ -154,7 +155,10 @@ def skip_reason(record: dict, text: str, heading: str, kind: str) -> str | None:
         status = (record.get("status") or "").lower()
         if status == "repealed":
             return "repealed"
-        said = (_NOT_IN_FORCE_TEXT.match(text) or _NOT_IN_FORCE_HEADING.search(heading)) if len(text) < 400 else None
+        # a long text is a section's own words unless it is only an editor's note ("Editor's note: This article was
+        # numbered as article 14 ..." under "1-8-101 to 1-8-311. (Repealed)")
+        said = (_NOT_IN_FORCE_TEXT.match(text) or _NOT_IN_FORCE_HEADING.search(heading)) \
+            if len(text) < 400 or _EDITORS_NOTE.match(text) else None
         if said:
             # the last word decides: "Reserved parking. Repealed." was repealed
             return re.findall(r"repealed|reserved", said.group(0).lower())[-1]
@@ -172,19 +176,62 @@ _ANNOTATION_TITLE = re.compile(
 _SECTION_NUMBER_PREFIX = re.compile(r"^\[§[^\]]*\]\s*")
 
 
+def _own_line_heading(text: str, section: str) -> re.Match | None:
+    """The line where section `section` begins in `text` ("§580-42 Irretrievable breakdown. ...", "[§39-151]
+    Compound interest ..."), its heading as group 1; a line noting the number's old repeal ("§580-42 [OLD]
+    REPEALED.", "§§37-91 to 94 ...") is not it."""
+    if not section:
+        return None
+    return re.search(r"(?:^|\n)\s*\[?§\s*" + re.escape(section) + r"\]?\s+(?!\[OLD\]|REPEALED\b)([A-Z\[].+?\.)(?=\s|$)",
+                     text)
+
+
 def mended_heading(heading: str, text: str, section: str) -> str:
-    """A heading as the section's own line prints it, where a crawl garbled it (Hawaii: ~180 records): an
-    annotation's title taken for the heading ("Law Journals and Reviews ..."), a bracketed heading run on
-    into the text ("Methods of financing.] The council ..."), or the section number left in ("[§28-181]
-    Definitions.")."""
+    """A heading as the section's own line prints it, where a crawl garbled it (Hawaii: ~210 records): an
+    annotation's title taken for the heading ("Law Journals and Reviews ..."), the heading of an earlier section
+    of the number ("REPEALED", "[OLD] Renumbered as ..."), a bracketed heading run on into the text ("Methods of
+    financing.] The council ..."), or the section number left in ("[§28-181] Definitions.")."""
     heading = _SECTION_NUMBER_PREFIX.sub("", heading.strip())
-    if _ANNOTATION_TITLE.match(heading):
-        own_line = re.search(r"§\s*" + re.escape(section) + r"\]?\s+([A-Z\[].+?\.)(?=\s|$)", text[:1000]) \
-            if section else None
-        return own_line.group(1).replace("[", "").replace("]", "") if own_line else ""
+    if _ANNOTATION_TITLE.match(heading) or _OLD_SECTION_HEADING.fullmatch(heading):
+        own_line = _own_line_heading(text[:1000], section)
+        if own_line:
+            return unbracketed(own_line.group(1))
+        return "" if _ANNOTATION_TITLE.match(heading) else heading
     if ".]" in heading:  # the heading's closing bracket, and the text run on after it
         heading = heading.split(".]", 1)[0] + "."
     return unbracketed(heading)
+
+
+# the heading of an earlier section of the number: "REPEALED", "[OLD] Renumbered as §226-62."
+_OLD_SECTION_HEADING = re.compile(r"\W*repealed\W*|\[OLD\].*", re.IGNORECASE)
+# a paragraph about an earlier section of the number: "§580-42 [OLD] REPEALED. L 1972, c 11, §2.", "PART I. [OLD]
+# GENERAL OBLIGATION AND REFUNDING BONDS", "§205A-1 to 205A-3, repealed by L 1977, c 188, §2."
+_SUPERSEDED_NOTE = re.compile(r"\[OLD\]|\bREPEALED\b|\brepealed by L\b")
+
+
+def without_superseded_notes(text: str, section: str) -> str:
+    """A record's text without what it says of an earlier, repealed section of the same number. Hawaii prints a
+    number's repeal note, and the old Part heading above it, before the section later enacted under that number
+    ("§580-42 [OLD] REPEALED. L 1972, c 11, §2." then "§580-42 Irretrievable breakdown. (a) ..."): the record is
+    the later section, in force. Paragraphs before the section's own line that speak of the old one are left out;
+    the Part headings in force above it stay."""
+    own_line = _own_line_heading(text, section)
+    if own_line is None:
+        return text
+    before = [p.strip() for p in re.split(r"\n\s*\n", text[:own_line.start()]) if p.strip()]
+    kept, in_old_part_heading = [], False
+    for paragraph in before:
+        # an old Part heading may run on over the next lines ("PART IV. [OLD] DETERMINATIONS OF EXCLUSIONS",
+        # "FROM THE TOTAL INDEBTEDNESS OF THE", ...) up to the next Part heading or section line
+        continues_it = in_old_part_heading and not paragraph.startswith(("PART", "[PART", "§", "[§"))
+        if continues_it or _SUPERSEDED_NOTE.search(paragraph):
+            in_old_part_heading = continues_it or paragraph.startswith(("PART", "[PART"))
+        else:
+            in_old_part_heading = False
+            kept.append(paragraph)
+    if len(kept) == len(before):
+        return text
+    return "".join(p + "\n\n" for p in kept) + text[own_line.start():].lstrip()
 
 
 @dataclass
@@ -232,10 +279,12 @@ def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | No
     path = get("hierarchy")
     heading = (get("heading") or "").strip()
     if path is None and get("chapter"):  # Hawaii: records name only their chapter; Parts and headings are in the text
+        section = str(get("section") or "")
+        text = without_superseded_notes(text, section)
         path = [f"Chapter {get('chapter')} {get('chapter_title') or ''}".strip()]
         if divisions is not None:
             path += divisions.path_for(str(get("chapter")), text)
-        heading = mended_heading(heading, text, str(get("section") or ""))
+        heading = mended_heading(heading, text, section)
     history = get("history") or ""
     annotations = get("annotations")
     url = get("url")

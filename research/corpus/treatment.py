@@ -238,8 +238,6 @@ _FILLER = frozenset("the and of for in re ex rel v. co. inc. corp. ltd. s.s. u.s
                     "with supra ante post infra id. this that these those our its".split())
 
 
-_REPEALED_HEADING = re.compile(r"[\[(]\s*repealed\b[^\])]*[\])]\s*\.?\s*$|^\s*repealed\b", re.IGNORECASE)
-_REPEALED_TEXT = re.compile(r"^\s*[\[(]?\s*repealed\b", re.IGNORECASE)
 # a Colorado history's entries start "L. 96:" and hold semicolons of their own ("L. 2003: (1) amended; (4) added");
 # elsewhere each enactment ends at a semicolon: "...; Apr. 24, 2007, D.C. Law 16-305" (D.C.), "...; am L 2019, c 5"
 # (Hawaii), "...; amended Pub. L. 117-228, Dec. 13, 2022" (U.S. Code)
@@ -250,14 +248,6 @@ def history_entries(history: str) -> list[str]:
     """A section's history note split into its enactments."""
     entries = _SESSION_LAW_ENTRY.split(history) if _SESSION_LAW_ENTRY.search(history) else history.split(";")
     return [entry.strip() for entry in entries if entry.strip()]
-
-
-def statute_repeal(heading: str, text: str, history: str) -> dict[str, str] | None:
-    """A section's repeal as its code prints it ("Receipt of voted ballot. [Repealed]", text "Repealed."), as
-    `repeal_entry` gives it; None when it stands."""
-    if not (_REPEALED_HEADING.search(heading) or _REPEALED_TEXT.match(text)):
-        return None
-    return repeal_entry(heading, text, history)
 
 
 _MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
