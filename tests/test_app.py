@@ -94,13 +94,12 @@ def test_follow_up_in_the_same_conversation_and_reopening_from_history(ingested)
     assert "D.C. Code § 99-101" in reopened
 
 
-@pytest.mark.parametrize("question, matter, message", [
-    (QUESTION, None, "Choose the matter"),
-    ("x" * 20_000, Firm.LANTERN, "20,000 characters"),
-    ("   ", Firm.LANTERN, "empty"),
+@pytest.mark.parametrize("user, question, matter, message", [
+    ("Rex", QUESTION, None, "Choose the matter"),  # Rex has two matters: none is chosen for him
+    ("Amy", "   ", Firm.LANTERN, "empty"),  # a question too long cannot be typed (max_chars) and is refused too
 ])
-def test_bad_requests_get_a_message_and_the_app_keeps_working(ingested, question, matter, message):
-    at = ask(start(), question, matter=matter)
+def test_bad_requests_get_a_message_and_the_app_keeps_working(ingested, user, question, matter, message):
+    at = ask(start(user), question, matter=matter)
     assert not at.exception
     assert message in shown(" ".join(e.value for e in at.error))
     assert not any(m.name == "user" for m in at.chat_message) or matter is None or question.strip()
@@ -273,6 +272,23 @@ def test_the_first_start_asks_for_an_admin(app_env, tmp_path, monkeypatch):
     assert not at.exception and "Signed in as **Ada**" in page_text(at)
     at.switch_page("views/admin.py").run()
     assert not at.exception and "Ada" in page_text(at)
+
+
+def test_an_admins_change_shows_at_once_and_a_new_conversation_keeps_its_matter(ingested):
+    at = start("Ada")
+    at.switch_page("views/admin.py").run()
+    at.text_input[0].input("Carol")  # the "Add a user" form comes first: name, then initial password
+    at.text_input[1].input(PASSWORD)
+    next(b for b in at.button if b.label == "Add user").click().run()
+    assert not at.exception and "Added Carol (associate)." in at.success[0].value
+    assert "Carol" in at.dataframe[0].value["Name"].tolist()  # the table drawn after the change
+    assert start("Amy").sidebar.selectbox(key="matter").value == Firm.LANTERN  # her only matter, chosen
+    rex = start("Rex")
+    assert rex.sidebar.selectbox(key="matter").value is None  # two matters: his choice
+    rex = ask(rex, QUESTION, matter=Firm.GOAT)
+    next(b for b in rex.sidebar.button if b.label == "New conversation").click().run()
+    assert rex.sidebar.selectbox(key="matter").value == Firm.GOAT
+    assert rex.chat_input[0].proto.max_chars == 2000
 
 
 def test_an_idle_session_ends_and_sign_out_works(ingested):

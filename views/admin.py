@@ -22,9 +22,13 @@ def _done(action, message: str) -> None:
     except (ValueError, LookupError, PermissionError) as exc:
         st.error(as_text(str(exc)))
     else:
-        st.success(as_text(message))
+        # the tables and pickers were drawn before the change: draw the page again, with the message on top
+        st.session_state["admin_done"] = message
+        st.rerun()
 
 
+if done := st.session_state.pop("admin_done", None):
+    st.success(as_text(done))
 st.subheader("Users")
 users = accounts.users()
 st.dataframe([{"Name": u.name, "Role": u.role, "Disabled": u.disabled} for u in users], hide_index=True)

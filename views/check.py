@@ -39,6 +39,6 @@ elif not problems:
 else:
     st.dataframe([{"problem": p["kind"], "citation": c.text, "form": c.form, "pin": c.pin,
                    "where": f"{c.start}-{c.end}", "detail": p["detail"]} for _, _, c, p in problems],
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
 st.download_button("Download the report (Markdown)", report_markdown(upload.name, checked),
                    file_name=f"citation-check-{upload.name}.md", mime="text/markdown")

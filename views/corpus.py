@@ -17,7 +17,7 @@ rows = [{"Source": r.title, "Jurisdiction": r.jurisdiction, "Kind": r.kind,
          "Ingested": r.ingested_at or "—", "Version of the law": r.version, "As of": r.as_of or "—",
          "Imported from": r.format or "mirror", "Upstream": r.upstream}
         for r in overview]
-st.dataframe(rows, hide_index=True, use_container_width=True)
+st.dataframe(rows, hide_index=True, width="stretch")
 if all(r.status == "not ingested" for r in overview):
     st.warning("Nothing is ingested yet: run `research ingest`.")
     st.stop()
@@ -30,7 +30,7 @@ st.dataframe([{"Jurisdiction": c.name, "Code held": f"{c.code} {c.division}s {c.
                or ("nothing" if c.absent_known and c.statutes else "not known" if c.statutes else "—"),
                "Opinions": c.opinions,
                "Opinion years": f"{c.opinion_years[0]}–{c.opinion_years[1]}" if c.opinion_years else "—"}
-              for c in index.coverage()], hide_index=True, use_container_width=True)
+              for c in index.coverage()], hide_index=True, width="stretch")
 
 st.subheader("Versions")
 st.caption("`research corpus import` brings a newer release; stored answers that quoted a changed section are "
@@ -44,9 +44,9 @@ for r in overview:
         st.dataframe([{"Version": v.seq, "Label": v.label, "As of": v.as_of or "—", "Recorded": v.recorded_at[:16],
                        "Authorities": v.authorities, "Added": v.added, "Amended": v.amended,
                        "Repealed": v.repealed, "Removed": v.removed} for v in versions],
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
         if latest.seq > 1:
             changes = index.store.changes(r.source, latest.seq - 1, latest.seq)
             st.markdown(f"**Changes in version {latest.seq}** ({len(changes)})")
             st.dataframe([{"Change": c.change.value, "Citation": c.citation, "Heading": c.heading}
-                          for c in changes[:500]], hide_index=True, use_container_width=True)
+                          for c in changes[:500]], hide_index=True, width="stretch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from research.answer.researcher import QuestionError
+from research.answer.researcher import MAX_QUESTION_CHARS, QuestionError
 from research.corpus.documents import DocumentError
 from research.domain.answer import AnswerMode
 from research.domain.records import DRAFT_LABEL
@@ -64,7 +64,10 @@ with st.sidebar:
         matter = conversation.matter
         st.markdown(f"**Matter:** {as_text(matter)}")
     else:
-        matter = st.selectbox("Matter", matters, key="matter", index=None, placeholder="Choose a matter")
+        # a new conversation starts in the matter of the one left; a user of one matter has it chosen
+        preset = st.session_state.pop("next_matter", None)
+        index = matters.index(preset) if preset in matters else (0 if len(matters) == 1 else None)
+        matter = st.selectbox("Matter", matters, key="matter", index=index, placeholder="Choose a matter")
     jurisdictions = st.multiselect("Jurisdictions", JURISDICTIONS, default=list(JURISDICTIONS), key="jurisdictions")
     kinds = st.multiselect("Sources", list(KIND_LABELS), default=list(KIND_LABELS), key="kinds")
     mode_label = st.radio("Answer mode", list(MODE_LABELS), key="mode")
@@ -73,6 +76,8 @@ with st.sidebar:
     survey = st.toggle("Survey: answer per jurisdiction", key="survey")
     if st.button("New conversation"):
         st.session_state.pop("conversation_id", None)
+        if conversation is not None:
+            st.session_state["next_matter"] = conversation.matter
         st.rerun()
     if matter:
         _documents(matter)
@@ -135,6 +140,6 @@ def _ask(question: str) -> None:
         render_answer(result.answer, DRAFT_LABEL)
 
 
-question = st.chat_input("Ask a research question")
+question = st.chat_input("Ask a research question", max_chars=MAX_QUESTION_CHARS)
 if question is not None:
     _ask(question)
