@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from research.answer.drafting import answers_part, drafting_tags
-from research.answer.extractive import ExtractiveAnswerer, ExtractiveConfig, Passage, lead_in
+from research.answer.extractive import ExtractiveAnswerer, ExtractiveConfig, Passage, candidate_sentences, lead_in
 from research.answer.question import Ask, question_parts
 from research.answer.researcher import Researcher
 from research.corpus.chunking import chunk_authority
@@ -107,6 +107,19 @@ def test_the_body_is_bounded_and_what_is_not_quoted_is_listed(researcher):
 def test_editorial_notes_are_never_quoted(researcher):
     answer = researcher.ask("Where is the lantern inspector cross reference for retaliatory action?", ("US-DC",))
     assert not any("Cross references" in c.quote for c in answer.citations)
+
+
+def test_an_opinions_caption_is_never_a_candidate_sentence():
+    from tests.conftest import INVENTED_OPINION
+
+    text = ("901 U.S. 77 (2031)\n\nPEMBERTON\n\nv.\n\nLANTERN OFFICE\n\nNo. 30-1578.\n\nSupreme Court of the United "
+            "States.\n\nArgued March 29, 2031.\n\n[*78] We hold that a lantern permit is a license, not a property "
+            "right, and that the office may revoke it for cause.")
+    opinion = Authority(id=INVENTED_OPINION["id"], source="invented", jurisdiction="US-federal", kind="opinion",
+                        citation="901 U.S. 77", heading="Pemberton v. Lantern Office", text=text)
+    sentences = [s.text for s, _ in candidate_sentences(Passage(opinion, 1, tuple(chunk_authority(opinion))), 600)]
+    assert sentences == ["[*78] We hold that a lantern permit is a license, not a property right, and that the office "
+                         "may revoke it for cause."]
 
 
 def test_a_quoted_list_item_brings_its_lead_in_into_the_body(researcher):

@@ -38,3 +38,13 @@ def test_notice_paragraphs_are_context_to_the_last_sentence():
 def test_context_spans_include_the_editorial_notes():
     assert set(editorial_spans(TEXT)) <= set(context_spans(TEXT))
     assert not context_spans("(a) The C.R.S. and the HRS apply to a lease.")
+
+
+def test_an_opinions_caption_ends_where_its_prose_begins():
+    from research.corpus.structure import caption_end
+
+    caption = ("901 U.S. 77 (2031)\n\nPEMBERTON, LANTERN KEEPER OF THE DISTRICT OF COLUMBIA, ET AL.\n\nv.\n\nLANTERN "
+               "OFFICE\n\nNo. 30-1578.\n\nSupreme Court of the United States.\n\nArgued March 29, 2031.\n\n")
+    prose = "A lantern permit expires ninety days after it is issued, and the office may not extend it by letter."
+    assert caption_end(caption + prose) == len(caption)
+    assert caption_end(prose + "\n\nv.\n\nSYKES") == 0

@@ -25,7 +25,7 @@ from research.answer.textmatch import content_terms
 from research.corpus.chunking import statute_spans
 from research.corpus.citations import CASE_NAME, party_word
 from research.corpus.sentences import Sentence, split_sentences
-from research.corpus.structure import context_spans, is_division_heading, is_shouting
+from research.corpus.structure import caption_end, context_spans, is_division_heading, is_shouting
 from research.domain.types import Authority, Chunk, Kind
 from research.index.embedders import Encoder
 
@@ -114,8 +114,15 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
     spans = statute_spans(passage.authority.text) if passage.authority.kind == Kind.STATUTE else []
     span_starts = [span.start for span in spans]
     context = context_spans(passage.authority.text)  # editorial notes and notice forms: never the rule
+    # an opinion's caption ("v. / SYKES / No. 75-1578. / Supreme Court ..."): a sentence running on from it keeps
+    # only its words after it
+    caption = caption_end(passage.authority.text) if passage.authority.kind == Kind.OPINION else 0
     for chunk in passage.chunks:
         for sentence in split_sentences(chunk.text, offset=chunk.start):
+            if sentence.start < caption:
+                if sentence.end <= caption:
+                    continue
+                sentence = Sentence(sentence.text[caption - sentence.start:], caption, sentence.end)
             label = _LEADING_LABEL.match(sentence.text)
             if label:
                 cut = label.end()

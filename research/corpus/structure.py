@@ -78,3 +78,16 @@ def context_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         start = end + 1
     return sorted(spans)
+
+
+_CAPTION_LINE_MAX = 80
+
+
+def caption_end(text: str) -> int:
+    """Where an opinion's caption ends: its text opens with short lines or lines in capitals (the reporter citation,
+    the parties, "v.", the docket number, the court, the dates, "CERTIORARI TO ..."), which are the case's name and
+    history, never what it holds. 0 for a text that opens with prose."""
+    for line in re.finditer(r"[^\n]+", text):
+        if line.group().strip() and len(line.group().strip()) > _CAPTION_LINE_MAX and not is_shouting(line.group()):
+            return line.start()
+    return len(text)
