@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from research.domain.review import Grade
+from research.domain.review import CORRECT, Grade
 from research.wiring import default_index, open_app_database
 from tests.conftest import PASSWORD, Firm
 
@@ -174,7 +174,13 @@ def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):
     assert not at.exception
     assert "1 answer(s) awaiting review or approval" in page_text(at) and "Grading as **Rex**" in page_text(at)
     assert at.selectbox(key="review_associate").options == ["All", "Amy"]
+    marks = [box for box in at.selectbox if box.key and box.key.startswith("mark_")]
+    assert marks and all(box.value is None for box in marks)  # nothing marked for the reviewer
     at.button(key=next(b.key for b in at.button if b.label == "Save grade and approve")).click().run()
+    unmarked = ", ".join(f"[{n}]" for n in range(1, len(marks) + 1))
+    assert f"mark citation{'s' if len(marks) > 1 else ''} {unmarked} and choose Pass or Fail" in at.error[0].value
+    assert not at.success and "Status: **draft**" in page_text(at)  # nothing saved
+    at = _grade(at, approve=True)
     assert not at.exception
     assert "Approved by Rex" in shown(at.success[0].value)
     at.switch_page("views/research.py").run()
@@ -191,6 +197,11 @@ def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):
 
 
 def _grade(at: AppTest, approve: bool = False) -> AppTest:
+    """Mark every citation correct, pass the answer, and save the grade (approving it too, when asked)."""
+    for box in at.selectbox:
+        if box.key and box.key.startswith("mark_"):
+            box.set_value(CORRECT)
+    next(r for r in at.radio if r.label == "Overall").set_value("Pass")
     label = "Save grade and approve" if approve else "Save grade"
     return at.button(key=next(b.key for b in at.button if b.label == label)).click().run()
 

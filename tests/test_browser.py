@@ -7,6 +7,7 @@ Playwright only drives it, no browser is downloaded. The screenshot is kept in t
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -119,6 +120,17 @@ def _choose_matter(page, matter: str) -> None:
     page.get_by_role("option", name=matter).click()
 
 
+def _grade_all_correct_and_pass(page) -> None:
+    """Mark each citation of the Review page's grade form correct (none is marked for the reviewer) and pass it."""
+    # the accessible name keeps the label's Markdown escapes: "\\[1\\] D.C. Code § 99-101(b)"
+    marks = page.get_by_role("combobox", name=re.compile(r"^\\?\[\d+\\?\] "))
+    for i in range(marks.count()):
+        marks.nth(i).click()
+        page.keyboard.type("correct")  # the list filtered to the one mark, chosen with Enter
+        page.keyboard.press("Enter")
+    page.get_by_text("Pass", exact=True).click()
+
+
 def _ask(page, question: str) -> None:
     chat = page.get_by_placeholder("Ask a research question")
     chat.fill(question)
@@ -206,6 +218,9 @@ def test_review_is_blind_and_every_answer_shows_its_status(serve, chromium):
     rex.get_by_role("link", name="Review").click()
     expect(rex.get_by_text("Status: draft")).to_be_visible(timeout=60_000)
     rex.get_by_role("button", name="Save grade", exact=True).click()
+    expect(rex.get_by_text("choose Pass or Fail")).to_be_visible(timeout=60_000)  # nothing vouched for untouched
+    _grade_all_correct_and_pass(rex)
+    rex.get_by_role("button", name="Save grade", exact=True).click()
     expect(rex.get_by_text("Grade saved for Rex.")).to_be_visible(timeout=60_000)
 
     ada = signed_in("Ada")
@@ -216,6 +231,7 @@ def test_review_is_blind_and_every_answer_shows_its_status(serve, chromium):
     expect(ada.get_by_text("Rex: pass")).to_have_count(0)
     hidden.scroll_into_view_if_needed()
     ada.screenshot(path=str(ARTIFACTS / "browser-blind-review.png"), full_page=True)
+    _grade_all_correct_and_pass(ada)
     ada.get_by_role("button", name="Save grade", exact=True).click()
     expect(ada.get_by_text("Grades so far: Rex: pass; Ada: pass")).to_be_visible(timeout=60_000)
     expect(ada.get_by_text("Status: reviewed, awaiting approval")).to_be_visible()

@@ -65,11 +65,13 @@ with st.form(f"grade_{answer_id}"):
     accuracy = c1.slider("Legal accuracy", 1, 5, 3)
     completeness = c2.slider("Completeness", 1, 5, 3)
     clarity = c3.slider("Clarity", 1, 5, 3)
-    marks = {c.number: st.selectbox(as_text(f"[{c.number}] {c.citation}"), CITATION_MARKS,
+    # nothing is marked or passed for the reviewer: a grade saved untouched would vouch for what nobody checked
+    marks = {c.number: st.selectbox(as_text(f"[{c.number}] {c.citation}"), CITATION_MARKS, index=None,
+                                    placeholder="Check the quote against its passage, then mark it",
                                     key=f"mark_{answer_id}_{c.number}")
              for c in answer.citations}
     missing = st.multiselect("Authorities to add", list(options), format_func=lambda a: options[a])
-    verdict = st.radio("Overall", ["Pass", "Fail"], horizontal=True)
+    verdict = st.radio("Overall", ["Pass", "Fail"], horizontal=True, index=None)
     comments = st.text_area("Comments")
     edited = st.text_area("Answer text (edit before approving; the original is kept)", value=answer.text, height=200)
     override = (st.checkbox("Approve without the reviews required (admin override, recorded in the audit trail)")
@@ -78,8 +80,14 @@ with st.form(f"grade_{answer_id}"):
     saved = save.form_submit_button("Save grade")
     approved = approve.form_submit_button("Save grade and approve")
 
-if saved or approved:
-    grade = Grade(db.user.name, accuracy, completeness, clarity, verdict == "Pass", marks, tuple(missing), comments)
+unmarked = [f"[{number}]" for number, mark in marks.items() if mark is None]
+if (saved or approved) and (verdict is None or unmarked):
+    st.error("Before saving, " + " and ".join(
+        ([f"mark citation{'s' if len(unmarked) > 1 else ''} {', '.join(unmarked)}"] if unmarked else [])
+        + (["choose Pass or Fail"] if verdict is None else [])) + ".")
+elif saved or approved:
+    grade = Grade(db.user.name, accuracy, completeness, clarity, verdict == "Pass",
+                  {number: mark for number, mark in marks.items() if mark is not None}, tuple(missing), comments)
     try:
         db.reviews.record_grade(answer_id, grade)
         if approved:
