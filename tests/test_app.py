@@ -165,6 +165,8 @@ def test_memos_page_previews_and_offers_three_downloads(ingested):
     assert "D.C. Code § 99-101" in text
     labels = sorted(b.label for b in at.get("download_button"))
     assert labels == ["Download Markdown", "Download PDF", "Download Word"]
+    picker = next(box for box in at.selectbox if box.label == "Conversation")
+    assert QUESTION[:80] in picker.options[0]  # a conversation is named by its first question, not a date alone
 
 
 def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):

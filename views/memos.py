@@ -24,7 +24,8 @@ by_id = {c.id: c for c in conversations}
 default = st.session_state.get("conversation_id")
 ids = list(by_id)
 chosen_id = st.selectbox("Conversation", ids, index=ids.index(default) if default in by_id else 0,
-                         format_func=lambda i: f"{by_id[i].matter} · {by_id[i].updated_at:%Y-%m-%d %H:%M}")
+                         format_func=lambda i: f"{by_id[i].matter} · {by_id[i].updated_at:%Y-%m-%d %H:%M} · "
+                                               f"{by_id[i].first_question[:80]}")
 conversation = db.conversations.get(chosen_id)
 numbers = list(range(1, len(conversation.answers) + 1))
 picked = st.multiselect("Answers to include", numbers, default=numbers,
