@@ -122,6 +122,17 @@ def test_an_opinions_caption_is_never_a_candidate_sentence():
                          "may revoke it for cause."]
 
 
+def test_a_sections_history_note_is_not_part_of_its_last_sentence():
+    text = ("§7-1 Permits. (a) No person shall light a lantern on a public way without a permit.\n\n(b) A permit "
+            "expires ninety days after it is issued. [L 1980, c 164, pt of §1; am L 1995, c 3, §2]")
+    section = Authority(id="us-hi:hrs:7-1", source="invented", jurisdiction="US-HI", kind="statute",
+                        citation="Haw. Rev. Stat. § 7-1", heading="Permits.", text=text)
+    found = candidate_sentences(Passage(section, 1, tuple(chunk_authority(section))), 600)
+    last, pin = found[-1]
+    assert last.text == "A permit expires ninety days after it is issued." == text[last.start:last.end]
+    assert pin == "(b)"
+
+
 def test_a_quoted_list_item_brings_its_lead_in_into_the_body(researcher):
     answer = researcher.ask("Did the tenant who complained in writing to the lantern inspector about a broken "
                             "lantern engage in protected activity?", ("US-DC",))

@@ -29,6 +29,9 @@ from research.corpus.structure import caption_end, context_spans, is_division_he
 from research.domain.types import Authority, Chunk, Kind
 from research.index.embedders import Encoder
 
+# Hawaii prints each section's history after its last sentence: "... shall apply. [L 1980, c 164, pt of §1]",
+# "[CC 1859, §1; RL 1925, §3; am L 1935, c 10, §2]"
+_TRAILING_HISTORY = re.compile(r"\s*\[(?:L|CC|PC|RL|am|Supp)\b[^\]]*\]\s*$")
 _LEADING_LABEL = re.compile(r"^(?:\((?:[a-zA-Z]{1,4}|\d{1,3}(?:\.\d+)?)\)\s*)+")
 
 
@@ -127,6 +130,9 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
             if label:
                 cut = label.end()
                 sentence = Sentence(sentence.text[cut:], sentence.start + cut, sentence.end)
+            history = _TRAILING_HISTORY.search(sentence.text)
+            if history:  # the section's history note, printed after its last sentence: a source, not the rule
+                sentence = Sentence(sentence.text[:history.start()], sentence.start, sentence.start + history.start())
             if sentence.start in seen or len(sentence.text) < 20 or len(sentence.text) > max_chars \
                     or not _quotable(sentence.text) or is_shouting(sentence.text) \
                     or any(s <= sentence.start < e for s, e in context):
