@@ -268,8 +268,10 @@ class ResearchIndex:
         place = self.directory.place(authority_id)
         if place is not None and place[1] == Kind.STATUTE:  # only a section's own record is read: opinions are long
             authority = self.store.authority(authority_id)
-            as_of = self._texts_as_of.get(authority.source) if authority is not None else None
-            later = amended_after(authority.history, as_of) if authority is not None and as_of else None
+            if authority is None:
+                return []
+            as_of = self._texts_as_of.get(authority.source)
+            later = amended_after(authority.history, as_of) if as_of else None
             return [later] if later else []
         if self._loaded_citator is None:
             self._loaded_citator = self.citator(progress=False)

@@ -81,10 +81,10 @@ with st.form(f"grade_{answer_id}"):
     approved = approve.form_submit_button("Save grade and approve")
 
 unmarked = [f"[{number}]" for number, mark in marks.items() if mark is None]
-if (saved or approved) and (verdict is None or unmarked):
-    st.error("Before saving, " + " and ".join(
-        ([f"mark citation{'s' if len(unmarked) > 1 else ''} {', '.join(unmarked)}"] if unmarked else [])
-        + (["choose Pass or Fail"] if verdict is None else [])) + ".")
+to_do = ([f"mark citation{'s' if len(unmarked) > 1 else ''} {', '.join(unmarked)}"] if unmarked else []) \
+    + (["choose Pass or Fail"] if verdict is None else [])
+if (saved or approved) and to_do:
+    st.error(f"Before saving, {' and '.join(to_do)}.")
 elif saved or approved:
     grade = Grade(db.user.name, accuracy, completeness, clarity, verdict == "Pass",
                   {number: mark for number, mark in marks.items() if mark is not None}, tuple(missing), comments)

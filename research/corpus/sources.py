@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from research.corpus.structure import MAJOR_DIVISION, division_lines, unbracketed
+from research.corpus.structure import MAJOR_DIVISION, SECTION_LINE, division_lines, unbracketed
 from research.domain.types import Authority, Kind
 from research.jurisdictions import REGISTRY
 
@@ -223,9 +223,9 @@ def without_superseded_notes(text: str, section: str) -> str:
     for paragraph in before:
         # an old Part heading may run on over the next lines ("PART IV. [OLD] DETERMINATIONS OF EXCLUSIONS",
         # "FROM THE TOTAL INDEBTEDNESS OF THE", ...) up to the next Part heading or section line
-        continues_it = in_old_part_heading and not paragraph.startswith(("PART", "[PART", "§", "[§"))
+        continues_it = in_old_part_heading and not (MAJOR_DIVISION.match(paragraph) or SECTION_LINE.match(paragraph))
         if continues_it or _SUPERSEDED_NOTE.search(paragraph):
-            in_old_part_heading = continues_it or paragraph.startswith(("PART", "[PART"))
+            in_old_part_heading = continues_it or bool(MAJOR_DIVISION.match(paragraph))
         else:
             in_old_part_heading = False
             kept.append(paragraph)

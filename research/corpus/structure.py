@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_SECTION_LINE = re.compile(r"^\[?§")
+SECTION_LINE = re.compile(r"^\[?§")  # a section's own line: "§7-1 Lanterns.", "[§7-2] Wicks."
 
 
 MAJOR_DIVISION = re.compile(r"^\[?\s*(part|article)\b", re.IGNORECASE)
@@ -37,7 +37,7 @@ def division_lines(text: str) -> list[str]:
         line = " ".join(line.split())
         if not line:
             continue
-        if _SECTION_LINE.match(line) or len(line) > _DIVISION_LINE_MAX or len(lines) == 3:
+        if SECTION_LINE.match(line) or len(line) > _DIVISION_LINE_MAX or len(lines) == 3:
             break
         lines.append(unbracketed(line))
     return lines
@@ -88,6 +88,7 @@ def caption_end(text: str) -> int:
     the parties, "v.", the docket number, the court, the dates, "CERTIORARI TO ..."), which are the case's name and
     history, never what it holds. 0 for a text that opens with prose."""
     for line in re.finditer(r"[^\n]+", text):
-        if line.group().strip() and len(line.group().strip()) > _CAPTION_LINE_MAX and not is_shouting(line.group()):
+        words = line.group().strip()
+        if len(words) > _CAPTION_LINE_MAX and not is_shouting(words):
             return line.start()
     return len(text)

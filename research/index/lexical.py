@@ -187,6 +187,8 @@ class LazyLexicalIndex:
 
     def loaded(self) -> LexicalIndex:
         """The index, read now if it has not been."""
+        if self._index is not None:  # every search passes here: no lock once it is read
+            return self._index
         with self._lock:
             if self._index is None:
                 self._index = LexicalIndex.load(self._directory)
