@@ -15,6 +15,14 @@ FIRST = Turn("How long does a D.C. landlord have to return a security deposit?",
     ("What about in Hawaii?", True),
     ("Is there an exception for students?", True),
     ("Does that apply to commercial leases?", True),
+    ("What can she do about it, and does the same rule apply in Hawaii?", True),
+    ("Can he still sue if the lease says otherwise?", True),
+    ("What is the filing deadline for that claim in the Superior Court of the District of Columbia?", True),
+    # a later sentence may point back to the question's own story
+    ("A Denver reporter asked a state agency for records under the Colorado Open Records Act. How many days does "
+     "the custodian have to respond, and can that period be extended?", False),
+    ("A Hawaii landlord plans to text the tenant the same morning and enter with a key. Is that enough notice?",
+     False),
     ("A Colorado employer fired a worker for reporting wage theft to the labor department; what remedies exist?",
      False),
 ])
@@ -26,6 +34,13 @@ def test_a_follow_up_naming_a_jurisdiction_moves_the_search_there():
     standalone, scope = resolve("What about in Hawaii?", ("US-DC",), [FIRST])
     assert standalone.startswith(FIRST.standalone_question) and standalone.endswith("What about in Hawaii?")
     assert scope.jurisdictions == ("US-HI",) and not scope.notice
+
+
+def test_a_follow_up_that_compares_adds_the_jurisdiction_it_names():
+    standalone, scope = resolve("What can she do about it, and does the same rule apply in Hawaii?", ("US-DC",),
+                                [FIRST])
+    assert standalone.startswith(FIRST.standalone_question)
+    assert scope.jurisdictions == ("US-DC", "US-HI")
 
 
 def test_a_follow_up_keeps_the_selected_jurisdictions_and_a_new_question_stands_alone():

@@ -2,7 +2,8 @@
 
 "What about in Hawaii?" after a question about D.C. deposits becomes the earlier question asked in
 Hawaii; "is there an exception for students?" is asked together with the earlier question. A
-question that names a jurisdiction moves the search there.
+question that names a jurisdiction moves the search there, or adds it when the question compares
+("does the same rule apply in Hawaii?").
 """
 
 from __future__ import annotations
@@ -20,13 +21,27 @@ _FOLLOW_UP_OPENERS = re.compile(
     re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|they|those|these|there|same|such)\b", re.IGNORECASE)
 SHORT_QUESTION_WORDS = 12
-
+# Back-references to something said before ("what can she do about it", "the same rule"). Only a
+# question's first sentence is read for them: a later one may point back to the question's own story.
+_POINTS_BACK = re.compile(
+    r"\b(?:about (?:it|that|this)\b|(?:the same|that|this|those|these) (?:rule|law|statute|section|"
+    r"provision|case|holding|period|deadline|requirement|exception|claim|remed(?:y|ies)|answer)s?\b|"
+    r"the same (?:appl(?:y|ies)|hold|go|is true))",
+    re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s")
+# A person the question has not introduced: a pronoun among its first words ("What can she do ...").
+_OPENING_PRONOUN = re.compile(r"^\W*(?:\w+\W+){0,3}(?:she|he|they|her|him|them)\b", re.IGNORECASE)
+# A follow-up that compares keeps the earlier jurisdictions beside the one it names.
+_COMPARES = re.compile(r"\b(?:same|also|too|as well|compare[sd]?|differ(?:ent|s)?)\b", re.IGNORECASE)
 
 
 def is_follow_up(question: str) -> bool:
-    """A question that cannot stand alone: it opens like a follow-up, or is short and refers back."""
+    """A question that cannot stand alone: it opens like a follow-up, points back to something said
+    before, opens on a person it has not introduced, or is short and refers back."""
     words = question.split()
-    return bool(_FOLLOW_UP_OPENERS.match(question)) or (
+    first_sentence = _SENTENCE_END.split(question, maxsplit=1)[0]
+    return bool(_FOLLOW_UP_OPENERS.match(question) or _POINTS_BACK.search(first_sentence)
+                or _OPENING_PRONOUN.match(question)) or (
         len(words) <= SHORT_QUESTION_WORDS and bool(_REFERS_BACK.search(question)))
 
 
@@ -34,7 +49,8 @@ def resolve(question: str, jurisdictions: tuple[str, ...], history: list[Turn]) 
     """The standalone question and the jurisdictions to search.
 
     Without history, or for a question that stands alone, the question is kept. A follow-up is
-    appended to the previous standalone question; a jurisdiction it names replaces the selection.
+    appended to the previous standalone question; a jurisdiction it names replaces the selection, or
+    joins the previous question's jurisdictions when the follow-up compares ("the same", "also").
     Otherwise the search keeps to the selected jurisdictions the standalone question names
     (research.answer.scope).
     """
@@ -45,6 +61,9 @@ def resolve(question: str, jurisdictions: tuple[str, ...], history: list[Turn]) 
     standalone = f"{previous.standalone_question} {question}"
     named = named_jurisdictions(question)
     if named:
+        if _COMPARES.search(question):
+            earlier = tuple(j for j in previous.jurisdictions if j not in named)
+            return standalone, Scope(earlier + named)
         return standalone, Scope(named)
     return standalone, question_scope(standalone, jurisdictions or previous.jurisdictions)
 
