@@ -56,9 +56,42 @@ def test_an_overruling_sentence_is_tied_to_the_case_it_overrules(text, expected)
     f"So far as the statement in {ADKINS}, supports these assumptions, it is disapproved.",
     f"The minimum wage law was struck down in {ADKINS}. Counsel elaborately argued that our decision in the Adkins "
     "case was erroneous and ought to be overruled.",
+    f"Neither does the Court purport to overrule {ADKINS}.",
+    f"I would begin this process of re-evaluation by overruling {ADKINS}.",
+    f"The minimum wage law was struck down in {ADKINS}. Implicit in such an approach is the admission when a case is "
+    "overruled that the earlier decision was wrongly decided.",
+    f"{ADKINS}, necessarily repudiated the view of Wolf v. Colorado, 338 U.S. 25.",
+    f"In the light of {ADKINS}, and the cases it cites, the statements made in West and similar cases can no longer be "
+    "regarded as the law.",
+    f"Given our ruling, we need not reach the argument that {ADKINS}, should be overruled.",
+    f"We have since overruled {ADKINS}.",
 ])
 def test_a_sentence_that_mentions_overruling_without_doing_it_is_left_alone(text):
     assert treated(text) == []
+
+
+COURT_THEN_DISSENT = ("MR. JUSTICE STONE delivered the opinion of the Court.\n\nThe judgment is affirmed.\n\n"
+                      "MR. JUSTICE BRANDEIS, with whom MR. JUSTICE HOLMES joins, dissenting.\n\n{}")
+
+
+@pytest.mark.parametrize("dissent, expected", [
+    (f"I think the judgment should be reversed and {ADKINS}, should be overruled.", []),
+    (f"If the statute is valid, then {ADKINS}, must be overruled.", []),
+    (f"Today the Court overrules {ADKINS}, without saying so.", [("overruled", "adkins")]),
+    (f"I agree with the Court that {ADKINS}, should be overruled.", [("overruled", "adkins")]),
+])
+def test_a_separate_opinion_tells_of_the_courts_act_but_its_wishes_are_not_one(dissent, expected):
+    assert treated(COURT_THEN_DISSENT.format(dissent)) == expected
+
+
+def test_the_opinion_of_the_court_ends_where_the_first_separate_opinion_begins():
+    from research.corpus.structure import court_opinion_end
+
+    text = COURT_THEN_DISSENT.format("I dissent.")
+    assert text[court_opinion_end(text):].startswith("MR. JUSTICE BRANDEIS, with whom")
+    syllabus = ("HARLAN, J., filed a dissenting opinion.\n\nJustice Olsen, in a concurring opinion, added this:\n\n"
+                "We hold.")
+    assert court_opinion_end(syllabus) == len(syllabus)
 
 
 def test_the_sentence_is_quoted_with_its_offsets():

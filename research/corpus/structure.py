@@ -92,3 +92,20 @@ def caption_end(text: str) -> int:
         if len(words) > _CAPTION_LINE_MAX and not is_shouting(words):
             return line.start()
     return len(text)
+
+
+# the line that opens a justice's separate opinion: "MR. JUSTICE HARLAN, whom MR. JUSTICE STEWART joins, dissenting.",
+# "Justice Thomas, concurring in the judgment." (the syllabus's "HARLAN, J., filed a dissenting opinion" is not one)
+_SEPARATE_OPINION_LINE = re.compile(
+    r"^[ \t]*[^\n]{0,250}?\bjustice\b[^\n]{0,250}?\b(?:dissenting|concurring)\b"
+    r"(?:\s+(?:in|and|with)\b[^\n]{0,80})?[.:]?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def court_opinion_end(text: str) -> int:
+    """Where the opinion of the Court ends in an opinion's text: at the line that opens the first concurrence or
+    dissent (what one justice writes is not what the Court holds); the text's length when there is none."""
+    for line in _SEPARATE_OPINION_LINE.finditer(text):
+        if "filed" not in line.group().lower() and "delivered" not in line.group().lower():
+            return line.start() + len(line.group()) - len(line.group().lstrip())
+    return len(text)

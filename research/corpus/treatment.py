@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from research.corpus.citations import CASE_NAME, scan_reporter_citations
 from research.corpus.sentences import split_sentences
+from research.corpus.structure import court_opinion_end
 
 
 class TreatmentKind(StrEnum):
@@ -42,7 +43,7 @@ class Treatment:
 
 
 _ACT = re.compile(
-    r"\b(?:(?P<passive>(?:is|are|be|been|stands?|now|hereby|necessarily|therefore|must be(?: (?:considered|regarded|"
+    r"\b(?:(?P<passive>(?:is|are|be|been|stands?|must be(?: (?:considered|regarded|"
     r"treated|deemed) as)?|should be,? and (?:it |they )?(?:is|are),?|should be|to be)\s+(?:\w+\s+){0,2}?"
     r"(?:overruled|abrogated|repudiated))"
     r"|(?P<active>(?:we|court|opinion|decision|today)\s+(?:\w+\s+){0,3}?(?:overrule[sd]?|overruling|disapprove[sd]?|"
@@ -59,17 +60,36 @@ _NOT_AN_ACT = re.compile(
     r"|\boverrul\w*\s+(?:the\s+|a\s+|such\s+|his\s+|its\s+|their\s+)?(?:general\s+|special\s+)?(?:demurrers?|"
     r"objections?|motions?|exceptions?|pleas?)\b"
     # a refusal or a wish, close before the verb
-    r"|\b(?:decline[sd]?|refuse[sd]?|unwilling|need not|not|never|would|cannot|could not)\s+(?:\w+\s+){0,3}?"
-    r"(?:overrul|disapprov|abrogat)"
+    r"|\b(?:decline[sd]?|refuse[sd]?|unwilling|need not|not|never|neither|nor|would|cannot|could not|"
+    r"purport(?:s|ed)? to)\s+(?:\w+\s+){0,3}?(?:overrul|disapprov|abrogat)"
+    # a justice's own view: "I would begin ... by overruling X", "I agree ... should be" (not "agree with the Court")
+    r"|\bI\s+(?:\w+\s+){0,2}?(?:would|should|cannot|do not|am not|think|agree|believe|feel|doubt|suppose|prefer|"
+    r"hope|am (?:\w+\s+)?of (?:the )?opinion)\b(?=[^.;]{0,250}?overrul)(?![^.]*\btoday\b)"
+    r"(?![^.]*\b(?:agree with|join) the Court\b)(?![^.]*\bthe Court is right\b)"
+    # overruling in general, of no case in particular: "when a case is overruled"
+    r"|\b(?:a|an|any|every|each)\s+(?:\w+\s+)?(?:case|decision|precedent|opinion)s?\s+(?:is|are|be|was|were)\s+"
+    r"(?:\w+\s+)?overruled"
     # a request, an argument or a question about overruling
     r"|\b(?:asks?|asked|urges?|urged|urging|invites?|invited|argues?|argued|contends?|contended|suggests?|suggested|"
-    r"requests?|requested|insists?|insisted|whether|if|unless)\b\W+(?:\w+\W+){0,14}?(?:overrul|disapprov|abrogat)"
+    r"requests?|requested|insists?|insisted|argument that|whether|if|unless)\b\W+(?:\w+\W+){0,14}?"
+    r"(?:overrul|disapprov|abrogat)"
     # history or habit: overruled before, by another case, or as this Court sometimes does
-    r"|\b(?:has|have) (?:often|sometimes|frequently|occasionally|previously|repeatedly|not|never) overruled"
+    r"|\b(?:has|have) (?:often|sometimes|frequently|occasionally|previously|repeatedly|not|never|since|already) "
+    r"overruled"
     r"|\b(?:we|court)\s+(?:\w+\s+)?(?:overruled|repudiated|disapproved)\b(?![^.]{0,40}\btoday\b)"
     r"|\boverrul\w* (?:a|its|their|our) (?:own )?(?:prior|earlier|previous) (?:case|decision|precedent)s?\b(?! upon)"
     r"|\b(?:has|had|have) been (?:\w+ )?overruled|\b(?:was|were) (?:\w+ )?overruled"
     r"|overruled by\b(?! (?:this|our|today))",
+    re.IGNORECASE)
+# in a concurrence or dissent, a justice's wish or supposition ("X should be overruled", "if ..., the Court is
+# overruling X", "we shall either overrule X or ...") is no act of the Court, unless it tells of this decision's own
+# ("agree with the Court that X should be overruled", "the decision to overrule X today")
+_WISH_OR_SUPPOSITION = re.compile(
+    r"\b(?:should|must|would|ought to|could|might|shall)\s+(?:\w+\s+){0,3}?(?:overrul|repudiat|abrogat)"
+    r"|\b(?:if|unless|whether)\b|\beither\b(?=[^.]{0,40}\b(?:overrul|repudiat|abrogat))", re.IGNORECASE)
+_THIS_DECISIONS_ACT = re.compile(
+    r"\btoday(?:'s)?\b|\bante\b|\b(?:with|join) the Court\b|\bthe Court is right\b|\bdecision to overrule\b|"
+    r"\bthe Court (?:now |today )?(?:concludes|holds|decides|adopts|overrules|must now)\b",
     re.IGNORECASE)
 _STAR = re.compile(r"\[\*\d+\]")
 _ANAPHOR = re.compile(
@@ -81,6 +101,8 @@ _ANAPHOR = re.compile(
     re.IGNORECASE)
 _SETS_APART = re.compile(r"\b(?:that|which|who|in particular|reinforces|held|holding|is|was|were|has|have|had|"
                          r"see|under|in|on|by)\b")
+_OWN_SUBJECT = re.compile(r",\s+the\s+(?:\w+\s+){0,3}?(?:statements?|rule|view|language|dicta|doctrine|"
+                          r"reasoning|test|approach|principle)s?\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:cases|decisions|those|these|they|holdings|rulings)\b", re.IGNORECASE)
 _IN_PART = re.compile(r"\b(?:to the extent|so far as|insofar as|in so far as|in part|in so far)\b", re.IGNORECASE)
@@ -116,9 +138,13 @@ def find_treatments(text: str, citation_of: CitationResolver, name_of: NameResol
     treatments: list[Treatment] = []
     # opinions break lines inside sentences (around "v.", case names): read them as one line, offsets unchanged
     flat = _STAR.sub(lambda m: " " * len(m.group(0)), text.translate(_ONE_LINE))  # "is [*465] overruled"
+    separate_opinions = court_opinion_end(text)
     for sentence in split_sentences(flat):
         mentions = _mentions(sentence.text, citation_of, name_of, named)
         act = _ACT.search(sentence.text)
+        if act is not None and sentence.start >= separate_opinions \
+                and _WISH_OR_SUPPOSITION.search(sentence.text) and not _THIS_DECISIONS_ACT.search(sentence.text):
+            act = None
         if act is not None and not _NOT_AN_ACT.search(sentence.text):
             clause = _clause(sentence.text, act)
             inside = [(position, target) for position, target in mentions if clause[0] <= position < clause[1]]
@@ -128,7 +154,13 @@ def find_treatments(text: str, citation_of: CitationResolver, name_of: NameResol
             else:
                 chosen = _object(sentence.text, inside) if act.group("active") else _subject(sentence.text, inside)
             targets = [target for _, target in chosen]
-            anaphor = _ANAPHOR.search(sentence.text) if not targets else None
+            # "In the light of Gideon, ..., the statements made in West ... can no longer be regarded as the law":
+            # a subject of its own stands between the cases named and the verb
+            own_subject = not act.group("active") and bool(inside) and _has_own_subject(sentence.text, inside[-1][0],
+                                                                                         act.start())
+            if own_subject:
+                targets = []
+            anaphor = _ANAPHOR.search(sentence.text) if not targets and not own_subject else None
             if anaphor:  # "that case", "we overrule it", "its earlier decisions": the cases last named before
                 here = [target for position, target in mentions if position < act.start()]
                 earlier = here or next((named_then for named_then in reversed(recent) if named_then), [])
@@ -139,6 +171,12 @@ def find_treatments(text: str, citation_of: CitationResolver, name_of: NameResol
                                             sentence.end))
         recent = (recent + [[target for _, target in mentions]])[-LOOKBACK_SENTENCES:]
     return treatments
+
+
+def _has_own_subject(sentence: str, last_named: int, verb: int) -> bool:
+    """Whether a passive verb has a subject of its own ("..., the statements made in West ...") after the last case
+    named before it (a clause "so far as it conflicts" between them leaves that case the subject)."""
+    return bool(_OWN_SUBJECT.search(sentence, last_named, verb)) and not _IN_PART.search(sentence, last_named, verb)
 
 
 def _subject(sentence: str, before: list[tuple[int, str]]) -> list[tuple[int, str]]:
