@@ -226,3 +226,54 @@ def test_a_screening_encoder_narrows_the_candidates_the_answerer_scores(hashing_
     unscreened = ExtractiveAnswerer(embedder, replace(config, screen_to=candidates), screener=screener)
     assert [p.sentence.start for p in unscreened.answer(QUESTION, passages).picks] == [
         p.sentence.start for p in plain.picks] and len(screener.calls) == 2
+
+
+FILLER = " ".join(f"The record in this case shows lantern {n} was lit at dusk by the keeper." for n in range(40))
+PEMBERTON = Authority(
+    id="cl-cluster:77", source="scotus", jurisdiction="US-federal", kind="opinion", citation="901 U.S. 77",
+    heading="Pemberton v. Lantern Office",
+    text="901 U.S. 77 (2031)\n\nPEMBERTON\n\nv.\n\nLANTERN OFFICE.\n\nNo. 12.\n\n"
+         "MR. JUSTICE STONE delivered the opinion of the Court.\n\n"
+         "[*78] Accordingly we hold that a lantern permit is a license and confers no property right in the "
+         "lantern.\n\n"
+         f"[*79] {FILLER}\n\n"
+         "[*80] The lantern office revoked the permit of the lantern keeper after a hearing on the lantern permit.\n\n"
+         "[*81] The judgment is affirmed.\n\n"
+         "MR. JUSTICE HOLMES, dissenting.\n\n"
+         "[*82] A lantern permit held for twenty years is a property right of the lantern keeper, and the lantern "
+         "office may not revoke the lantern permit without compensation.")
+
+
+def test_a_court_states_its_holding_in_the_first_person():
+    from research.answer.drafting import states_holding
+
+    assert states_holding("Accordingly we hold that a lantern permit is a license.")
+    assert states_holding("We merely hold today that where an officer observes unusual conduct, he may stop him.")
+    assert states_holding("Our holding will be spelled out below but briefly stated it is this: no statement.")
+    assert not states_holding("In Smith we held that a permit is property.")
+    assert not states_holding("In disapproving that doctrine we do not hold the Act unconstitutional.")
+    assert not states_holding("As we hold this was error, the judgment is reversed and the case remanded.")
+
+
+def test_a_dissent_is_never_quoted_as_what_the_case_holds():
+    passage = Passage(PEMBERTON, 0, tuple(chunk_authority(PEMBERTON)))
+    quoted = " ".join(s.text for s, _ in candidate_sentences(passage, 900))
+    assert "we hold that a lantern permit is a license" in quoted and "The judgment is affirmed." in quoted
+    assert "twenty years" not in quoted
+
+
+def test_a_named_case_is_answered_from_its_holding_wherever_it_stands(hashing_embedder):
+    from research.answer.researcher import holding_chunks
+
+    chunks = chunk_authority(PEMBERTON, max_tokens=64)
+    revoked = next(i for i, c in enumerate(chunks) if "revoked the permit" in c.text)
+    holding = holding_chunks(PEMBERTON, chunks)
+    assert holding and all(i < revoked - 1 for i in holding)  # beyond the neighbours of the matched chunk
+    window = tuple(chunks[i] for i in sorted({*holding, revoked - 1, revoked, revoked + 1}))
+    answer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.0, abstain_at=1.0)).answer
+    named = Passage(PEMBERTON, 0, window, (chunks[revoked].start, chunks[revoked].end), named=True)
+    result = answer("What did Pemberton v. Lantern Office hold about revoking a lantern permit?", [named])
+    assert "Accordingly we hold that a lantern permit is a license" in result.brief[0].sentence.text
+    unnamed = answer("What did Pemberton v. Lantern Office hold about revoking a lantern permit?",
+                     [replace(named, named=False)])
+    assert "Accordingly we hold" not in unnamed.brief[0].sentence.text

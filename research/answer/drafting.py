@@ -2,7 +2,8 @@
 
 "shall not", "no person shall" and "unlawful" prohibit; "may" permits; "shall" and "must" require; "within N
 days" and "not later than" set periods; "is liable", "damages" and "penalty" give remedies; "means" defines;
-"except" and "unless" carve out. A sentence may do several things.
+"except" and "unless" carve out. A sentence may do several things. An opinion states what it decides in the
+first person of the Court: "we hold", "our holding ... is this", "we conclude that".
 """
 
 from __future__ import annotations
@@ -38,3 +39,21 @@ def answers_part(sentence_tags: frozenset[Ask], asks: frozenset[Ask]) -> bool:
     if Ask.GENERAL in asks:
         return bool(sentence_tags)
     return bool(sentence_tags & asks)
+
+
+_HOLDING = re.compile(
+    r"\bwe (?:(?!(?:have|had|once|previously|then|not|do|did|need|cannot)\b)\w+ ){0,2}?hold\b"
+    r"(?! (?:of|on|in|the|a|an)\b)|"
+    r"\bour holding (?:today )?(?:is|will be)\b|\bwe (?:therefore |thus |accordingly )?conclude that\b|"
+    r"\bwe (?:therefore |thus )?(?:decide|rule) that\b|\bit is this:", re.IGNORECASE)
+
+
+# the disposition ("As we hold this was error, the judgment is reversed") says who won, not the rule
+_DISPOSITION = re.compile(r"\b(?:judgment|decree|case)s?\b[^.]{0,60}\b(?:is|are|must be|will be) (?:therefore )?"
+                          r"(?:reversed|affirmed|vacated|remanded)\b", re.IGNORECASE)
+
+
+def states_holding(sentence: str) -> bool:
+    """Whether an opinion's sentence states what the Court decides ("Accordingly we hold that ..."), not only its
+    disposition."""
+    return bool(_HOLDING.search(sentence)) and not _DISPOSITION.search(sentence)

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from research.answer.coverage import NO_ABSENT_TITLE, TitleFit, TitleRouter
-from research.answer.drafting import answers_part, drafting_tags
+from research.answer.drafting import answers_part, drafting_tags, states_holding
 from research.answer.question import QuestionPart, question_parts
 from research.answer.textmatch import content_terms
 from research.corpus.chunking import statute_spans
 from research.corpus.citations import CASE_NAME, party_word
 from research.corpus.sentences import Sentence, split_sentences
-from research.corpus.structure import caption_end, context_spans, is_division_heading, is_shouting
+from research.corpus.structure import caption_end, context_spans, court_opinion_end, is_division_heading, is_shouting
 from research.domain.types import Authority, Chunk, Kind
 from research.index.embedders import Encoder
 
@@ -62,6 +62,8 @@ class ExtractiveConfig:
     brief_rank_weight: float = 0.2  # brief answer: weight of the retrieval rank in choosing its authorities
     brief_min_sentences: int = 2  # a one-part question's brief answer also quotes the second authority's best rule
     brief_authority_step: float = 0.1  # brief answer: what a sentence of the second authority must beat the first's by
+    # brief answer: bonus of a named case's sentence in which the Court says what it holds ("We hold that ...")
+    holding_weight: float = 0.5
     # with a screening encoder, the candidates are first scored by it and only this many are scored by the
     # answerer's own encoder, plus each part of the question's best few (docs/decisions/0038)
     screen_to: int = 24
@@ -110,7 +112,7 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
     """Sentences of a passage's chunks with their pins (leading subsection labels trimmed off the quote).
 
     A statute sentence is pinned to the subsection it sits in (e.g. `(b)(2)`); an opinion sentence to
-    its chunk's star page.
+    its chunk's star page. An opinion's sentences are those of the opinion of the Court, after its caption.
     """
     found: list[tuple[Sentence, str]] = []
     seen: set[int] = set()
@@ -120,8 +122,13 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
     # an opinion's caption ("v. / SYKES / No. 75-1578. / Supreme Court ..."): a sentence running on from it keeps
     # only its words after it
     caption = caption_end(passage.authority.text) if passage.authority.kind == Kind.OPINION else 0
+    # a concurrence or dissent is one justice's view, not what the case holds
+    court_end = (court_opinion_end(passage.authority.text) if passage.authority.kind == Kind.OPINION
+                 else len(passage.authority.text))
     for chunk in passage.chunks:
         for sentence in split_sentences(chunk.text, offset=chunk.start):
+            if sentence.start >= court_end:
+                break
             if sentence.start < caption:
                 if sentence.end <= caption:
                     continue
@@ -289,12 +296,14 @@ class ExtractiveAnswerer:
             for sentence, pin in candidate_sentences(passage, cfg.max_sentence_chars):
                 terms = set(content_terms(sentence.text))
                 overlap = len(terms & question_terms)
-                if overlap:
+                # what a named case holds is a candidate whatever words it shares with the question
+                holding = passage.named and states_holding(sentence.text)
+                if overlap or holding:
                     # a named case is read for its own rule, not only around the passage search matched
                     in_match = (not passage.named and passage.matched is not None
                                 and passage.matched[0] <= sentence.start < passage.matched[1])
-                    scored.append((overlap / math.sqrt(len(terms) + 4) + (cfg.matched_bonus if in_match else 0.0),
-                                   sentence, pin))
+                    scored.append((overlap / math.sqrt(len(terms) + 4)
+                                   + (cfg.matched_bonus if in_match or holding else 0.0), sentence, pin))
             scored.sort(key=lambda row: -row[0])
             depth = cfg.candidates_per_authority * (2 if passage.named else 1)
             pool.extend((passage, s, pin, lex) for lex, s, pin in scored[:depth])
@@ -311,6 +320,7 @@ class ExtractiveAnswerer:
         terms = np.array([self._beyond_meaning(p, lex, top_lexical) for p, _, _, lex in pool])
         scores = vectors[len(asked):] @ vectors[:len(asked)].T + terms[:, None]  # a column per part
         kept = set(np.argsort(-scores.max(axis=1), kind="stable")[:cfg.screen_to].tolist())
+        kept.update(i for i, (p, sentence, _, _) in enumerate(pool) if p.named and states_holding(sentence.text))
         for column in range(1, len(asked)):  # the question's parts, when it has several
             kept.update(np.argsort(-scores[:, column], kind="stable")[:cfg.screen_each_part].tolist())
         return [pool[i] for i in sorted(kept)]
@@ -340,8 +350,10 @@ class ExtractiveAnswerer:
         for column, part in enumerate(parts[:cfg.brief_sentences]):
             def fit(i: int, part: QuestionPart = part, column: int = column) -> float:
                 tags = drafting_tags(picks[i].sentence.text)
+                holding = picks[i].authority.id in named and states_holding(picks[i].sentence.text)
                 return (float(part_similarity[i, column]) + (picks[i].score - top_score)
                         + (cfg.drafting_weight if answers_part(tags, part.asks) else 0.0)
+                        + (cfg.holding_weight if holding else 0.0)
                         - step[picks[i].authority.id])
             remaining = [i for i in candidates if i not in chosen]
             if remaining:

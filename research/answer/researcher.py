@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from research.answer.coverage import CorpusHoldings, TitleRouter, corpus_coverage, holdings
-from research.answer.drafting import answers_part, drafting_tags
+from research.answer.drafting import answers_part, drafting_tags, states_holding
 from research.answer.extractive import (
     ExtractiveAnswerer,
     Passage,
@@ -31,6 +31,7 @@ from research.answer.question import question_parts
 from research.answer.scope import Scope
 from research.answer.textmatch import coverage, supports
 from research.corpus.sentences import Sentence
+from research.corpus.structure import court_opinion_end
 from research.domain.answer import (
     ASKABLE_MODES,
     Answer,
@@ -52,6 +53,7 @@ from research.jurisdictions import JURISDICTIONS
 MAX_QUESTION_CHARS = 2000
 OPINION_NEIGHBOURS = 1  # chunks on each side of an opinion's best chunk that may be quoted
 NAMED_CASE_NEIGHBOURS = 4  # the same, for a case the question names: it is answered from its own text
+HOLDING_CHUNKS = 4  # and, of a named case, this many chunks where the Court says what it holds
 NEAREST_NOT_ON_POINT = 3  # authorities an abstention lists as the nearest retrieved
 PREMISE_PASSAGES = 3  # passages searched for a provision contradicting a premise when no quote does
 MIN_VERIFIED_SHARE = 0.5  # a generated answer with fewer verified sentences falls back to extractive
@@ -180,7 +182,10 @@ class Researcher:
             if authority.kind == Kind.OPINION:
                 best = next((i for i, c in enumerate(chunks) if c.id == hit.chunk.id), 0)
                 around = NAMED_CASE_NEIGHBOURS if named else OPINION_NEIGHBOURS
-                chunks = chunks[max(0, best - around): best + around + 1]
+                window = range(max(0, best - around), best + around + 1)
+                # a named case is also read where the Court states what it holds, wherever that is
+                holdings = holding_chunks(authority, chunks) if named else []
+                chunks = [c for i, c in enumerate(chunks) if i in window or i in holdings]
             passages.append(Passage(authority, rank, tuple(chunks), (hit.chunk.start, hit.chunk.end), hit.score,
                                     named))
         return passages
@@ -394,3 +399,10 @@ def _best_span(claim: str, passage: Passage) -> tuple[Sentence, str] | None:
         return None
     return max(candidates, key=lambda row: coverage(claim, row[0].text))
 
+
+
+def holding_chunks(opinion: Authority, chunks: list[Chunk]) -> list[int]:
+    """The positions of the first HOLDING_CHUNKS chunks of the opinion of the Court that state what it holds."""
+    court_end = court_opinion_end(opinion.text)
+    found = [i for i, chunk in enumerate(chunks) if chunk.start < court_end and states_holding(chunk.text)]
+    return found[:HOLDING_CHUNKS]
