@@ -44,6 +44,16 @@ def test_opinion_record_maps_to_reporter_citation(invented_corpus):
     assert opinion.display_title == "Pemberton v. Lantern Office, 901 U.S. 77 (2031)"
 
 
+def test_c1_controls_are_read_as_the_windows_1252_punctuation_they_stand_for(tmp_path):
+    text = "enshrined in our Constitution\x97that \x93No person\x94 shall be compelled\x86"
+    path = write_jsonl_gz(tmp_path / "s.jsonl.gz", [{"id": "us-dc:dc-code:1-1", "citation": "D.C. Code § 1-1",
+                                                     "heading": "H.", "text": text}])
+    write_manifest(tmp_path, "s", path.name, sha256_of(path))
+    (section,), _ = load_source(load_manifests(tmp_path)[0], tmp_path)
+    assert section.text == "enshrined in our Constitution—that “No person” shall be compelled†"
+    assert len(section.text) == len(text)  # one character for one: offsets into the text hold
+
+
 def test_duplicate_ids_are_skipped(tmp_path):
     record = ('{"id": "us-dc:dc-code:1-1", "citation": "D.C. Code § 1-1", "heading": "H.", '
               '"text": "one two three four five six"}\n')

@@ -259,13 +259,24 @@ class DivisionTracker:
         return tuple(part for part in (self.major, self.minor) if part)
 
 
+# C1 control characters that stand for the Windows-1252 punctuation they were decoded from ("Constitution\x97that"
+# is an em dash): one character for one, so every offset into the text stays where it was
+_WINDOWS_1252 = {code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0)
+                 if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def windows_1252_punctuation(text: str) -> str:
+    """The text with C1 control characters read as the Windows-1252 characters they were ("\x97" -> "—")."""
+    return text.translate(_WINDOWS_1252)
+
+
 def _authority(manifest: Manifest, record: dict, divisions: DivisionTracker | None = None) -> Authority:
     f = manifest.fields
 
     def get(key: str, default=None):
         return record.get(f[key], default) if key in f else default
 
-    text = get("text") or ""
+    text = windows_1252_punctuation(get("text") or "")
     if manifest.kind == Kind.OPINION:
         citations = tuple(get("citations") or ())
         us_cites = [c for c in citations if " U.S. " in c]

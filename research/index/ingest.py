@@ -27,9 +27,10 @@ from research.index.embedders import Encoder
 from research.index.lexical import LexicalIndex
 from research.index.vectorstore import VectorStore
 
-CHUNKER_VERSION = "6"  # bump when chunks or the stored records change (3: the context is part of a chunk id; Hawaii
+CHUNKER_VERSION = "7"  # bump when chunks or the stored records change (3: the context is part of a chunk id; Hawaii
 # Part headings; 4: statutes keep their history and annotation count; 5: reserved numbers are not kept as repealed;
-# 6: Hawaii's notes of an earlier section of a number left out, editor's notes under "(Repealed)" kept as repealed)
+# 6: Hawaii's notes of an earlier section of a number left out, editor's notes under "(Repealed)" kept as repealed;
+# 7: C1 control characters read as the Windows-1252 punctuation they stand for)
 # bump when the lexical indexes change (2: citing contexts, 3: whole opinions, 4: their BM25, 5: adjacent-term pairs,
 # 6: pairs of one chunk only left out, 7: pairs of whole opinions)
 LEXICAL_VERSION = "7"
