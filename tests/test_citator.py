@@ -65,6 +65,7 @@ def test_an_overruling_sentence_is_tied_to_the_case_it_overrules(text, expected)
     "regarded as the law.",
     f"Given our ruling, we need not reach the argument that {ADKINS}, should be overruled.",
     f"We have since overruled {ADKINS}.",
+    f"In the Wolf case, the Court in overruling {ADKINS}, imposed a judicially devised rule.",
 ])
 def test_a_sentence_that_mentions_overruling_without_doing_it_is_left_alone(text):
     assert treated(text) == []

@@ -91,6 +91,8 @@ _THIS_DECISIONS_ACT = re.compile(
     r"\btoday(?:'s)?\b|\bante\b|\b(?:with|join) the Court\b|\bthe Court is right\b|\bdecision to overrule\b|"
     r"\bthe Court (?:now |today )?(?:concludes|holds|decides|adopts|overrules|must now)\b",
     re.IGNORECASE)
+# a sentence that sets the act in another case ("In the Mapp case, the Court in overruling Wolf ...") tells history
+_IN_ANOTHER_CASE = re.compile(r"^\s*In (?:the )?[A-Z][\w'’.-]*(?:\s+v\.\s+[A-Z][\w'’.-]*)?(?:\s+cases?)?,")
 _STAR = re.compile(r"\[\*\d+\]")
 _ANAPHOR = re.compile(
     r"\b(?:that|those|these|such|the said|the former|the earlier|the prior|this court's former|our former|our earlier)"
@@ -145,7 +147,7 @@ def find_treatments(text: str, citation_of: CitationResolver, name_of: NameResol
         if act is not None and sentence.start >= separate_opinions \
                 and _WISH_OR_SUPPOSITION.search(sentence.text) and not _THIS_DECISIONS_ACT.search(sentence.text):
             act = None
-        if act is not None and not _NOT_AN_ACT.search(sentence.text):
+        if act is not None and not _NOT_AN_ACT.search(sentence.text) and not _IN_ANOTHER_CASE.match(sentence.text):
             clause = _clause(sentence.text, act)
             inside = [(position, target) for position, target in mentions if clause[0] <= position < clause[1]]
             pronoun = None if act.group("active") else _PRONOUN_SUBJECT.search(sentence.text, 0, act.start())
