@@ -238,7 +238,8 @@ PEMBERTON = Authority(
          "lantern.\n\n"
          f"[*79] {FILLER}\n\n"
          "[*80] The lantern office revoked the permit of the lantern keeper after a hearing on the lantern permit.\n\n"
-         "[*81] The judgment is affirmed.\n\n"
+         "[*81] The judgment is affirmed.[1]\n\n"
+         "NOTES\n\n[1] The lantern office also keeps a register of lantern permits by street.\n\n"
          "MR. JUSTICE HOLMES, dissenting.\n\n"
          "[*82] A lantern permit held for twenty years is a property right of the lantern keeper, and the lantern "
          "office may not revoke the lantern permit without compensation.")
@@ -255,11 +256,12 @@ def test_a_court_states_its_holding_in_the_first_person():
     assert not states_holding("As we hold this was error, the judgment is reversed and the case remanded.")
 
 
-def test_a_dissent_is_never_quoted_as_what_the_case_holds():
+def test_a_dissent_or_a_footnote_is_never_quoted_as_what_the_case_holds():
     passage = Passage(PEMBERTON, 0, tuple(chunk_authority(PEMBERTON)))
     quoted = " ".join(s.text for s, _ in candidate_sentences(passage, 900))
     assert "we hold that a lantern permit is a license" in quoted and "The judgment is affirmed." in quoted
     assert "twenty years" not in quoted
+    assert "register of lantern permits" not in quoted  # a footnote, printed after the opinion
 
 
 def test_a_named_case_is_answered_from_its_holding_wherever_it_stands(hashing_embedder):
@@ -277,3 +279,22 @@ def test_a_named_case_is_answered_from_its_holding_wherever_it_stands(hashing_em
     unnamed = answer("What did Pemberton v. Lantern Office hold about revoking a lantern permit?",
                      [replace(named, named=False)])
     assert "Accordingly we hold" not in unnamed.brief[0].sentence.text
+
+
+def test_of_other_opinions_only_what_they_say_of_the_named_case_is_quoted_and_a_named_case_never_abstains(
+        hashing_embedder):
+    later = Authority(
+        id="cl-cluster:88", source="scotus", jurisdiction="US-federal", kind="opinion", citation="905 U.S. 1",
+        heading="Keeper v. Lantern Office",
+        text="905 U.S. 1 (2035)\n\nKEEPER v. LANTERN OFFICE.\n\n"
+             "[*2] The lantern office of the county revoked a lantern permit of a keeper for a broken lantern.\n\n"
+             "[*3] In Pemberton we held that a lantern permit is a license and may be revoked by the office.")
+    named = Passage(PEMBERTON, 0, tuple(chunk_authority(PEMBERTON)), named=True)
+    other = Passage(later, 1, tuple(chunk_authority(later)))
+    strict = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.99, abstain_at=0.0))
+    result = strict.answer("What did Pemberton v. Lantern Office hold about revoking a lantern permit?",
+                           [named, other])
+    assert not result.abstained
+    from_later = [p.sentence.text for p in result.picks if p.authority.id == later.id]
+    assert from_later and all("Pemberton" in text for text in from_later)
+    assert strict.answer("Can the lantern office revoke a lantern permit?", [replace(named, named=False)]).abstained

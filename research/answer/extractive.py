@@ -25,7 +25,13 @@ from research.answer.textmatch import content_terms
 from research.corpus.chunking import statute_spans
 from research.corpus.citations import CASE_NAME, party_word
 from research.corpus.sentences import Sentence, split_sentences
-from research.corpus.structure import caption_end, context_spans, court_opinion_end, is_division_heading, is_shouting
+from research.corpus.structure import (
+    caption_end,
+    context_spans,
+    court_opinion_body_end,
+    is_division_heading,
+    is_shouting,
+)
 from research.domain.types import Authority, Chunk, Kind
 from research.index.embedders import Encoder
 
@@ -112,7 +118,8 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
     """Sentences of a passage's chunks with their pins (leading subsection labels trimmed off the quote).
 
     A statute sentence is pinned to the subsection it sits in (e.g. `(b)(2)`); an opinion sentence to
-    its chunk's star page. An opinion's sentences are those of the opinion of the Court, after its caption.
+    its chunk's star page. An opinion's sentences are those of the opinion of the Court, after its caption and
+    before its footnotes.
     """
     found: list[tuple[Sentence, str]] = []
     seen: set[int] = set()
@@ -122,13 +129,17 @@ def candidate_sentences(passage: Passage, max_chars: int) -> list[tuple[Sentence
     # an opinion's caption ("v. / SYKES / No. 75-1578. / Supreme Court ..."): a sentence running on from it keeps
     # only its words after it
     caption = caption_end(passage.authority.text) if passage.authority.kind == Kind.OPINION else 0
-    # a concurrence or dissent is one justice's view, not what the case holds
-    court_end = (court_opinion_end(passage.authority.text) if passage.authority.kind == Kind.OPINION
+    # a concurrence or dissent is one justice's view, not what the case holds; footnotes printed after the opinion
+    # would be pinned to the page they are printed on, not their marker's
+    court_end = (court_opinion_body_end(passage.authority.text) if passage.authority.kind == Kind.OPINION
                  else len(passage.authority.text))
     for chunk in passage.chunks:
         for sentence in split_sentences(chunk.text, offset=chunk.start):
             if sentence.start >= court_end:
                 break
+            if sentence.end > court_end:  # "NOTES [1] ...": runs on into the footnotes
+                kept = sentence.text[:court_end - sentence.start].rstrip()
+                sentence = Sentence(kept, sentence.start, sentence.start + len(kept))
             if sentence.start < caption:
                 if sentence.end <= caption:
                     continue
@@ -219,7 +230,10 @@ class ExtractiveAnswerer:
         named_cases = [p.authority for p in passages if p.named]
         if named_cases:  # what is asked of a named case, not its name, is what its sentences should be like
             question = _without_case_names(question, named_cases)
-        pool = self._pool(question, passages)
+        # of the other opinions, what they say of a case the question names ("Finally in Miranda v. Arizona, the
+        # rules established ..."), not what they say of its parties ("Arizona" in a river-boundary case)
+        case_words = [word for case in named_cases if (word := party_word(case.heading.partition(" v. ")[0]))]
+        pool = self._pool(question, passages, case_words)
         if not pool:
             return ExtractiveResult([], True, 0.0)
         parts = question_parts(question)
@@ -239,7 +253,8 @@ class ExtractiveAnswerer:
         title_fit = (router.fit(vectors[0], [p.authority for p in passages]) if router is not None
                      else TitleFit(NO_ABSENT_TITLE))
         unanswerable = self.unanswerable(best_similarity, passages[0].score if passages else 0.0, title_fit.gap)
-        if best_similarity < cfg.abstain_below or unanswerable >= cfg.abstain_at:
+        # a case the question names is in the corpus: its own text answers, however the question is worded
+        if not named_cases and (best_similarity < cfg.abstain_below or unanswerable >= cfg.abstain_at):
             return ExtractiveResult([], True, best_similarity, unanswerable=unanswerable, title_fit=title_fit)
         order = sorted(range(len(picks)), key=lambda i: -picks[i].score)
         part_similarity = (sentence_vectors @ vectors[1:1 + len(parts)].T if len(parts) > 1
@@ -285,15 +300,22 @@ class ExtractiveAnswerer:
         return 1.0 / (1.0 + math.exp(-(bias + w_similarity * best_similarity + w_score * top_score
                                        + w_gap * title_gap)))
 
-    def _pool(self, question: str, passages: list[Passage]) -> list[tuple[Passage, Sentence, str, float]]:
+    def _pool(self, question: str, passages: list[Passage],
+              case_words: list[str]) -> list[tuple[Passage, Sentence, str, float]]:
         """Each passage's best candidate sentences by lexical overlap with the question (a bonus for those of the
-        chunk the retriever matched), as (passage, sentence, pin, lexical score)."""
+        chunk the retriever matched), as (passage, sentence, pin, lexical score); of an opinion the question does
+        not name, when it names one, only sentences that name it (by the `case_words` of its first party)."""
         cfg = self.config
         question_terms = set(content_terms(question))
+        names_case = re.compile(r"\b(?:" + "|".join(map(re.escape, case_words)) + r")\b", re.IGNORECASE) \
+            if case_words else None
         pool: list[tuple[Passage, Sentence, str, float]] = []
         for passage in passages[:cfg.authorities]:
             scored = []
+            about_the_case = names_case if passage.authority.kind == Kind.OPINION and not passage.named else None
             for sentence, pin in candidate_sentences(passage, cfg.max_sentence_chars):
+                if about_the_case is not None and not about_the_case.search(sentence.text):
+                    continue
                 terms = set(content_terms(sentence.text))
                 overlap = len(terms & question_terms)
                 # what a named case holds is a candidate whatever words it shares with the question

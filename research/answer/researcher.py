@@ -31,7 +31,7 @@ from research.answer.question import question_parts
 from research.answer.scope import Scope
 from research.answer.textmatch import coverage, supports
 from research.corpus.sentences import Sentence
-from research.corpus.structure import court_opinion_end
+from research.corpus.structure import court_opinion_body_end
 from research.domain.answer import (
     ASKABLE_MODES,
     Answer,
@@ -403,6 +403,6 @@ def _best_span(claim: str, passage: Passage) -> tuple[Sentence, str] | None:
 
 def holding_chunks(opinion: Authority, chunks: list[Chunk]) -> list[int]:
     """The positions of the first HOLDING_CHUNKS chunks of the opinion of the Court that state what it holds."""
-    court_end = court_opinion_end(opinion.text)
+    court_end = court_opinion_body_end(opinion.text)
     found = [i for i, chunk in enumerate(chunks) if chunk.start < court_end and states_holding(chunk.text)]
     return found[:HOLDING_CHUNKS]

@@ -109,3 +109,18 @@ def court_opinion_end(text: str) -> int:
         if "filed" not in line.group().lower() and "delivered" not in line.group().lower():
             return line.start() + len(line.group()) - len(line.group().lstrip())
     return len(text)
+
+
+_FIRST_FOOTNOTE = re.compile(r"^\[1\][ \t]", re.MULTILINE)
+_INLINE_FIRST_MARKER = re.compile(r"[^\n]\[1\]")
+
+
+def court_opinion_body_end(text: str) -> int:
+    """Where the text of the opinion of the Court ends: at the footnotes printed after it (the paragraph "[1] ..."
+    following a "[1]" marker in the text; a footnote's page is its marker's, not where it is printed) or at the
+    first separate opinion."""
+    end = court_opinion_end(text)
+    for first in _FIRST_FOOTNOTE.finditer(text, 0, end):
+        if _INLINE_FIRST_MARKER.search(text, 0, first.start()):
+            return first.start()
+    return end
