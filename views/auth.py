@@ -101,10 +101,9 @@ def signed_in_user() -> User:
         if user is not None:
             _start(user)
     if user is None:
-        if not app_database().accounts.has_users():
-            _first_admin()
-        else:
-            _sign_in_form()
+        # the only page until someone signs in: the menu of whoever signed out goes with them
+        page = _first_admin if not app_database().accounts.has_users() else _sign_in_form
+        st.navigation([st.Page(page, title="Sign in")], position="hidden").run()
         st.stop()
     try:
         user = app_database().accounts.refreshed(user)

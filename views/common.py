@@ -99,6 +99,11 @@ def highlighted_passage(text: str, start: int, end: int) -> str:
     return f'<div class="source-passage" style="white-space: pre-wrap">{body}</div>'
 
 
+def _sentence_case(text: str) -> str:
+    """The text with its first letter capitalised and the rest as written (case names keep their capitals)."""
+    return text[:1].upper() + text[1:]
+
+
 def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
     """One citation: an expander that opens the source passage with the quoted span highlighted."""
     flag = "" if citation.status == SupportStatus.VERIFIED else " ⚠ unsupported"
@@ -109,12 +114,12 @@ def render_citation(citation: Citation, law_versions: dict[str, str]) -> None:
         for treatment in citation.treatment:
             evidence = f": \"{treatment['quote']}\"" if treatment.get("quote") else ""
             note = f" ({treatment['note']})" if treatment.get("note") else ""
-            st.warning(as_text(f"{treatment_label(treatment).capitalize()}{evidence}{note}"))
+            st.warning(as_text(f"{_sentence_case(treatment_label(treatment))}{evidence}{note}"))
         authority = authority_of(citation.authority_id)
         st.markdown(f"**{as_text(citation.citation)}**")
         if authority is not None and authority.kind == Kind.OPINION:
-            court = authority.court or "Supreme Court of the United States"
-            st.caption(as_text(f"{authority.heading} · {court} · {authority.year or ''}"))
+            st.caption(as_text(" · ".join(str(part) for part in (authority.heading, authority.court, authority.year)
+                                          if part)))
         elif authority is not None:
             path = " › ".join(authority.heading_path + ((authority.heading,) if authority.heading else ()))
             st.caption(as_text(path))

@@ -140,6 +140,7 @@ def _ask(question: str) -> None:
         render_answer(result.answer, DRAFT_LABEL)
 
 
-question = st.chat_input("Ask a research question", max_chars=MAX_QUESTION_CHARS)
+# no max_chars: the browser drops a longer pasted question without a word; the question check says why
+question = st.chat_input(f"Ask a research question (up to {MAX_QUESTION_CHARS:,} characters)")
 if question is not None:
     _ask(question)
