@@ -326,8 +326,9 @@ class ResearchIndex:
     def check_sources(self, jurisdictions: tuple[str, ...] = ()) -> CheckSources:
         """What the cite-checker resolves a document's citations against: this index (its authorities of
         `jurisdictions`, or all) and its citator."""
-        held = ", ".join(s.name for s in self.store.statuses()) or "no source"
-        searched = f"the corpus's sources ({held})"
+        held = "; ".join(f"{s.name}, {s.authorities:,} authorit{'y' if s.authorities == 1 else 'ies'}"
+                         for s in self.store.statuses()) or "no source"
+        searched = f"what the corpus holds ({held})"
         if not jurisdictions:
             return CheckSources(self.directory.ids_for, self.store.authority, self.directory.holds_title,
                                 self.treatment_of, searched, self.directory.opinions_in_volume, self.repeal_of)

@@ -184,3 +184,15 @@ def test_listings_take_as_many_statements_for_twenty_answers_as_for_two(database
                                                                              (2, "question 0?")]
     assert summaries[empty].matter == "Nothing asked yet"
     db.close()
+
+
+def test_a_conversations_status_line_counts_its_answers_in_words():
+    from datetime import datetime
+
+    from research.domain.records import ConversationSummary
+
+    def line(statuses):
+        return ConversationSummary(1, "m", "Amy", datetime.now(UTC), datetime.now(UTC), 3, "q", statuses).status_line
+
+    assert line({"approved": 1, "graded": 1, "draft": 2}) == "1 approved, 1 graded, 2 drafts"
+    assert line({"draft": 1}) == "1 draft" and line({"graded": 0, "approved": 2}) == "2 approved"

@@ -58,6 +58,7 @@ def test_each_citation_gets_its_status_and_problems(checked):
     assert set(kinds(altered)) == {"pin not found", "quotation not found"}
     assert gapped.problems == []  # ellipses and brackets are alterations a quotation may make
     assert miranda.status == "not in the corpus" and "not necessarily wrong" in miranda.problems[0]["detail"]
+    assert "invented-opinions, 1 authority" in miranda.problems[0]["detail"]  # what was searched, and how much
     assert BRIEF[miranda.start:miranda.end] == "384 U.S. 436"
 
 

@@ -80,8 +80,9 @@ class ConversationSummary:
 
     @property
     def status_line(self) -> str:
-        """'1 approved, 1 graded, 2 draft' (statuses with no answer left out)."""
-        return ", ".join(f"{self.statuses[s]} {s}" for s in ("approved", "graded", "draft") if self.statuses.get(s))
+        """'1 approved, 1 graded, 2 drafts' (statuses with no answer left out)."""
+        return ", ".join(f"{n} {s}{'s' if s == 'draft' and n != 1 else ''}" for s in ("approved", "graded", "draft")
+                         if (n := self.statuses.get(s, 0)))
 
 
 @dataclass(frozen=True)

@@ -174,8 +174,8 @@ def _unresolved(citation: CheckedCitation, key: str, sources: CheckSources) -> N
                                              f"{inside}")
     else:
         citation.status = "not in the corpus"
-        citation.problem("not in the corpus", f"{citation.text} is not among {sources.searched}: unknown, not "
-                                              "necessarily wrong")
+        citation.problem("not in the corpus", f"{citation.text} is not in {sources.searched}, which is not every "
+                                              "case or code: unknown, not necessarily wrong")
 
 
 def _page_inside_case(key: str, sources: CheckSources) -> str | None:
