@@ -368,14 +368,15 @@ class ExtractiveAnswerer:
         # a list's lead-in alone ("the landlord may increase the rent if:") answers nothing: its items carry it
         candidates = [i for i in order if picks[i].authority.id in governing and not is_lead_in(picks[i].sentence)]
         top_score = picks[order[0]].score
+        # what each candidate does is read once, not once per part of the question
+        tags = {i: drafting_tags(picks[i].sentence.text) for i in candidates}
+        holding = {i for i in candidates if picks[i].authority.id in named and states_holding(picks[i].sentence.text)}
         chosen: list[int] = []
         for column, part in enumerate(parts[:cfg.brief_sentences]):
             def fit(i: int, part: QuestionPart = part, column: int = column) -> float:
-                tags = drafting_tags(picks[i].sentence.text)
-                holding = picks[i].authority.id in named and states_holding(picks[i].sentence.text)
                 return (float(part_similarity[i, column]) + (picks[i].score - top_score)
-                        + (cfg.drafting_weight if answers_part(tags, part.asks) else 0.0)
-                        + (cfg.holding_weight if holding else 0.0)
+                        + (cfg.drafting_weight if answers_part(tags[i], part.asks) else 0.0)
+                        + (cfg.holding_weight if i in holding else 0.0)
                         - step[picks[i].authority.id])
             remaining = [i for i in candidates if i not in chosen]
             if remaining:

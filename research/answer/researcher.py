@@ -400,7 +400,6 @@ def _best_span(claim: str, passage: Passage) -> tuple[Sentence, str] | None:
     return max(candidates, key=lambda row: coverage(claim, row[0].text))
 
 
-
 def holding_chunks(opinion: Authority, chunks: list[Chunk]) -> list[int]:
     """The positions of the first HOLDING_CHUNKS chunks of the opinion of the Court that state what it holds."""
     court_end = court_opinion_body_end(opinion.text)

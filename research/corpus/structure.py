@@ -106,7 +106,8 @@ def court_opinion_end(text: str) -> int:
     """Where the opinion of the Court ends in an opinion's text: at the line that opens the first concurrence or
     dissent (what one justice writes is not what the Court holds); the text's length when there is none."""
     for line in _SEPARATE_OPINION_LINE.finditer(text):
-        if "filed" not in line.group().lower() and "delivered" not in line.group().lower():
+        words = line.group().lower()
+        if "filed" not in words and "delivered" not in words:
             return line.start() + len(line.group()) - len(line.group().lstrip())
     return len(text)
 
