@@ -190,7 +190,7 @@ def test_review_memo_grades_and_audit_over_the_api(api):
     assert queued["answer_id"] == answer_id and queued["status"] == "draft"
     graded = api.call("POST", f"/v1/answers/{answer_id}/grade", user="Rex",
                       json={"passed": False, "citation_marks": {"1": "wrong authority"}})
-    assert graded.status_code == 200 and graded.json()["status"] == "reviewed, awaiting approval"
+    assert graded.status_code == 200 and graded.json()["status"] == "failed review by Rex"
     bad_mark = api.call("POST", f"/v1/answers/{answer_id}/grade", user="Rex", json={"passed": True,
                                                                                  "citation_marks": {"1": "meh"}})
     assert bad_mark.status_code == 400 and "unknown citation mark" in bad_mark.json()["detail"]

@@ -237,6 +237,8 @@ def test_grades_export_and_the_graded_eval_set_replays(configured, capsys, tmp_p
     text = report.read_text()
     assert "| answers delivered | 1 |" in text and "| reviewer pass rate | 1.0 |" in text
     assert "Latest automatic evaluation" in text
+    assert "| Questions | 1 |" in text and "| Answer cites a gold authority | 1.0 |" in text
+    assert "gold_citation_recall" not in text  # the figures carry their names, not the log's keys
 
 
 @pytest.mark.parametrize("passage_vectors", [False, True])

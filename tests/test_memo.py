@@ -168,6 +168,33 @@ def test_an_approved_edit_replaces_the_answer_and_the_original_stays_in_the_appe
         assert " ".join(original.split())[:60] in flat
 
 
+def test_an_edit_of_the_whole_answer_is_not_repeated_and_its_table_lists_only_what_it_cites():
+    from dataclasses import replace
+
+    (first,) = lantern_answers(status=ReviewStatus.APPROVED)[:1]
+    answer = replace(first.answer, also_retrieved=({"citation": "D.C. Code § 99-105"},))
+    edited = answer.text.replace('"We hold that a lantern permit is a license, not a property right." [4]',
+                                 "Permits are licenses.")
+    memo = build_memo([replace(first, answer=answer, edited_text=edited)], "M", "T", "F", ON)
+    assert memo.brief_answers[0].startswith('Under D.C. Code § 99-101(b): "A lantern permit expires 90 days')
+    (body,) = memo.discussion[0].paragraphs
+    assert body.startswith('"A lantern permit expires 90 days after it is issued." (D.C. Code § 99-101(b))')
+    assert body.endswith("Permits are licenses.") and "Under D.C. Code" not in body
+    assert "Also retrieved" not in " ".join(memo.discussion[0].paragraphs)
+    assert memo.cases == []  # the edit took out the only quote of Pemberton
+    assert [e.citation for e in memo.statutes] == ["D.C. Code § 99-101"]
+
+
+def test_a_caution_notice_names_its_case_once():
+    from dataclasses import replace
+
+    (first,) = lantern_answers()[:1]
+    notice = "Caution: Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031) [4] was overruled by 950 U.S. 1."
+    memo = build_memo([replace(first, answer=replace(first.answer, notices=[notice]))], "M", "T", "F", ON)
+    assert memo.discussion[0].paragraphs[-1] == ("Note: Caution: Pemberton v. Lantern Office, 901 U.S. 77, 78 (2031) "
+                                                 "was overruled by 950 U.S. 1.")
+
+
 def test_a_follow_up_shows_the_question_it_was_interpreted_as():
     from dataclasses import replace
 

@@ -72,6 +72,21 @@ def test_agreement_counts_only_grades_given_blind():
     assert agreement(graded[2:]) == []
 
 
+@pytest.mark.parametrize("verdicts, reviews, required, state", [
+    ((), 0, 1, "draft"),
+    ((True,), 1, 1, "reviewed, awaiting approval"),
+    ((False,), 1, 1, "failed review by R"),
+    ((False,), 1, 2, "failed review by R (1 of 2 reviews)"),
+    ((), 1, 2, "in review (1 of 2 reviews)"),  # a grade hidden by blind review tells nothing of its verdict
+])
+def test_a_failed_grade_is_not_reported_as_awaiting_approval(verdicts, reviews, required, state):
+    from research.domain.records import ReviewStatus, StoredAnswer
+
+    grades = tuple(Grade("R", 2, 2, 2, passed, {1: "correct"}) for passed in verdicts)
+    stored = StoredAnswer(1, 1, T0, ReviewStatus.DRAFT, make_answer("Q?"), grades=grades, reviews=reviews)
+    assert stored.review_state(required) == state
+
+
 def test_blind_double_review(database_url, tmp_path):
     from research.domain.accounts import AccessDenied
     from research.storage.reviews import ReviewIncomplete
@@ -82,6 +97,7 @@ def test_blind_double_review(database_url, tmp_path):
     conversation = amy.conversations.create(Firm.LANTERN)
     answer_id = amy.conversations.add_answer(conversation, make_answer("How long does a permit last?"))
     rex.reviews.record_grade(answer_id, Grade("Rex", 4, 4, 4, True, {1: "correct"}))
+    assert rex.reviews.answer(answer_id).stored.review_state(2) == "in review (1 of 2 reviews)"
     with pytest.raises(ReviewIncomplete, match="1 of the 2 review"):
         rex.reviews.approve(answer_id)
     # Ada has not graded: Rex's grade is hidden from her everywhere, though the answer counts it
@@ -96,7 +112,7 @@ def test_blind_double_review(database_url, tmp_path):
     ada.reviews.record_grade(answer_id, Grade("Ada", 2, 2, 2, False, {1: "wrong authority"}))
     assert [g.reviewer for g in ada.reviews.answer(answer_id).grades] == ["Rex", "Ada"]
     assert [q.stored.id for q in rex.reviews.queue()] == [answer_id]  # still queued until approved
-    assert rex.reviews.answer(answer_id).stored.review_state(2) == "reviewed, awaiting approval"
+    assert rex.reviews.answer(answer_id).stored.review_state(2) == "failed review by Ada"  # not "awaiting approval"
     assert [g.blind for g in rex.reviews.answer(answer_id).grades] == [True, True]
     assert agreement(rex.reviews.graded())[0]["answers"] == 1
     rex.reviews.record_grade(answer_id, Grade("Rex", 2, 2, 2, False, {1: "wrong authority"}))  # after seeing Ada's
@@ -164,7 +180,7 @@ def test_quality_figures_for_a_period_matter_and_jurisdiction():
     hawaii = quality_figures(answers, jurisdiction="US-HI")
     assert hawaii["abstentions"] == 1 and hawaii["unsupported_sentence_rate"] == 0.25
     report = status_report_markdown(figures, "Status", [], {"set": "q.jsonl", "gold_citation_recall": 0.8})
-    assert "| reviewer pass rate | 0.667 |" in report and "gold_citation_recall: 0.8" in report
+    assert "| reviewer pass rate | 0.667 |" in report and "| Answer cites a gold authority | 0.8 |" in report
     assert figures["approved"] == 2 and figures["graded_not_approved"] == 1
     assert "| answers approved by a reviewer | 2 |" in report
     assert "| answers graded, not yet approved | 1 |" in report

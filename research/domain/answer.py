@@ -14,6 +14,8 @@ from research.domain.types import Authority, Kind
 
 # The one abstention message, shared by the answerers, the evaluation and the tests.
 CANNOT_ANSWER = "No authority found in the selected jurisdictions for"
+ALSO_RETRIEVED = "Also retrieved"  # the heading of the authorities retrieved but not quoted
+NEAREST_NOT_ON_POINT = "Nearest authorities retrieved, not on point"  # an abstention's list of what was retrieved
 
 
 class SupportStatus(StrEnum):
@@ -141,12 +143,12 @@ class Answer:
         """Brief answer, then every sentence with its citation numbers in brackets."""
         if self.abstained:
             nearest = "; ".join(a["citation"] for a in self.also_retrieved)
-            return self.brief_answer + (f"\n\nNearest authorities retrieved, not on point: {nearest}."
+            return self.brief_answer + (f"\n\n{NEAREST_NOT_ON_POINT}: {nearest}."
                                         if nearest else "")
         body = " ".join(f"{s.text} {citation_marks(s.citations)}".strip() for s in self.sentences)
         text = f"{self.brief_answer}\n\n{body}".strip()
         if self.also_retrieved:
-            text += f"\n\nAlso retrieved: {'; '.join(a['citation'] for a in self.also_retrieved)}."
+            text += f"\n\n{ALSO_RETRIEVED}: {'; '.join(a['citation'] for a in self.also_retrieved)}."
         return text
 
     def citation(self, number: int) -> Citation:

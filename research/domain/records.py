@@ -41,14 +41,19 @@ class StoredAnswer:
     approval_override: bool = False  # approved by an admin before it had the reviews required
 
     def review_state(self, required: int = 1) -> str:
-        """Where the answer stands: 'approved', 'draft', 'in review (1 of 2 reviews)' or 'reviewed, awaiting
-        approval'."""
+        """Where the answer stands: 'approved', 'draft', 'in review (1 of 2 reviews)', 'reviewed, awaiting
+        approval', or, when a grade this user may see is a Fail, 'failed review by NAME' (with the count while
+        reviews are still missing)."""
         if self.status == ReviewStatus.APPROVED:
             return "approved" + (" by override" if self.approval_override else "")
         if not self.reviews:
             return "draft"
-        if self.reviews < required:
-            return f"in review ({self.reviews} of {required} reviews)"
+        failed = sorted({g.reviewer for g in self.grades if not g.passed})
+        count = f"{self.reviews} of {required} reviews" if self.reviews < required else ""
+        if failed:
+            return f"failed review by {', '.join(failed)}" + (f" ({count})" if count else "")
+        if count:
+            return f"in review ({count})"
         return "reviewed, awaiting approval"
 
     @property

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from research.domain.answer import (
+    ALSO_RETRIEVED,
+    NEAREST_NOT_ON_POINT,
     NEGATIVE_TREATMENTS,
     Answer,
     Citation,
@@ -31,6 +33,7 @@ from research.domain.types import Kind
 
 DRAFT_MARK = "DRAFT - NOT REVIEWED BY AN ATTORNEY"
 _MARKER = re.compile(r"\s*((?:\[\d+\])+)")
+_RETRIEVED_LISTS = (f"{ALSO_RETRIEVED}:", f"{NEAREST_NOT_ON_POINT}:")  # paragraphs Answer.text adds after the body
 
 
 class MemoError(ValueError):
@@ -148,7 +151,7 @@ def _paragraphs(stored: StoredAnswer, citer: _Citer) -> list[str]:
     if answer.abstained:
         return [answer.brief_answer]
     if stored.edited_text:
-        return [_inline(p, answer, citer) for p in stored.edited_text.split("\n\n") if p.strip()]
+        return [_inline(p, answer, citer) for p in _edited_body(stored.edited_text)]
     paragraphs: list[str] = []
     current: str | None = None
     for sentence in answer.sentences:
@@ -165,14 +168,20 @@ def _paragraphs(stored: StoredAnswer, citer: _Citer) -> list[str]:
             paragraphs.append(rendered)
         current = authority
     for notice in answer.notices:
-        paragraphs.append(f"Note: {notice}")
+        paragraphs.append(f"Note: {_inline(_without_named_markers(notice, answer), answer, _Citer())}")
     return paragraphs
 
 
-def _brief(stored: StoredAnswer) -> str:
-    """The brief answer; a marker whose citation the sentence already names is dropped, not repeated."""
-    answer = stored.answer
-    text = stored.edited_text.split("\n\n")[0] if stored.edited_text else answer.brief_answer
+def _edited_body(edited_text: str) -> list[str]:
+    """The paragraphs of a reviewer's edit that make its Discussion: after the first, which is its brief answer,
+    and without the lists of other authorities retrieved; the whole edit when it is a single paragraph."""
+    paragraphs = [p.strip() for p in edited_text.split("\n\n") if p.strip()]
+    return [p for p in paragraphs[1:] if not p.startswith(_RETRIEVED_LISTS)] or paragraphs
+
+
+def _without_named_markers(text: str, answer: Answer) -> str:
+    """`text` without the `[n]` markers whose citation it already names ("Caution: Lochner v. New York, 198 U.S.
+    45 (1905) [3] was overruled"), so the citation is not given twice."""
 
     def named(match: re.Match) -> str:
         numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
@@ -180,7 +189,24 @@ def _brief(stored: StoredAnswer) -> str:
             return ""
         return match.group(0)
 
-    return _inline(_MARKER.sub(named, text), answer, _Citer())
+    return _MARKER.sub(named, text)
+
+
+def _brief(stored: StoredAnswer) -> str:
+    """The brief answer; a marker whose citation the sentence already names is dropped, not repeated."""
+    answer = stored.answer
+    text = stored.edited_text.split("\n\n")[0] if stored.edited_text else answer.brief_answer
+    return _inline(_without_named_markers(text, answer), answer, _Citer())
+
+
+def _cited_numbers(stored: StoredAnswer) -> set[int]:
+    """The citation numbers the memo's text of this answer cites: the markers of the reviewer's edit, or of the
+    brief answer and the quoted sentences."""
+    if stored.edited_text:
+        text = stored.edited_text
+    else:
+        text = " ".join([stored.answer.brief_answer, *(citation_marks(s.citations) for s in stored.answer.sentences)])
+    return {int(n) for marks in _MARKER.findall(text) for n in re.findall(r"\d+", marks)}
 
 
 def chosen_answers(answers: list[StoredAnswer], numbers: list[int] | None) -> list[StoredAnswer]:
@@ -217,11 +243,12 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
         discussion.append(DiscussionSection(number, answer.question, _paragraphs(stored, citer), stored.label,
                                             interpreted))
         rejections = rejected(stored.grades)
+        cited_numbers = _cited_numbers(stored)
         for citation in answer.citations:
             label = f"{number}.{citation.number}"
             if citation.number in rejections:
                 left_out.append(f"{citation.citation} [{label}]: {', '.join(rejections[citation.number])}")
-            else:
+            elif citation.number in cited_numbers:
                 cited_in.setdefault((citation.kind, base_citation(citation)), set()).add(number)
             negative = next((t for t in citation.treatment if t["kind"] in NEGATIVE_TREATMENTS), None)
             if negative is not None:

@@ -33,6 +33,28 @@ AGREEMENT_COLUMNS = {"reviewers": "Reviewers", "answers": "Answers both graded b
                      "kappa_citation_marks": "Agreement on citation marks (Cohen's kappa)"}
 
 
+EVAL_LABELS = {  # the figures of `research eval answers` a status report shows, in order
+    "time": "Run at (UTC)", "set": "Question set", "mode": "Answer mode", "n": "Questions",
+    "invented_citations": "Invented citations", "unsupported_sentence_rate": "Unsupported sentence rate",
+    "gold_citation_recall": "Answer cites a gold authority", "key_fact_coverage": "Key facts stated (whole answer)",
+    "brief_gold_citation_rate": "Brief answer cites a gold authority",
+    "brief_key_fact_coverage": "Key facts stated (brief answer)", "sentences_median": "Quoted sentences (median)",
+    "authorities_quoted_median": "Authorities quoted (median)",
+    "unanswerable_abstained": "Unanswerable questions abstained",
+    "answerable_wrongly_abstained": "Answerable questions wrongly abstained",
+    "premise_catches": "False premises corrected", "premise_false_alarms": "Premise false alarms",
+    "abstention_accuracy": "Abstention decisions right", "survey_cell_accuracy": "Survey cells right",
+    "latency_p50_ms": "Latency p50 (ms)", "latency_p95_ms": "Latency p95 (ms)",
+}
+
+
+def eval_rows(run: dict) -> list[tuple[str, str]]:
+    """An eval run's summary as (measure, value) rows with readable names: the known figures first, in
+    EVAL_LABELS's order, then any other field under its own name; figures that do not apply (None) are left out."""
+    keys = [k for k in EVAL_LABELS if k in run] + [k for k in run if k not in EVAL_LABELS]
+    return [(EVAL_LABELS.get(k) or k, str(run[k])) for k in keys if run[k] is not None]
+
+
 def agreement(graded: list[GradedAnswer]) -> list[dict]:
     """Per reviewer pair: answers both graded blind (neither having seen the other's grade), kappa on pass/fail
     and on the citation marks both gave. A grade given after seeing another's would inflate agreement: left out."""
@@ -114,6 +136,6 @@ def status_report_markdown(figures: dict, title: str, pairs: list[dict], latest_
         lines += [f"| {p['reviewers']} | {p['answers']} | {show(p['kappa_pass_fail'])} | {p['citations']} | "
                   f"{show(p['kappa_citation_marks'])} |" for p in pairs]
     if latest_eval:
-        lines += ["", "## Latest automatic evaluation", ""]
-        lines += [f"- {key}: {value}" for key, value in latest_eval.items()]
+        lines += ["", "## Latest automatic evaluation", "", "| measure | value |", "|---|---|"]
+        lines += [f"| {label} | {value} |" for label, value in eval_rows(latest_eval)]
     return "\n".join(lines) + "\n"
