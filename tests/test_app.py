@@ -135,6 +135,36 @@ def test_model_endpoint_down_gives_the_extractive_answer_with_a_notice(ingested,
     assert "D.C. Code § 99-101(b)" in page_text(at)
 
 
+def test_without_a_model_endpoint_the_mode_is_not_offered(app_env):
+    at = start()
+    assert not at.exception
+    assert not [r for r in at.sidebar.radio if r.key == "mode"]
+    assert any("no model endpoint is configured" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("role, advice", [("admin", "create a matter and add yourself to it"),
+                                          ("associate", "an admin adds you to one")])
+def test_a_user_of_no_matter_is_told_what_to_do(app_env, role, advice):
+    accounts = open_app_database(default_index().settings).accounts
+    accounts.add_user("Nell", role, PASSWORD, by=accounts.user("Ada"))
+    at = start("Nell")
+    assert not at.exception
+    assert any(advice in i.value for i in at.info)
+
+
+def test_pasted_text_is_checked_on_the_check_page(ingested):
+    at = start()
+    at.switch_page("views/check.py").run()
+    assert not at.metric  # nothing to check yet
+    at.text_area(key="check_text").set_value("A permit lapses. D.C. Code § 99-101(b). It must be renewed, "
+                                             "D.C. Code § 99-101(z).")
+    at.button[0].click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Citations": "2", "Found in the corpus": "2", "With problems": "1"}
+    assert "Checked: pasted text" in page_text(at)
+
+
 def test_survey_mode_shows_a_row_per_jurisdiction(ingested):
     at = start()
     at.sidebar.toggle(key="survey").set_value(True)

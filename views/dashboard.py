@@ -12,6 +12,7 @@ from research.wiring import default_index
 from research.workflow.reporting import (
     AGREEMENT_COLUMNS,
     agreement,
+    eval_rows,
     quality_figures,
     status_report_markdown,
 )
@@ -63,7 +64,7 @@ if pairs:
 st.subheader("Latest automatic evaluation")
 latest = latest_eval_run(default_index().settings.eval_runs_log)
 if latest:
-    st.json(latest)
+    st.dataframe([{"Measure": label, "Value": value} for label, value in eval_rows(latest)], hide_index=True)
 else:
     st.caption("No `research eval answers` run recorded yet.")
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from research.answer.researcher import MAX_QUESTION_CHARS, QuestionError
 from research.corpus.documents import DocumentError
+from research.domain.accounts import Permission
 from research.domain.answer import AnswerMode
 from research.domain.records import DRAFT_LABEL
 from research.domain.types import Kind
@@ -70,9 +71,12 @@ with st.sidebar:
         matter = st.selectbox("Matter", matters, key="matter", index=index, placeholder="Choose a matter")
     jurisdictions = st.multiselect("Jurisdictions", JURISDICTIONS, default=list(JURISDICTIONS), key="jurisdictions")
     kinds = st.multiselect("Sources", list(KIND_LABELS), default=list(KIND_LABELS), key="kinds")
-    mode_label = st.radio("Answer mode", list(MODE_LABELS), key="mode")
-    if not settings.llm_configured:
-        st.caption("No model endpoint is configured: answers are extractive.")
+    if settings.llm_configured:
+        mode_label = st.radio("Answer mode", list(MODE_LABELS), key="mode")
+    else:  # nothing to choose: the configured-model mode needs an endpoint
+        mode_label = next(iter(MODE_LABELS))
+        st.caption("Answers are extractive: no model endpoint is configured "
+                   "(`RESEARCH_LLM_BASE_URL` and `RESEARCH_LLM_MODEL`).")
     survey = st.toggle("Survey: answer per jurisdiction", key="survey")
     if st.button("New conversation"):
         st.session_state.pop("conversation_id", None)
@@ -83,7 +87,11 @@ with st.sidebar:
         _documents(matter)
 
 if not matters:
-    st.info("You belong to no matter yet: an admin adds you to one (Admin page or `research matters add`).")
+    if ws.user.can(Permission.MANAGE_MATTERS):
+        st.info("You belong to no matter yet: on the Admin page, create a matter and add yourself to it "
+                "(or `research matters add`).")
+    else:
+        st.info("You belong to no matter yet: an admin adds you to one (Admin page or `research matters add`).")
     st.stop()
 if conversation is not None:
     st.subheader(as_text(conversation.matter))
