@@ -86,6 +86,30 @@ def test_a_disabled_account_can_neither_sign_in_nor_act(firm):
         firm.db.accounts.set_disabled("Ada", True, by=firm.reviewer)
 
 
+def test_a_browser_session_resumes_until_it_ends_idles_out_or_its_account_is_disabled(firm):
+    from research.storage.tables import BrowserSessionRow
+
+    sessions, hour = firm.db.browser_sessions, timedelta(hours=1)
+    secret = sessions.start(firm.associate)
+    assert sessions.resume(secret, hour).name == "Amy"  # a reload of the page
+    assert sessions.resume(secret + "x", hour) is None and sessions.resume("", hour) is None
+    with firm.db.engine.begin() as connection:  # what the table keeps: a digest, never the secret
+        (stored,) = connection.execute(sa.select(BrowserSessionRow.secret_hash)).scalars()
+    assert secret not in stored and len(stored) == 64
+    sessions.end(secret)
+    assert sessions.resume(secret, hour) is None  # signed out
+
+    idle = sessions.start(firm.associate)
+    with firm.db.engine.begin() as connection:
+        connection.execute(sa.update(BrowserSessionRow).values(last_seen_at=utc_now() - 2 * hour))
+    assert sessions.resume(idle, hour) is None
+    assert sessions.resume(idle, 3 * hour) is None  # it ended when it was found idle
+
+    kept = sessions.start(firm.associate)
+    firm.db.accounts.set_disabled("Amy", True, by=firm.admin)
+    assert sessions.resume(kept, hour) is None
+
+
 def test_a_user_cannot_read_file_grade_or_export_another_matters_research(firm):
     amy, otto, rex = firm.as_(firm.associate), firm.as_(firm.outsider), firm.as_(firm.reviewer)
     conversation_id = amy.conversations.create(Firm.LANTERN)

@@ -1,9 +1,11 @@
 """Signing in: the first admin on a new install, password sign-in (or the firm's identity provider), sessions that
-end after inactivity, and signing out. The signed-in account is kept in the session, never a typed name."""
+end after inactivity, and signing out. The signed-in account is kept in the session, never a typed name; a reload of
+the page resumes it from the browser session its cookie names (research.storage.sessions)."""
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import streamlit as st
 
@@ -13,6 +15,8 @@ from views.common import app_database
 
 USER_KEY = "signed_in_user"
 LAST_SEEN_KEY = "last_seen"
+SESSION_KEY = "browser_session"
+SESSION_COOKIE = "research_session"  # lives as long as the browser runs; the server ends it after idle minutes
 
 
 def _first_admin() -> None:
@@ -72,15 +76,41 @@ def _oidc_user() -> User | None:
     return user
 
 
-def _start(user: User) -> None:
+def _start(user: User, secret: str | None = None) -> None:
+    """Sign `user` in to this tab: a new browser session, or the one `secret` resumes."""
     st.session_state[USER_KEY] = user
     st.session_state[LAST_SEEN_KEY] = time.monotonic()
+    st.session_state[SESSION_KEY] = secret or app_database().browser_sessions.start(user)
+
+
+def _cookie_script(value: str) -> None:
+    """Set the session cookie in the browser (an empty value deletes it). The secret is URL-safe base64."""
+    lifetime = "" if value else "; max-age=0"
+    st.html(f"<script>document.cookie = '{SESSION_COOKIE}={value}; path=/; SameSite=Strict{lifetime}' + "
+            "(location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
+
+
+def _resumed() -> User | None:
+    """The user of the browser session the cookie names, when it is still open; a stale cookie is deleted."""
+    secret = st.context.cookies.get(SESSION_COOKIE)
+    if not secret:
+        return None
+    idle_limit = timedelta(minutes=default_index().settings.auth.session_minutes)
+    user = app_database().browser_sessions.resume(secret, idle_limit)
+    if user is None:
+        _cookie_script("")
+        return None
+    _start(user, secret)
+    return user
 
 
 def sign_out(reason: str = "signed out") -> None:
     """End the session (and the identity provider's, when it was used)."""
     user = st.session_state.pop(USER_KEY, None)
+    secret = st.session_state.pop(SESSION_KEY, None)
     st.session_state.clear()
+    if secret is not None:
+        app_database().browser_sessions.end(secret)
     if user is not None:
         app_database().accounts.record_sign_out(user, reason)
     if default_index().settings.auth.oidc and getattr(st.user, "is_logged_in", False):
@@ -96,6 +126,8 @@ def signed_in_user() -> User:
         sign_out(f"session expired after {minutes} minutes without use")
         st.warning(f"Your session ended after {minutes} minutes without use; sign in again.")
         user = None
+    if user is None:
+        user = _resumed()
     if user is None:
         user = _oidc_user()
         if user is not None:
@@ -115,4 +147,9 @@ def signed_in_user() -> User:
         st.stop()
     st.session_state[USER_KEY] = user
     st.session_state[LAST_SEEN_KEY] = time.monotonic()
+    secret = st.session_state.get(SESSION_KEY)
+    if secret:
+        app_database().browser_sessions.touch(secret)
+        with st.sidebar:  # at every run, as a sign-in reruns the page before its first run could show it
+            _cookie_script(secret)
     return user

@@ -4,11 +4,10 @@ SQLite in the data directory by default, PostgreSQL when RESEARCH_DATABASE_URL p
 (`research/storage/tables.py`) is created and changed only by the Alembic migrations in
 `research/storage/migrations`; opening the database upgrades it to the latest revision.
 
-`accounts` (users, sign-in, matters, memberships), `tokens` (of the HTTP API) and `audit` (the trail) are the
-database's own; everything
-filed under a matter is reached only through `workspace(user)`, whose stores (conversations, reviews, documents)
-are walled to the matters that user belongs to. A new SQLite file and the uploads directory are created readable
-by their owner only.
+`accounts` (users, sign-in, matters, memberships), `tokens` (of the HTTP API), `browser_sessions` (of the app) and
+`audit` (the trail) are the database's own; everything filed under a matter is reached only through
+`workspace(user)`, whose stores (conversations, reviews, documents) are walled to the matters that user belongs
+to. A new SQLite file and the uploads directory are created readable by their owner only.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from research.storage.conversations import ConversationStore
 from research.storage.documents import DocumentStore
 from research.storage.releases import ReleaseStore
 from research.storage.reviews import ReviewStore
+from research.storage.sessions import SessionStore
 from research.storage.tables import (
     AnswerRow,
     CitationRow,
@@ -123,6 +123,7 @@ class AppDatabase:
         self.audit = AuditLog(self._sessions, key)
         self.accounts = AccountStore(self._sessions, self.audit, policy, hasher)
         self.tokens = TokenStore(self._sessions, self.audit)
+        self.browser_sessions = SessionStore(self._sessions)
         self.releases = ReleaseStore(self._sessions, self.audit)
         self.reviews_required = reviews_required
 
