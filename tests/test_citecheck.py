@@ -62,6 +62,19 @@ def test_each_citation_gets_its_status_and_problems(checked):
     assert BRIEF[miranda.start:miranda.end] == "384 U.S. 436"
 
 
+def test_a_volume_past_the_reporters_last_is_no_such_citation(invented_index_env):
+    from research.wiring import default_index
+    from research.workflow.citecheck import check_document
+
+    index = default_index()
+    index.ingest(progress=False)
+    invented, real, held = check_document("Smith v. Jones, 999 U.S. 999 (2020). Roe v. Doe, 500 U.S. 1 (1991). "
+                                          "Pemberton v. Lantern Office, 901 U.S. 77 (2031).", index.check_sources())
+    assert invented.status == "no such citation" and "no volume past 620" in invented.problems[0]["detail"]
+    assert real.status == "not in the corpus"  # a volume that exists: unknown, not fake
+    assert held.status == "found"  # the corpus's own volume is never called impossible
+
+
 def test_the_report_puts_the_most_serious_problem_first(checked):
     from research.workflow.citecheck import report_markdown
 
@@ -85,7 +98,10 @@ def test_the_check_command_reads_a_file_and_writes_json_or_a_report(invented_ind
     assert (tmp_path / "report.md").read_text().startswith("# Citation check: brief.txt")
     assert cli.main(["check", str(brief), "--json", "--jurisdiction", "US-HI", "--quiet"]) == 0
     only_hawaii = json.loads(capsys.readouterr().out)  # nothing of D.C. or the Supreme Court is searched
-    assert {row["status"] for row in only_hawaii} == {"not in the corpus"}
+    # searched in Hawaii's code only, nothing is found; the invented 901 U.S., not searched, lies past the real
+    # reporter's last volume
+    assert {row["status"] for row in only_hawaii if not row["text"].startswith("901 U.S.")} == {"not in the corpus"}
+    assert {row["status"] for row in only_hawaii if row["text"].startswith("901 U.S.")} == {"no such citation"}
     assert "of US-HI" in only_hawaii[0]["problems"][0]["detail"]
     assert cli.main(["check", str(brief), "--jurisdiction", "US-XX"]) == cli.EXIT_FAILURE
     assert "unknown jurisdiction 'US-XX'" in capsys.readouterr().err

@@ -6,8 +6,11 @@ the stored citation of an authority and a citation typed in a query map to the s
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from research.domain.types import Kind
 from research.jurisdictions import REGISTRY
@@ -44,6 +47,27 @@ def reporter_key(citation: str) -> str:
     volume, reporter, page = match.groups()
     compact = re.sub(r"\s+", "", reporter).lower()
     return f"{volume} {compact} {page}"
+
+
+@functools.cache
+def _reporter_volumes() -> tuple[str, dict[str, tuple[str, int]]]:
+    """The date of reporter_volumes.toml, and its reporters by compact name ("l.ed.2d") -> (name, last volume)."""
+    data = tomllib.loads((Path(__file__).parent / "reporter_volumes.toml").read_text(encoding="utf-8"))
+    return str(data["as_of"]), {re.sub(r"\s+", "", name).lower(): (name, int(last))
+                                for name, last in data["last_volume"].items()}
+
+
+def beyond_last_volume(key: str) -> str:
+    """Why a reporter citation ("999 U.S. 999", or its key "999 u.s. 999") cannot exist, when its volume lies past
+    the reporter's last (reporter_volumes.toml); "" otherwise."""
+    match = re.match(r"\s*(\d+)\s+(.+?)\s+\S+\s*$", key)
+    if not match:
+        return ""
+    as_of, reporters = _reporter_volumes()
+    volume, reporter = int(match.group(1)), reporters.get(re.sub(r"\s+", "", match.group(2)).lower())
+    if reporter is None or volume <= reporter[1]:
+        return ""
+    return f"the {reporter[0]} reporter had no volume past {reporter[1]} by {as_of}, so volume {volume} does not exist"
 
 
 def find_statute_citations(text: str, jurisdiction: str | None = None) -> list[CitationMatch]:

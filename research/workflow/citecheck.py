@@ -4,10 +4,11 @@ For each case citation (eyecite) and statute citation of our jurisdictions, and 
 one (`Id. at 80`, `id. § 99-103(b)`, `901 U.S. at 79`, `Pemberton, supra, at 82`, a section written alone after its
 code): does it exist (resolved to a corpus authority; "not in the corpus" when the corpus does not hold that reporter
 volume or code title, which is unknown, not fake; "no such citation" when the corpus holds the code title and the
-section is not in it, or the page lies inside another case of the volume), does the case name written before it
-match the case the citation resolves to, is the pin within the opinion's pages or an existing subsection, are the
-quotations attributed to it found in its text (and where), does the cited text support the sentence that cites it,
-and has a later opinion overruled it or the section been repealed.
+section is not in it, the page lies inside another case of the volume, or the volume lies past the reporter's
+last), does the case name written before it match the case the citation resolves to, is the pin within the
+opinion's pages or an existing subsection, are the quotations attributed to it found in its text (and where), does
+the cited text support the sentence that cites it, and has a later opinion overruled it or the section been
+repealed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from research.corpus.citations import (
     CASE_NAME,
     CitationMatch,
     ShortCitation,
+    beyond_last_volume,
     case_name_key,
     find_case_citations,
     find_lone_sections,
@@ -172,6 +174,9 @@ def _unresolved(citation: CheckedCitation, key: str, sources: CheckSources) -> N
         citation.status = "no such citation"
         citation.problem("no such citation", f"{citation.text}: no case begins on that page; it lies inside "
                                              f"{inside}")
+    elif citation.kind == "case" and not sources.opinions_in_volume(key) and (beyond := beyond_last_volume(key)):
+        citation.status = "no such citation"
+        citation.problem("no such citation", f"{citation.text}: {beyond}")
     else:
         citation.status = "not in the corpus"
         citation.problem("not in the corpus", f"{citation.text} is not in {sources.searched}, which is not every "
