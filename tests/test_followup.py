@@ -18,6 +18,7 @@ FIRST = Turn("How long does a D.C. landlord have to return a security deposit?",
     ("What can she do about it, and does the same rule apply in Hawaii?", True),
     ("Can he still sue if the lease says otherwise?", True),
     ("What is the filing deadline for that claim in the Superior Court of the District of Columbia?", True),
+    ("Does the landlord also have to pay interest on the deposit?", True),  # adds to what was asked
     # a later sentence may point back to the question's own story
     ("A Denver reporter asked a state agency for records under the Colorado Open Records Act. How many days does "
      "the custodian have to respond, and can that period be extended?", False),
@@ -28,6 +29,12 @@ FIRST = Turn("How long does a D.C. landlord have to return a security deposit?",
 ])
 def test_follow_ups_are_recognised(question, follow_up):
     assert is_follow_up(question) is follow_up
+
+
+def test_a_follow_up_that_adds_to_the_question_keeps_its_jurisdiction():
+    standalone, scope = resolve("Does the landlord also have to pay interest on the deposit?", (), [FIRST])
+    assert standalone.startswith(FIRST.standalone_question)
+    assert scope.jurisdictions == ("US-DC",)  # not every jurisdiction, where Hawaii's interest rule answered
 
 
 def test_a_follow_up_naming_a_jurisdiction_moves_the_search_there():

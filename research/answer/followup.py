@@ -28,6 +28,8 @@ _POINTS_BACK = re.compile(
     r"provision|case|holding|period|deadline|requirement|exception|claim|remed(?:y|ies)|answer)s?\b|"
     r"the same (?:appl(?:y|ies)|hold|go|is true))",
     re.IGNORECASE)
+# A question that adds to what was asked before ("Does the landlord also have to pay interest?").
+_ADDS_TO = re.compile(r"\b(?:also|too|as well|in addition|additionally|either)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s")
 # A person the question has not introduced: a pronoun among its first words ("What can she do ...").
 _OPENING_PRONOUN = re.compile(r"^\W*(?:\w+\W+){0,3}(?:she|he|they|her|him|them)\b", re.IGNORECASE)
@@ -37,11 +39,11 @@ _COMPARES = re.compile(r"\b(?:same|also|too|as well|compare[sd]?|differ(?:ent|s)
 
 def is_follow_up(question: str) -> bool:
     """A question that cannot stand alone: it opens like a follow-up, points back to something said
-    before, opens on a person it has not introduced, or is short and refers back."""
+    before or adds to it, opens on a person it has not introduced, or is short and refers back."""
     words = question.split()
     first_sentence = _SENTENCE_END.split(question, maxsplit=1)[0]
     return bool(_FOLLOW_UP_OPENERS.match(question) or _POINTS_BACK.search(first_sentence)
-                or _OPENING_PRONOUN.match(question)) or (
+                or _ADDS_TO.search(first_sentence) or _OPENING_PRONOUN.match(question)) or (
         len(words) <= SHORT_QUESTION_WORDS and bool(_REFERS_BACK.search(question)))
 
 
