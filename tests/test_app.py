@@ -355,6 +355,25 @@ def test_another_matters_conversations_stay_behind_the_wall_in_the_app(ingested)
     at.session_state["conversation_id"] = 1  # Amy's conversation, by id
     at.run()
     assert not at.exception and QUESTION not in page_text(at)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["conversation"] = "1"  # or by the address a reload keeps
+    at.session_state["signed_in_user"] = open_app_database(default_index().settings).accounts.user("Otto")
+    at.session_state["last_seen"] = time.monotonic()
+    at.run()
+    assert not at.exception and QUESTION not in page_text(at)
+
+
+def test_a_reload_keeps_the_open_conversation(ingested):
+    first = ask(start("Amy"), QUESTION)
+    assert first.query_params["conversation"] == "1"
+    at = AppTest.from_file(APP, default_timeout=120)  # a new connection, as after F5, with the page's address
+    at.query_params["conversation"] = "1"
+    at.session_state["signed_in_user"] = open_app_database(default_index().settings).accounts.user("Amy")
+    at.session_state["last_seen"] = time.monotonic()
+    at.run()
+    assert not at.exception and QUESTION in page_text(at)
+    next(b for b in at.sidebar.button if b.label == "New conversation").click().run()
+    assert "conversation" not in at.query_params and QUESTION not in page_text(at)
 
 
 def test_user_text_is_shown_as_text_not_markup(ingested):

@@ -268,12 +268,16 @@ def test_a_document_is_checked_on_its_page(served_app, chromium, tmp_path):
 def test_a_reload_keeps_the_user_signed_in_until_they_sign_out(served_app, chromium):
     from playwright.sync_api import expect
 
+    from tests.conftest import Firm
+
     page = chromium.new_page(viewport={"width": 1400, "height": 900})
     _sign_in(page, served_app, "Amy")
-    page.get_by_role("link", name="History").click()
-    expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=60_000)
-    page.reload()
+    _choose_matter(page, Firm.LANTERN)
+    _ask(page, QUESTION)
+    expect(page.get_by_text("Brief answer.")).to_be_visible(timeout=180_000)
+    page.reload()  # signed in still, with the conversation open
     expect(page.get_by_text("Signed in as Amy")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(QUESTION)).to_be_visible(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "browser-reload.png"), full_page=True)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=60_000)

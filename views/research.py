@@ -53,12 +53,19 @@ settings = default_index().settings
 matters = [m.name for m in ws.matters()]
 
 conversation_id = st.session_state.get("conversation_id")
+if conversation_id is None and st.query_params.get("conversation", "").isdigit():
+    conversation_id = int(st.query_params["conversation"])  # a reload of the page keeps its conversation open
 conversation = None
 if conversation_id:
     try:
         conversation = ws.conversations.get(conversation_id)
     except (LookupError, PermissionError):
         st.session_state.pop("conversation_id", None)
+if conversation is not None:
+    st.session_state["conversation_id"] = conversation.id
+    st.query_params["conversation"] = str(conversation.id)
+else:
+    st.query_params.pop("conversation", None)
 
 with st.sidebar:
     if conversation is not None:
@@ -80,6 +87,7 @@ with st.sidebar:
     survey = st.toggle("Survey: answer per jurisdiction", key="survey")
     if st.button("New conversation"):
         st.session_state.pop("conversation_id", None)
+        st.query_params.pop("conversation", None)
         if conversation is not None:
             st.session_state["next_matter"] = conversation.matter
         st.rerun()
@@ -145,6 +153,7 @@ def _ask(question: str) -> None:
             st.error(as_text(str(exc)))
             return
         st.session_state.conversation_id = result.conversation_id
+        st.query_params["conversation"] = str(result.conversation_id)
         render_answer(result.answer, DRAFT_LABEL)
 
 
