@@ -298,3 +298,12 @@ def test_of_other_opinions_only_what_they_say_of_the_named_case_is_quoted_and_a_
     from_later = [p.sentence.text for p in result.picks if p.authority.id == later.id]
     assert from_later and all("Pemberton" in text for text in from_later)
     assert strict.answer("Can the lantern office revoke a lantern permit?", [replace(named, named=False)]).abstained
+
+
+def test_a_quotation_within_a_quotation_takes_single_marks():
+    from research.domain.answer import quoted
+
+    assert quoted("“Act in furtherance of the right of advocacy” means:") == \
+        "\"‘Act in furtherance of the right of advocacy’ means:\""
+    assert quoted('He said "no."') == "\"He said 'no.'\""
+    assert quoted("A permit lapses.") == '"A permit lapses."'

@@ -44,6 +44,7 @@ from research.domain.answer import (
     citation_marks,
     human_citation,
     no_authority_message,
+    quoted,
 )
 from research.domain.records import Turn
 from research.domain.types import KINDS, Authority, AuthorityHit, Chunk, Kind, SearchFilter
@@ -202,7 +203,7 @@ class Researcher:
             if key not in numbers:
                 citation = _citation(len(answer.citations) + 1, authority, pin, sentence.start, sentence.end)
                 answer.citations.append(citation)
-                answer.sentences.append(AnswerSentence(f'"{citation.quote}"', (citation.number,), citation.status))
+                answer.sentences.append(AnswerSentence(quoted(citation.quote), (citation.number,), citation.status))
                 numbers[key] = citation.number
             return numbers[key]
 
@@ -313,10 +314,10 @@ class Researcher:
                 authority, sentence, pin = sentences[found.quote_index]
                 citation = _citation(len(answer.citations) + 1, authority, pin, sentence.start, sentence.end)
                 answer.citations.append(citation)
-                answer.sentences.insert(0, AnswerSentence(f'"{citation.quote}"', (citation.number,),
+                answer.sentences.insert(0, AnswerSentence(quoted(citation.quote), (citation.number,),
                                                           citation.status))
             return (f"The question assumes that {found.assumed}, but {citation.citation} provides: "
-                    f'"{citation.quote}" [{citation.number}]. ')
+                    f'{quoted(citation.quote)} [{citation.number}]. ')
         return ""
 
     def holdings(self) -> CorpusHoldings:
@@ -352,9 +353,10 @@ def _brief_sentence(pick: Pick, answer: Answer, numbers: dict[tuple[str, int], i
     number = numbers[(pick.authority.id, pick.sentence.start)]
     citation = answer.citation(number)
     if pick.lead_in is None:
-        return f'Under {citation.citation}: "{citation.quote}" [{number}]'
+        return f'Under {citation.citation}: {quoted(citation.quote)} [{number}]'
     lead = numbers[(pick.authority.id, pick.lead_in.start)]
-    return f'Under {citation.citation}: "{answer.citation(lead).quote} ... {citation.quote}" [{lead}][{number}]'
+    return (f'Under {citation.citation}: {quoted(answer.citation(lead).quote + " ... " + citation.quote)} '
+            f'[{lead}][{number}]')
 
 
 def _abstain(answer: Answer, held: dict[str, str], passages: list[Passage], absent_title: str = "") -> None:

@@ -47,6 +47,15 @@ def no_authority_message(question: str, jurisdictions: tuple[str, ...] | list[st
     return f'{CANNOT_ANSWER} "{question.strip()}" ({where}).'
 
 
+_INNER_QUOTES = str.maketrans({'"': "'", "\u201c": "\u2018", "\u201d": "\u2019"})
+
+
+def quoted(text: str) -> str:
+    """`text` in double quotation marks, its own double quotation marks made single, as a quotation within a
+    quotation is written ("'Act in furtherance of the right of advocacy' means:")."""
+    return f'"{text.translate(_INNER_QUOTES)}"'
+
+
 def is_abstention(text: str) -> bool:
     """True when `text` is the shared abstention message."""
     return text.startswith(CANNOT_ANSWER)
