@@ -158,14 +158,17 @@ def test_a_memo_reports_the_reviewers_marks_and_leaves_rejected_citations_out_of
 
 def test_an_approved_edit_replaces_the_answer_and_the_original_stays_in_the_appendix():
     answers = marked_down(edited="A lantern permit lasts 90 days. [1]")
-    original = answers[0].answer.text
     memo = build_memo(answers, "M", "T", "F", ON)
     assert memo.discussion[0].paragraphs == ["A lantern permit lasts 90 days. (D.C. Code § 99-101(b))"]
-    assert memo.originals == [(1, original)]
+    ((number, first_given),) = memo.originals
+    assert number == 1 and "[1]" not in first_given  # its marks written out as citations
+    assert first_given.startswith('Under D.C. Code § 99-101(b): "A lantern permit expires 90 days after it is '
+                                  'issued."\n')  # the brief names its citation: no second one
+    assert '"A renewed permit expires 30 days after renewal." (Id.)' in first_given
     for text in (to_markdown(memo), *pdf_and_docx_text(memo)):
         flat = " ".join(text.replace("\\", "").split())
         assert "Answers as first given (replaced above by the reviewer's approved edit)" in flat
-        assert " ".join(original.split())[:60] in flat
+        assert " ".join(first_given.split())[:60] in flat
 
 
 def test_an_edit_of_the_whole_answer_is_not_repeated_and_its_table_lists_only_what_it_cites():

@@ -258,16 +258,20 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
                                           _review_of(citation.number, stored.grades),
                                           "; ".join(treatment_label(t) for t in citation.treatment)))
         versions.update(answer.law_versions)
-        if stored.edited_text:
-            originals.append((number, answer.text))
+        if stored.edited_text:  # as first given, its [n] marks written out as citations like the rest of the memo
+            original_citer = _Citer()
+            originals.append((number, "\n\n".join(_inline(_without_named_markers(p, answer), answer, original_citer)
+                                                  for p in answer.text.split("\n\n") if p.strip())))
         verified = sum(1 for c in answer.citations if c.status == SupportStatus.VERIFIED)
         marks = marks_summary(stored.grades) or "no reviewer has marked the citations"
         if answer.abstained or is_abstention(answer.brief_answer):
             conclusion.append(f"Question {number}: no authority was found in the selected jurisdictions.")
-        else:
-            conclusion.append(f"Question {number}: {_MARKER.sub('', _brief(stored)).strip()} "
-                              f"({verified} of {len(answer.citations)} citations verified against the source text; "
-                              f"{marks}.)")
+        else:  # the brief answer is stated above it: the conclusion says what it rests on and how it was checked
+            relied_on = list(dict.fromkeys(base_citation(c) for c in answer.citations
+                                           if c.number in cited_numbers and c.number not in rejections))
+            conclusion.append(f"Question {number}: the answer rests on {_listed(relied_on) or 'no citation'}; "
+                              f"{verified} of {len(answer.citations)} citations verified against the source text; "
+                              f"{marks}.")
     table = {kind: [AuthorityEntry(citation, tuple(sorted(sections)), treated.get(citation, ""))
                     for (k, citation), sections in sorted(cited_in.items(), key=lambda item: _sort_key(item[0][1]))
                     if k == kind] for kind in Kind}
@@ -276,6 +280,11 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
                 brief_answers=[_brief(s) for s in stored_answers], discussion=discussion, conclusion=conclusion,
                 statutes=table[Kind.STATUTE], cases=table[Kind.OPINION], appendix=appendix, law_versions=versions,
                 documents=table[Kind.DOCUMENT], left_out=left_out, originals=originals)
+
+
+def _listed(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return " and ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _review_of(number: int, grades: tuple[Grade, ...]) -> str:
