@@ -105,6 +105,9 @@ def test_blind_double_review(database_url, tmp_path):
                  ada.conversations.get(conversation).answers[0]):
         assert seen.grades == () and seen.reviews == 1 and seen.review_state(2) == "in review (1 of 2 reviews)"
     assert ada.reviews.graded() == [] and all(f.grades == () for f in ada.reviews.answer_facts())
+    hidden = quality_figures(ada.reviews.answer_facts())  # her dashboard says what it leaves out, not "no grades"
+    assert hidden["grades"] == 0 and hidden["grades_hidden"] == 1 and hidden["graded_not_approved"] == 1
+    assert "| grades hidden by blind review, not counted above | 1 |" in status_report_markdown(hidden, "S", [], None)
     assert [g.reviewer for g in rex.reviews.answer(answer_id).grades] == ["Rex"]
     assert [g.reviewer for g in amy.reviews.answer(answer_id).grades] == ["Rex"]  # an associate does not grade
     graded = [r for r in ada.audit_records(Firm.LANTERN, "jsonl") if r.action == "answer graded"]
@@ -184,6 +187,7 @@ def test_quality_figures_for_a_period_matter_and_jurisdiction():
     assert figures["approved"] == 2 and figures["graded_not_approved"] == 1
     assert "| answers approved by a reviewer | 2 |" in report
     assert "| answers graded, not yet approved | 1 |" in report
+    assert "hidden by blind review" not in report  # nothing hidden, nothing said
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
 
 

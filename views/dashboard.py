@@ -43,6 +43,11 @@ e.metric("Turnaround p90 (h)", "—" if figures["turnaround_hours_p90"] is None 
 f_.metric("Unsupported sentence rate", "—" if figures["unsupported_sentence_rate"] is None
           else f"{figures['unsupported_sentence_rate']:.1%}")
 g.metric("Abstentions", figures["abstentions"])
+if figures["grades_hidden"]:
+    hidden = figures["grades_hidden"]
+    st.caption(f"Pass rate and citation accuracy count the grades you may see: {hidden} grade"
+               f"{'s' if hidden > 1 else ''} of answers you have not graded yourself "
+               f"{'are' if hidden > 1 else 'is'} hidden by blind review.")
 
 st.subheader("Answers per day")
 if figures["answers_per_day"]:

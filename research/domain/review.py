@@ -96,5 +96,6 @@ class AnswerFacts:
     abstained: bool
     unsupported_sentences: int
     sentences: int
-    grades: tuple[Grade, ...]
+    grades: tuple[Grade, ...]  # those the reader may see (blind review hides others' until they grade)
     approved: bool = False
+    reviews: int = 0  # every grade of the answer, seen or not

@@ -157,7 +157,7 @@ class ReviewStore:
             facts.append(AnswerFacts(stored.id, queued.matter, tuple(answer.jurisdictions), stored.asked_at, decided,
                                      answer.abstained,
                                      sum(1 for s in answer.sentences if s.status != SupportStatus.VERIFIED),
-                                     len(answer.sentences), tuple(grades), approved))
+                                     len(answer.sentences), tuple(grades), approved, stored.reviews))
         return facts
 
     def _listed(self, session: Session, conditions: list[ColumnElement[bool]],

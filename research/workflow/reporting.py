@@ -100,10 +100,12 @@ def quality_figures(answers: list[AnswerFacts], since: date | None = None, until
         "answers": len(chosen),
         "answers_per_day": dict(sorted(per_day.items())),
         "approved": sum(a.approved for a in chosen),
-        "graded_not_approved": sum(1 for a in chosen if a.grades and not a.approved),
+        "graded_not_approved": sum(1 for a in chosen if (a.grades or a.reviews) and not a.approved),
         "turnaround_hours_median": _round(statistics.median(turnaround)) if turnaround else None,
         "turnaround_hours_p90": _round(percentile(turnaround, 0.9)),
         "grades": len(grades),
+        # grades the reader may not see yet (blind review): the pass rate and citation accuracy leave them out
+        "grades_hidden": sum(max(a.reviews - len(a.grades), 0) for a in chosen),
         "pass_rate": _round(sum(g.passed for g in grades) / len(grades)) if grades else None,
         "citation_accuracy": _round(sum(m == CORRECT for m in marks) / len(marks)) if marks else None,
         "citation_marks": dict(Counter(marks)),
@@ -126,6 +128,8 @@ def status_report_markdown(figures: dict, title: str, pairs: list[dict], latest_
              f"| turnaround to review decision, p90 | {show(figures['turnaround_hours_p90'], ' h')} |",
              f"| reviewer pass rate | {show(figures['pass_rate'])} |",
              f"| citation accuracy (reviewer marks) | {show(figures['citation_accuracy'])} |",
+             *([f"| grades hidden by blind review, not counted above | {figures['grades_hidden']} |"]
+               if figures.get("grades_hidden") else []),
              f"| unsupported sentence rate (automatic) | {show(figures['unsupported_sentence_rate'])} |",
              f"| abstentions (no authority found) | {figures['abstentions']} |", "",
              "## Answers per day", "", "| day | answers |", "|---|---|"]
