@@ -63,3 +63,18 @@ def test_an_item_never_counts_as_evidence_for_itself(tmp_path):
          "source_opinion_id": "cl-cluster:2"},
     ]))
     assert [i.exclude for i in items] == [frozenset({"hi-cn-1"}), frozenset({"sc-cp-1", "cl-cluster:2"})]
+
+
+def test_a_quoted_sentence_is_supported_only_by_its_quote_with_inner_marks_made_single():
+    from research.domain.answer import Answer, AnswerSentence, Citation, SupportStatus, quoted
+    from research.evaluation.answers import sentence_supported
+
+    text = "Intro. “Act in furtherance of the right of advocacy” means: any written statement."
+    quote = text[7:]
+    citation = Citation(1, "x", "D.C. Code § 99-101", "", quote, 7, len(text), SupportStatus.VERIFIED, "s", "US-DC",
+                        "statute", "h")
+    answer = Answer(question="q", standalone_question="q", jurisdictions=("US-DC",), kinds=(), mode="extractive",
+                    brief_answer="", sentences=[], citations=[citation], abstained=False, retrieved=("x",))
+    assert sentence_supported(AnswerSentence(quoted(quote), (1,)), answer, lambda _: text)
+    assert not sentence_supported(AnswerSentence(quoted(quote.replace("any", "every")), (1,)), answer, lambda _: text)
+    assert not sentence_supported(AnswerSentence(quoted(quote), (1,)), answer, lambda _: "moved " + text)

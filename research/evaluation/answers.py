@@ -26,7 +26,7 @@ from research.corpus.evalsets import (
     jurisdictions_of,
     read_records,
 )
-from research.domain.answer import Answer, AnswerMode, SupportStatus, Survey
+from research.domain.answer import Answer, AnswerMode, SupportStatus, Survey, quoted
 from research.domain.stats import percentile
 
 UNANSWERABLE = "unanswerable"
@@ -67,7 +67,8 @@ def answers_of(result: Answer | Survey) -> list[Answer]:
 
 def sentence_supported(sentence, answer: Answer, authority_text: Callable[[str], str | None]) -> bool:
     """A sentence is supported when it cites something, and every cited quote lies at its offsets in the
-    authority's text; a sentence given as a verbatim quote must also be inside a cited quote."""
+    authority's text; a sentence given as a verbatim quote must also be inside a cited quote (written as a quotation
+    is, its own quotation marks made single: research.domain.answer.quoted)."""
     if sentence.status == SupportStatus.UNSUPPORTED or not sentence.citations:
         return False
     quotes = []
@@ -79,7 +80,7 @@ def sentence_supported(sentence, answer: Answer, authority_text: Callable[[str],
         quotes.append(citation.quote)
     stripped = sentence.text.strip()
     if len(stripped) > 2 and stripped[0] == stripped[-1] == '"':
-        return any(stripped[1:-1] in quote for quote in quotes)
+        return any(stripped[1:-1] in quoted(quote)[1:-1] for quote in quotes)
     return True
 
 
