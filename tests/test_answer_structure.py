@@ -307,3 +307,25 @@ def test_a_quotation_within_a_quotation_takes_single_marks():
         "\"‘Act in furtherance of the right of advocacy’ means:\""
     assert quoted('He said "no."') == "\"He said 'no.'\""
     assert quoted("A permit lapses.") == '"A permit lapses."'
+
+
+def test_the_router_reads_what_a_title_governs_not_only_its_name(hashing_embedder):
+    from research.answer.coverage import CorpusHoldings, TitleRouter
+
+    held = CorpusHoldings({"US-CO": {"6", "16"}}, {"US-CO": 2}, {})
+    router = TitleRouter(hashing_embedder, held)
+    consumer = Authority(id="us-co:crs:6-1-105", source="crs", jurisdiction="US-CO", kind="statute",
+                         citation="C.R.S. § 6-1-105", heading="Deceptive trade practices.", text="(1) A person ...")
+    # no title's name says "statutes of limitations"; title 13's subjects do
+    question = hashing_embedder.encode(["statutes of limitations for civil claims"])[0]
+    assert router.fit(question, [consumer]).nearest_absent[0] == ("13", "Courts and Court Procedure")
+
+
+def test_an_outline_gives_subjects_only_of_titles_it_lists(tmp_path, monkeypatch):
+    from research.jurisdictions import REGISTRY, base
+
+    outline = tmp_path / "US-CO.toml"
+    outline.write_text('code = "US-CO"\ncode_title = "C"\n[titles]\n"1" = "Elections"\n[subjects]\n"99" = "x"\n')
+    monkeypatch.setattr(base, "OUTLINES_DIR", tmp_path)
+    with pytest.raises(ValueError, match="subjects of titles it does not list: 99"):
+        base.with_outline(next(j for j in REGISTRY if j.code == "US-CO"))

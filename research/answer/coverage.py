@@ -182,7 +182,9 @@ class TitleRouter:
     def _titles(self, jurisdiction: Jurisdiction) -> tuple[list[str], np.ndarray]:
         if jurisdiction.code not in self._vectors:
             numbers = [number for number, _ in jurisdiction.titles]
-            names = [f"{jurisdiction.code_title} title {number}: {name}" for number, name in jurisdiction.titles]
+            subjects = dict(jurisdiction.title_subjects)
+            names = [f"{jurisdiction.code_title} title {number}: {name}"
+                     + (f" ({subjects[number]})" if number in subjects else "") for number, name in jurisdiction.titles]
             vectors = np.asarray(self._embedder.encode(names), dtype=np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
             self._vectors[jurisdiction.code] = (numbers, vectors)

@@ -54,9 +54,10 @@ class ExtractiveConfig:
     abstain_below: float = 0.30  # best MiniLM similarity under which the answer abstains
     # P(no authority answers) = sigmoid(bias + w1 x best sentence similarity + w2 x the first authority's
     # retrieval score + w3 x the title gap of research.answer.coverage), fitted on the dev questions and the pairs
-    # of evals/abstention.dev.jsonl (docs/decisions/0029, 0032); abstain from abstain_at
-    unanswerable_weights: tuple[float, float, float, float] = (4.742, -6.256, -1.621, 8.299)
-    abstain_at: float = 0.55
+    # of evals/abstention.dev.jsonl by evals/abstention_fit.py (docs/decisions/0029, 0032, 0043); abstain from
+    # abstain_at
+    unanswerable_weights: tuple[float, float, float, float] = (9.033, -12.552, -2.302, 15.151)
+    abstain_at: float = 0.69
     redundancy: float = 0.88  # similarity between two picked sentences that makes the second redundant
     lexical_weight: float = 0.15
     rank_weight: float = 0.1

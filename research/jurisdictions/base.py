@@ -36,7 +36,8 @@ class Jurisdiction:
     divisions the corpus holds when an answer finds no authority.
     `code_title`, `titles`: the code's full name and every title of the code as enacted, by number with its name,
     from outlines/<code>.toml, for a code the corpus may hold only part of (research.answer.coverage tells a
-    question about an absent title); empty where the corpus holds the whole code.
+    question about an absent title); empty where the corpus holds the whole code. `title_subjects`: what each
+    title chiefly governs, where the outline says.
     `courts`: the court ids of its courts in CourtListener's data ("scotus", "dc") and the Caselaw Access Project's
     jurisdiction slug ("us", "dc"), by which research.corpus.importers places an imported opinion.
     """
@@ -52,6 +53,7 @@ class Jurisdiction:
     division: str = "title"
     code_title: str = ""
     titles: tuple[tuple[str, str], ...] = ()
+    title_subjects: tuple[tuple[str, str], ...] = ()  # (number, what the title chiefly governs), where known
     courts: tuple[str, ...] = ()
 
     def division_of(self, citation: str) -> str | None:
@@ -73,4 +75,8 @@ def with_outline(jurisdiction: Jurisdiction) -> Jurisdiction:
     outline = tomllib.loads(path.read_text(encoding="utf-8"))
     if outline.get("code") != jurisdiction.code:
         raise ValueError(f"{path} is the outline of {outline.get('code')!r}, not of {jurisdiction.code}")
-    return replace(jurisdiction, code_title=outline["code_title"], titles=tuple(outline["titles"].items()))
+    unknown = set(outline.get("subjects", {})) - set(outline["titles"])
+    if unknown:
+        raise ValueError(f"{path}: subjects of titles it does not list: {', '.join(sorted(unknown))}")
+    return replace(jurisdiction, code_title=outline["code_title"], titles=tuple(outline["titles"].items()),
+                   title_subjects=tuple(outline.get("subjects", {}).items()))
