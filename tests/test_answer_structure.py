@@ -329,3 +329,14 @@ def test_an_outline_gives_subjects_only_of_titles_it_lists(tmp_path, monkeypatch
     monkeypatch.setattr(base, "OUTLINES_DIR", tmp_path)
     with pytest.raises(ValueError, match="subjects of titles it does not list: 99"):
         base.with_outline(next(j for j in REGISTRY if j.code == "US-CO"))
+
+
+def test_a_named_case_opens_with_its_holding_not_its_account_of_a_precedent(hashing_embedder):
+    overruling = replace(PEMBERTON, text=PEMBERTON.text.replace(
+        "[*78] Accordingly we hold that a lantern permit is a license and confers no property right in the lantern.",
+        "[*78] In Smith the Court concluded that the lantern office may never revoke a lantern permit of a lantern "
+        "keeper. Upon full reconsideration we conclude that Smith should be overruled."))
+    named = Passage(overruling, 0, tuple(chunk_authority(overruling)), named=True)
+    answer = ExtractiveAnswerer(hashing_embedder, ExtractiveConfig(abstain_below=0.0, abstain_at=1.0)).answer
+    result = answer("What did Pemberton v. Lantern Office hold about revoking a lantern permit?", [named])
+    assert result.brief[0].sentence.text == "Upon full reconsideration we conclude that Smith should be overruled."

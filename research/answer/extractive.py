@@ -380,6 +380,10 @@ class ExtractiveAnswerer:
                         + (cfg.holding_weight if i in holding else 0.0)
                         - step[picks[i].authority.id])
             remaining = [i for i in candidates if i not in chosen]
+            # where a case the question names states its holding, the brief answer opens with it, however the
+            # question is worded: its own account of a precedent it overrules is not what it holds
+            if column == 0 and holding:
+                remaining = [i for i in remaining if i in holding]
             if remaining:
                 chosen.append(max(remaining, key=fit))
         # a one-part question still gets the governing authorities' other best rule (a named case's second best),
