@@ -93,7 +93,7 @@ def _cookie_script(value: str) -> None:
 def _resumed() -> User | None:
     """The user of the browser session the cookie names, when it is still open; a stale cookie is deleted."""
     secret = st.context.cookies.get(SESSION_COOKIE)
-    if not secret:
+    if not isinstance(secret, str) or not secret:  # no cookie (or, under AppTest, no browser at all)
         return None
     idle_limit = timedelta(minutes=default_index().settings.auth.session_minutes)
     user = app_database().browser_sessions.resume(secret, idle_limit)
