@@ -181,6 +181,7 @@ def test_corpus_page_lists_sources_with_counts(ingested):
     frame = at.dataframe[0].value
     assert set(frame["Source"]) == {"Invented invented-code", "Invented invented-opinions"}
     assert (frame["Status"] == "ready").all()
+    assert frame["Ingested (UTC)"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()  # not a raw ISO stamp
     coverage = at.dataframe[1].value.set_index("Jurisdiction")
     assert coverage.loc["District of Columbia", "Code held"] == "D.C. Code titles 99"
     assert coverage.loc["United States (federal)", "Opinion years"] == "2031–2031"
