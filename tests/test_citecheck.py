@@ -83,6 +83,10 @@ def test_the_report_puts_the_most_serious_problem_first(checked):
     assert lines[0].startswith("- **no such citation**") and lines[-1].startswith("- **not in the corpus**")
     assert "8 citation(s): 6 found in the corpus, 1 not in the corpus, 1 no such citation." in report
     assert "brief \\*\\*bold\\*\\*.docx" in report  # a file name is shown as text
+    every = report[report.index("## Every citation, in order"):].splitlines()[2:]
+    assert len(every) == 8  # those that check out too
+    assert every[0] == "- D.C. Code § 99-101(b) (full, characters 6-27): found as us-dc:dc-code:99-101"
+    assert every[3] == "- 901 U.S. 77, at 78 (full, characters 253-264): found as cl-cluster:9999001"
 
 
 def test_the_check_command_reads_a_file_and_writes_json_or_a_report(invented_index_env, capsys, tmp_path):
@@ -189,6 +193,8 @@ def test_the_sentence_a_citation_stands_for_is_scored_against_the_cited_text(inv
     assert supported.support is not None and supported.support >= 0.8 and supported.problems == []
     assert kinds(weak) == ["weak support"] and weak.support is not None and weak.support < 0.5
     assert "Goats may be kept on any rooftop garden during winter." in weak.problems[0]["detail"]
+    (inside,) = check_document("Goats may be kept on any rooftop garden during winter. D.C. Code § 99-102.", sources)
+    assert '("Goats may be kept on any rooftop garden during winter.")' in inside.problems[0]["detail"]  # no ". ."
     assert after.problems == []  # the proposition written after the citation, in its sentence
     assert string.problems == [] and string.support == 1.0
 

@@ -54,5 +54,10 @@ else:
     st.dataframe([{"problem": p["kind"], "citation": c.text, "form": c.form, "pin": c.pin,
                    "where": f"{c.start}-{c.end}", "detail": p["detail"]} for _, _, c, p in problems],
                  hide_index=True, width="stretch")
+with st.expander(f"Every citation, in order ({len(checked)})"):
+    st.dataframe([{"citation": c.text, "pin": c.pin, "form": c.form, "where": f"{c.start}-{c.end}",
+                   "status": c.status, "authority": c.authority_id or "—",
+                   "problems": ", ".join(p["kind"] for p in c.problems) or "none"} for c in checked],
+                 hide_index=True, width="stretch")
 st.download_button("Download the report (Markdown)", report_markdown(name, checked),
                    file_name=f"citation-check-{name.replace(' ', '-')}.md", mime="text/markdown")

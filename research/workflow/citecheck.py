@@ -274,7 +274,8 @@ class _Propositions:
         if index < 0:
             return ""
         for candidate in range(index, max(-1, index - 4), -1):
-            proposition = " ".join(self.sentences[candidate].text.split())
+            # a citation set between a sentence's end and its own period leaves that period alone: "mold. ."
+            proposition = re.sub(r"([.?!])\s+\.$", r"\1", " ".join(self.sentences[candidate].text.split()))
             if len(set(content_terms(proposition))) >= MIN_PROPOSITION_TERMS:
                 return proposition
         return ""
@@ -457,4 +458,16 @@ def report_markdown(name: str, checked: list[CheckedCitation]) -> str:
     for _, _, citation, problem in problems:  # the document's text is shown as text, never as markup
         lines.append(f"- **{problem['kind']}** — {escape_markdown(citation.text)} (characters {citation.start}-"
                      f"{citation.end}): {escape_markdown(problem['detail'])}")
+    if checked:
+        lines += ["", "## Every citation, in order", ""]
+        lines += [f"- {escape_markdown(c.text)}{_pin_shown(c)} ({c.form}, characters "
+                  f"{c.start}-{c.end}): {c.status}{' as ' + c.authority_id if c.authority_id else ''}"
+                  f"{'; ' + ', '.join(p['kind'] for p in c.problems) if c.problems else ''}" for c in checked]
     return "\n".join(lines) + "\n"
+
+
+def _pin_shown(citation: CheckedCitation) -> str:
+    """The pin written after a citation whose text does not already end with it: ", at 78" for a case."""
+    if not citation.pin or citation.text.endswith(citation.pin):
+        return ""
+    return escape_markdown(f", at {citation.pin}" if citation.kind == "case" else f" {citation.pin}")
