@@ -85,6 +85,8 @@ def test_a_failed_grade_is_not_reported_as_awaiting_approval(verdicts, reviews, 
     grades = tuple(Grade("R", 2, 2, 2, passed, {1: "correct"}) for passed in verdicts)
     stored = StoredAnswer(1, 1, T0, ReviewStatus.DRAFT, make_answer("Q?"), grades=grades, reviews=reviews)
     assert stored.review_state(required) == state
+    failed = state.startswith("failed")
+    assert stored.label == ("Failed review by R - needs revision" if failed else "Draft - needs attorney review")
 
 
 def test_blind_double_review(database_url, tmp_path):

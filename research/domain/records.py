@@ -58,10 +58,14 @@ class StoredAnswer:
 
     @property
     def label(self) -> str:
-        """'Draft - needs attorney review', or 'Reviewed by NAME on DATE' once approved."""
+        """'Draft - needs attorney review', 'Failed review by NAME - needs revision' when a grade this user may see is
+        a Fail, or 'Reviewed by NAME on DATE' once approved."""
         if self.status == ReviewStatus.APPROVED and self.reviewer and self.reviewed_at:
             override = " (an admin's override, without the reviews required)" if self.approval_override else ""
             return f"Reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}{override}"
+        failed = sorted({g.reviewer for g in self.grades if not g.passed})
+        if failed:
+            return f"Failed review by {', '.join(failed)} - needs revision"
         return DRAFT_LABEL
 
     @property
