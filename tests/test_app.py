@@ -210,6 +210,8 @@ def test_review_grades_and_approves_and_the_label_changes_everywhere(ingested):
     assert at.selectbox(key="review_associate").options == ["All", "Amy"]
     marks = [box for box in at.selectbox if box.key and box.key.startswith("mark_")]
     assert marks and all(box.value is None for box in marks)  # nothing marked for the reviewer
+    captions = [shown(c.value) for c in at.caption]
+    assert sum(c.startswith('"') for c in captions) == len(marks)  # each mark beside the quote it judges
     at.button(key=next(b.key for b in at.button if b.label == "Save grade and approve")).click().run()
     unmarked = ", ".join(f"[{n}]" for n in range(1, len(marks) + 1))
     assert f"mark citation{'s' if len(marks) > 1 else ''} {unmarked} and choose Pass or Fail" in at.error[0].value

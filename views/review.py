@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from research.domain.accounts import Permission
+from research.domain.answer import quoted
 from research.domain.review import CITATION_MARKS, Grade, GradeError
 from research.domain.types import SearchFilter
 from research.jurisdictions import JURISDICTIONS
@@ -66,10 +67,12 @@ with st.form(f"grade_{answer_id}"):
     completeness = c2.slider("Completeness", 1, 5, 3)
     clarity = c3.slider("Clarity", 1, 5, 3)
     # nothing is marked or passed for the reviewer: a grade saved untouched would vouch for what nobody checked
-    marks = {c.number: st.selectbox(as_text(f"[{c.number}] {c.citation}"), CITATION_MARKS, index=None,
-                                    placeholder="Check the quote against its passage, then mark it",
-                                    key=f"mark_{answer_id}_{c.number}")
-             for c in answer.citations}
+    marks = {}
+    for c in answer.citations:  # each mark beside the quote it judges, not only above in the answer
+        marks[c.number] = st.selectbox(as_text(f"[{c.number}] {c.citation}"), CITATION_MARKS, index=None,
+                                       placeholder="Check the quote against its passage, then mark it",
+                                       key=f"mark_{answer_id}_{c.number}")
+        st.caption(as_text(quoted(" ".join(c.quote.split()))))
     missing = st.multiselect("Authorities to add", list(options), format_func=lambda a: options[a])
     verdict = st.radio("Overall", ["Pass", "Fail"], horizontal=True, index=None)
     comments = st.text_area("Comments")
