@@ -19,6 +19,9 @@ FIRST = Turn("How long does a D.C. landlord have to return a security deposit?",
     ("Can he still sue if the lease says otherwise?", True),
     ("What is the filing deadline for that claim in the Superior Court of the District of Columbia?", True),
     ("Does the landlord also have to pay interest on the deposit?", True),  # adds to what was asked
+    ("Does a month-to-month tenant get the deposit back too?", True),
+    ("Can either party end a month-to-month lease in Washington, D.C. on thirty days' notice?", False),
+    ("Is a security deposit of three months' rent too high under Hawaii law?", False),
     # a later sentence may point back to the question's own story
     ("A Denver reporter asked a state agency for records under the Colorado Open Records Act. How many days does "
      "the custodian have to respond, and can that period be extended?", False),

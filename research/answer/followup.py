@@ -28,8 +28,9 @@ _POINTS_BACK = re.compile(
     r"provision|case|holding|period|deadline|requirement|exception|claim|remed(?:y|ies)|answer)s?\b|"
     r"the same (?:appl(?:y|ies)|hold|go|is true))",
     re.IGNORECASE)
-# A question that adds to what was asked before ("Does the landlord also have to pay interest?").
-_ADDS_TO = re.compile(r"\b(?:also|too|as well|in addition|additionally|either)\b", re.IGNORECASE)
+# A question that adds to what was asked before ("Does the landlord also have to pay interest?", "... in Hawaii
+# too?"); "too" and "as well" only at its end, where they cannot mean "too high".
+_ADDS_TO = re.compile(r"\balso\b|\b(?:too|as well)\W*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s")
 # A person the question has not introduced: a pronoun among its first words ("What can she do ...").
 _OPENING_PRONOUN = re.compile(r"^\W*(?:\w+\W+){0,3}(?:she|he|they|her|him|them)\b", re.IGNORECASE)
