@@ -5,6 +5,7 @@ Each wall test acts through the package API as one user and tries to reach anoth
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -87,27 +88,45 @@ def test_a_disabled_account_can_neither_sign_in_nor_act(firm):
 
 
 def test_a_browser_session_resumes_until_it_ends_idles_out_or_its_account_is_disabled(firm):
+    from research.storage.sessions import MAX_AGE
     from research.storage.tables import BrowserSessionRow
 
     sessions, hour = firm.db.browser_sessions, timedelta(hours=1)
+
+    def age(secret: str, **ago: timedelta) -> None:
+        digest = hashlib.sha256(secret.encode()).hexdigest()
+        with firm.db.engine.begin() as connection:
+            connection.execute(sa.update(BrowserSessionRow).where(BrowserSessionRow.secret_hash == digest)
+                               .values(**{column: utc_now() - delta for column, delta in ago.items()}))
+
     secret = sessions.start(firm.associate)
     assert sessions.resume(secret, hour).name == "Amy"  # a reload of the page
+    assert sessions.touch(secret, hour)  # the tab that signed in is still signed in
     assert sessions.resume(secret + "x", hour) is None and sessions.resume("", hour) is None
     with firm.db.engine.begin() as connection:  # what the table keeps: a digest, never the secret
         (stored,) = connection.execute(sa.select(BrowserSessionRow.secret_hash)).scalars()
     assert secret not in stored and len(stored) == 64
     sessions.end(secret)
-    assert sessions.resume(secret, hour) is None  # signed out
+    assert sessions.resume(secret, hour) is None and not sessions.touch(secret, hour)  # signed out, in every tab
 
     idle = sessions.start(firm.associate)
-    with firm.db.engine.begin() as connection:
-        connection.execute(sa.update(BrowserSessionRow).values(last_seen_at=utc_now() - 2 * hour))
-    assert sessions.resume(idle, hour) is None
+    age(idle, last_seen_at=2 * hour)
+    assert not sessions.touch(idle, hour)
     assert sessions.resume(idle, 3 * hour) is None  # it ended when it was found idle
+
+    old = sessions.start(firm.associate)
+    age(old, created_at=MAX_AGE + hour)
+    assert sessions.resume(old, hour) is None  # in use all along, but older than a working day
 
     kept = sessions.start(firm.associate)
     firm.db.accounts.set_disabled("Amy", True, by=firm.admin)
     assert sessions.resume(kept, hour) is None
+    firm.db.accounts.set_disabled("Amy", False, by=firm.admin)
+    assert sessions.resume(kept, hour) is None  # enabling the account again does not revive it
+
+    before_reset = sessions.start(firm.associate)
+    firm.db.accounts.reset_password("Amy", "a new horse battery", by=firm.admin)
+    assert sessions.resume(before_reset, hour) is None
 
 
 def test_a_user_cannot_read_file_grade_or_export_another_matters_research(firm):

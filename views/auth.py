@@ -149,7 +149,10 @@ def signed_in_user() -> User:
     st.session_state[LAST_SEEN_KEY] = time.monotonic()
     secret = st.session_state.get(SESSION_KEY)
     if secret:
-        app_database().browser_sessions.touch(secret)
+        idle_limit = timedelta(minutes=default_index().settings.auth.session_minutes)
+        if not app_database().browser_sessions.touch(secret, idle_limit):  # signed out in another tab, or too old
+            sign_out("browser session ended")
+            st.rerun()
         with st.sidebar:  # at every run, as a sign-in reruns the page before its first run could show it
             _cookie_script(secret)
     return user

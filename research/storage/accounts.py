@@ -25,6 +25,7 @@ from research.domain.accounts import (
     checked_name,
 )
 from research.storage.audit import AuditLog
+from research.storage.sessions import end_sessions_of
 from research.storage.tables import AuditRow, MatterRow, MembershipRow, SignInAttemptRow, UserRow, utc, utc_now
 
 
@@ -110,6 +111,8 @@ class AccountStore:
             if row.id == by.id and disabled:
                 raise ValueError("An admin cannot disable their own account.")
             row.disabled = disabled
+            if disabled:  # enabling it again later must not revive a browser left signed in
+                end_sessions_of(session, row.id, utc_now())
             self._audit.append(session, by.name, "user disabled" if disabled else "user enabled", "", user=row.name)
             return row.to_user()
 
@@ -121,6 +124,7 @@ class AccountStore:
             if row.id != by.id:
                 self._require(session, by, Permission.MANAGE_USERS)
             row.password_hash = self._hasher.hash(password)
+            end_sessions_of(session, row.id, utc_now())  # a browser signed in with the old password signs in again
             self._audit.append(session, by.name, "password reset", "", user=row.name)
 
     def sign_in(self, name: str, password: str, now: datetime | None = None) -> User:

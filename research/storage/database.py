@@ -28,7 +28,7 @@ from research.storage.conversations import ConversationStore
 from research.storage.documents import DocumentStore
 from research.storage.releases import ReleaseStore
 from research.storage.reviews import ReviewStore
-from research.storage.sessions import SessionStore
+from research.storage.sessions import BrowserSessionStore
 from research.storage.tables import (
     AnswerRow,
     CitationRow,
@@ -123,7 +123,7 @@ class AppDatabase:
         self.audit = AuditLog(self._sessions, key)
         self.accounts = AccountStore(self._sessions, self.audit, policy, hasher)
         self.tokens = TokenStore(self._sessions, self.audit)
-        self.browser_sessions = SessionStore(self._sessions)
+        self.browser_sessions = BrowserSessionStore(self._sessions)
         self.releases = ReleaseStore(self._sessions, self.audit)
         self.reviews_required = reviews_required
 
