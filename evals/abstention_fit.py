@@ -76,6 +76,7 @@ def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def probability(weights: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """P(unanswerable) of each row of signals under `weights` (bias first)."""
     return 1 / (1 + np.exp(-(weights[0] + x @ weights[1:])))
 
 

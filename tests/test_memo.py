@@ -290,3 +290,17 @@ def test_nothing_is_overwritten_without_force(tmp_path):
     assert target.read_bytes() == b"second"
     with pytest.raises(OutputPathError, match="does not exist"):
         write_output(b"x", tmp_path / "missing" / "memo.md")
+
+
+@pytest.mark.parametrize("edited, discussion", [
+    ("Permits last 90 days. [1]\r\n\r\nAlso retrieved: D.C. Code § 99-105.",
+     ["Permits last 90 days. (D.C. Code § 99-101(b))"]),
+    ("Permits last 90 days. [1]\r\n\r\nRenewals last 30. [2]", ["Renewals last 30. (D.C. Code § 99-101(b))"]),
+])
+def test_an_edit_with_windows_line_breaks_or_only_a_list_after_its_brief(edited, discussion):
+    (first,) = lantern_answers(status=ReviewStatus.APPROVED)[:1]
+    from dataclasses import replace
+
+    memo = build_memo([replace(first, edited_text=edited)], "M", "T", "F", ON)
+    assert memo.brief_answers[0] == "Permits last 90 days. (D.C. Code § 99-101(b))"
+    assert memo.discussion[0].paragraphs == discussion

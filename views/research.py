@@ -3,6 +3,8 @@ own documents: uploaded ones are searched and cited with the corpus, inside this
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from research.answer.researcher import MAX_QUESTION_CHARS, QuestionError
@@ -53,7 +55,7 @@ settings = default_index().settings
 matters = [m.name for m in ws.matters()]
 
 conversation_id = st.session_state.get("conversation_id")
-if conversation_id is None and st.query_params.get("conversation", "").isdigit():
+if conversation_id is None and re.fullmatch(r"[0-9]{1,9}", st.query_params.get("conversation", "")):
     conversation_id = int(st.query_params["conversation"])  # a reload of the page keeps its conversation open
 conversation = None
 if conversation_id:

@@ -48,10 +48,9 @@ class StoredAnswer:
             return "approved" + (" by override" if self.approval_override else "")
         if not self.reviews:
             return "draft"
-        failed = sorted({g.reviewer for g in self.grades if not g.passed})
         count = f"{self.reviews} of {required} reviews" if self.reviews < required else ""
-        if failed:
-            return f"failed review by {', '.join(failed)}" + (f" ({count})" if count else "")
+        if self.failed_by:
+            return f"failed review by {self.failed_by}" + (f" ({count})" if count else "")
         if count:
             return f"in review ({count})"
         return "reviewed, awaiting approval"
@@ -63,10 +62,14 @@ class StoredAnswer:
         if self.status == ReviewStatus.APPROVED and self.reviewer and self.reviewed_at:
             override = " (an admin's override, without the reviews required)" if self.approval_override else ""
             return f"Reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}{override}"
-        failed = sorted({g.reviewer for g in self.grades if not g.passed})
-        if failed:
-            return f"Failed review by {', '.join(failed)} - needs revision"
+        if self.failed_by:
+            return f"Failed review by {self.failed_by} - needs revision"
         return DRAFT_LABEL
+
+    @property
+    def failed_by(self) -> str:
+        """The reviewers whose grade this user may see is a Fail ("Ada, Rex"), or ""."""
+        return ", ".join(sorted({g.reviewer for g in self.grades if not g.passed}))
 
     @property
     def final_text(self) -> str:

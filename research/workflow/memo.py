@@ -172,11 +172,16 @@ def _paragraphs(stored: StoredAnswer, citer: _Citer) -> list[str]:
     return paragraphs
 
 
+def _edit_paragraphs(edited_text: str) -> list[str]:
+    """A reviewer's edit as paragraphs (blank-line separated, whatever the line endings)."""
+    return [p.strip() for p in re.split(r"\r?\n\s*\r?\n", edited_text) if p.strip()]
+
+
 def _edited_body(edited_text: str) -> list[str]:
     """The paragraphs of a reviewer's edit that make its Discussion: after the first, which is its brief answer,
-    and without the lists of other authorities retrieved; the whole edit when it is a single paragraph."""
-    paragraphs = [p.strip() for p in edited_text.split("\n\n") if p.strip()]
-    return [p for p in paragraphs[1:] if not p.startswith(_RETRIEVED_LISTS)] or paragraphs
+    and without the lists of other authorities retrieved; the first alone when nothing else remains."""
+    paragraphs = _edit_paragraphs(edited_text)
+    return [p for p in paragraphs[1:] if not p.startswith(_RETRIEVED_LISTS)] or paragraphs[:1]
 
 
 def _without_named_markers(text: str, answer: Answer) -> str:
@@ -195,7 +200,7 @@ def _without_named_markers(text: str, answer: Answer) -> str:
 def _brief(stored: StoredAnswer) -> str:
     """The brief answer; a marker whose citation the sentence already names is dropped, not repeated."""
     answer = stored.answer
-    text = stored.edited_text.split("\n\n")[0] if stored.edited_text else answer.brief_answer
+    text = (_edit_paragraphs(stored.edited_text) or [""])[0] if stored.edited_text else answer.brief_answer
     return _inline(_without_named_markers(text, answer), answer, _Citer())
 
 
