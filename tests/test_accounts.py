@@ -101,6 +101,8 @@ def test_a_browser_session_resumes_until_it_ends_idles_out_or_its_account_is_dis
 
     secret = sessions.start(firm.associate)
     assert sessions.resume(secret, hour).name == "Amy"  # a reload of the page
+    (resumed,) = [r for r in firm.db.audit.records() if r.detail.get("via") == "browser session"]
+    assert resumed.user == "Amy" and resumed.action == "sign-in"  # a sign-in without a password, recorded
     assert sessions.touch(secret, hour)  # the tab that signed in is still signed in
     assert sessions.resume(secret + "x", hour) is None and sessions.resume("", hour) is None
     with firm.db.engine.begin() as connection:  # what the table keeps: a digest, never the secret

@@ -123,7 +123,7 @@ class AppDatabase:
         self.audit = AuditLog(self._sessions, key)
         self.accounts = AccountStore(self._sessions, self.audit, policy, hasher)
         self.tokens = TokenStore(self._sessions, self.audit)
-        self.browser_sessions = BrowserSessionStore(self._sessions)
+        self.browser_sessions = BrowserSessionStore(self._sessions, self.audit)
         self.releases = ReleaseStore(self._sessions, self.audit)
         self.reviews_required = reviews_required
 

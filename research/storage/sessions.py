@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from research.domain.accounts import User
+from research.storage.audit import AuditLog
 from research.storage.tables import BrowserSessionRow, UserRow, utc, utc_now
 
 TOUCH_EVERY = timedelta(minutes=1)  # a session's last use is written at most this often, not at every click
@@ -38,8 +39,9 @@ def end_sessions_of(session: Session, user_id: int, now: datetime) -> None:
 class BrowserSessionStore:
     """Start, resume, keep alive and end browser sessions."""
 
-    def __init__(self, sessions: sessionmaker[Session]):
+    def __init__(self, sessions: sessionmaker[Session], audit: AuditLog):
         self._sessions = sessions
+        self._audit = audit
 
     def start(self, user: User) -> str:
         """A new session of `user`; its secret (for the cookie), which is not stored."""
@@ -61,6 +63,8 @@ class BrowserSessionStore:
             if account is None or account.disabled:
                 return None
             row.last_seen_at = utc_now()
+            # a reload is a sign-in without a password: recorded, so a stolen cookie leaves a trace
+            self._audit.append(session, account.name, "sign-in", "", via="browser session", session_id=row.id)
             return account.to_user()
 
     def touch(self, secret: str, idle_limit: timedelta) -> bool:
