@@ -71,6 +71,7 @@ def test_a_volume_past_the_reporters_last_is_no_such_citation(invented_index_env
     invented, real, held = check_document("Smith v. Jones, 999 U.S. 999 (2020). Roe v. Doe, 500 U.S. 1 (1991). "
                                           "Pemberton v. Lantern Office, 901 U.S. 77 (2031).", index.check_sources())
     assert invented.status == "no such citation" and "no volume past 620" in invented.problems[0]["detail"]
+    assert invented.shown == "Smith v. Jones, 999 U.S. 999"  # the name a reader looks for
     assert real.status == "not in the corpus"  # a volume that exists: unknown, not fake
     assert held.status == "found"  # the corpus's own volume is never called impossible
 
@@ -86,7 +87,8 @@ def test_the_report_puts_the_most_serious_problem_first(checked):
     every = report[report.index("## Every citation, in order"):].splitlines()[2:]
     assert len(every) == 8  # those that check out too
     assert every[0] == "- D.C. Code § 99-101(b) (full, characters 6-27): found as us-dc:dc-code:99-101"
-    assert every[3] == "- 901 U.S. 77, at 78 (full, characters 253-264): found as cl-cluster:9999001"
+    assert every[3] == ("- Pemberton v. Lantern Office, 901 U.S. 77, 78 (full, characters 253-264): found as "
+                        "cl-cluster:9999001")  # with the name written before it
 
 
 def test_the_check_command_reads_a_file_and_writes_json_or_a_report(invented_index_env, capsys, tmp_path):
@@ -97,7 +99,7 @@ def test_the_check_command_reads_a_file_and_writes_json_or_a_report(invented_ind
     assert cli.main(["check", str(brief), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 8 and set(rows[0]) == {"text", "start", "end", "kind", "form", "pin", "authority_id",
-                                               "status", "problems", "quotes", "support"}
+                                               "status", "problems", "quotes", "support", "name"}
     assert cli.main(["check", str(brief), "--out", str(tmp_path / "report.md")]) == 0
     assert (tmp_path / "report.md").read_text().startswith("# Citation check: brief.txt")
     assert cli.main(["check", str(brief), "--json", "--jurisdiction", "US-HI", "--quiet"]) == 0

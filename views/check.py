@@ -51,11 +51,11 @@ if not checked:
 elif not problems:
     st.success("Every citation checks out.")
 else:
-    st.dataframe([{"problem": p["kind"], "citation": c.text, "form": c.form, "pin": c.pin,
+    st.dataframe([{"problem": p["kind"], "citation": c.shown, "form": c.form, "pin": c.pin,
                    "where": f"{c.start}-{c.end}", "detail": p["detail"]} for _, _, c, p in problems],
                  hide_index=True, width="stretch")
 with st.expander(f"Every citation, in order ({len(checked)})"):
-    st.dataframe([{"citation": c.text, "pin": c.pin, "form": c.form, "where": f"{c.start}-{c.end}",
+    st.dataframe([{"citation": c.shown, "pin": c.pin, "form": c.form, "where": f"{c.start}-{c.end}",
                    "status": c.status, "authority": c.authority_id or "—",
                    "problems": ", ".join(p["kind"] for p in c.problems) or "none"} for c in checked],
                  hide_index=True, width="stretch")

@@ -66,6 +66,7 @@ class CheckedCitation:
     problems: list[dict] = field(default_factory=list)  # {"kind", "detail"}
     quotes: list[dict] = field(default_factory=list)  # {"text", "found", "start", "end"}: offsets in the cited text
     support: float | None = None  # share of the citing sentence's terms in the best passage of the cited text
+    name: str = ""  # the case name written with a full case citation ("Smith v. Jones")
 
     def problem(self, kind: str, detail: str) -> None:
         """Record a problem of a kind of SEVERITY."""
@@ -76,7 +77,13 @@ class CheckedCitation:
         return {"text": self.text, "start": self.start, "end": self.end, "kind": self.kind, "form": self.form,
                 "pin": self.pin, "authority_id": self.authority_id, "status": self.status,
                 "problems": self.problems, "quotes": self.quotes,
-                "support": None if self.support is None else round(self.support, 3)}
+                "support": None if self.support is None else round(self.support, 3), "name": self.name}
+
+    @property
+    def shown(self) -> str:
+        """The citation as a reader finds it: with the case name written before it ("Smith v. Jones, 999 U.S.
+        999")."""
+        return f"{self.name}, {self.text}" if self.name else self.text
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,8 @@ def check_document(text: str, sources: CheckSources, progress: bool = False) -> 
     for _, match, kind in tqdm(found, desc="citations", unit="citation", disable=not progress):
         if isinstance(match, CitationMatch):
             citation = _resolve_full(text, match, kind, sources, seen)
+            if kind == "case":
+                citation.name = _written_name(text[previous_end:match.start]) or ""
         else:
             citation = _resolve_short(text, match, sources, seen)
         authority = sources.authority(citation.authority_id) if citation.authority_id else None
@@ -298,12 +307,19 @@ _SIGNAL = re.compile(r"^(?:(?:But|And)\s+)?(?:See(?:\s+also|\s+generally)?|Cf\.|
                      r"Quoting|Citing)\s+", re.IGNORECASE)
 
 
-def _check_name(citation: CheckedCitation, before: str, authority: Authority) -> None:
+def _written_name(before: str) -> str | None:
+    """The case name written just before a citation, without a signal ("See") or the sentence before it."""
     name = _name_before(before)
     if name is None:
-        return
+        return None
     # "See Pemberton v. Lantern": the signal is not the name, nor the end of the sentence before it ("... Order.")
-    written = _SIGNAL.sub("", re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", name.group(0))[-1])
+    return _SIGNAL.sub("", re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", name.group(0))[-1])
+
+
+def _check_name(citation: CheckedCitation, before: str, authority: Authority) -> None:
+    written = _written_name(before)
+    if written is None:
+        return
     if case_name_key(written.replace("’", "'")) == case_name_key(authority.heading.replace("’", "'")):
         return
     # a name written short or cut at a comma ("Inc. v. Virginia" of "Railway Express Agency, Inc. v. Virginia") still
@@ -456,18 +472,18 @@ def report_markdown(name: str, checked: list[CheckedCitation]) -> str:
     if not problems:
         lines.append("No problem found.")
     for _, _, citation, problem in problems:  # the document's text is shown as text, never as markup
-        lines.append(f"- **{problem['kind']}** — {escape_markdown(citation.text)} (characters {citation.start}-"
+        lines.append(f"- **{problem['kind']}** — {escape_markdown(citation.shown)} (characters {citation.start}-"
                      f"{citation.end}): {escape_markdown(problem['detail'])}")
     if checked:
         lines += ["", "## Every citation, in order", ""]
-        lines += [f"- {escape_markdown(c.text)}{_pin_shown(c)} ({c.form}, characters "
+        lines += [f"- {escape_markdown(c.shown)}{_pin_shown(c)} ({c.form}, characters "
                   f"{c.start}-{c.end}): {c.status}{' as ' + c.authority_id if c.authority_id else ''}"
                   f"{'; ' + ', '.join(p['kind'] for p in c.problems) if c.problems else ''}" for c in checked]
     return "\n".join(lines) + "\n"
 
 
 def _pin_shown(citation: CheckedCitation) -> str:
-    """The pin written after a citation whose text does not already end with it: ", at 78" for a case."""
+    """The pin written after a citation whose text does not already end with it: ", 78" for a case."""
     if not citation.pin or citation.text.endswith(citation.pin):
         return ""
-    return escape_markdown(f", at {citation.pin}" if citation.kind == "case" else f" {citation.pin}")
+    return escape_markdown(f", {citation.pin}" if citation.kind == "case" else f" {citation.pin}")
