@@ -10,7 +10,6 @@ password ends all of the account's sessions (research.storage.accounts).
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -20,13 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from research.domain.accounts import User
 from research.storage.audit import AuditLog
 from research.storage.tables import BrowserSessionRow, UserRow, utc, utc_now
+from research.storage.tokens import secret_digest
 
 TOUCH_EVERY = timedelta(minutes=1)  # a session's last use is written at most this often, not at every click
 MAX_AGE = timedelta(hours=12)  # a working day: a stolen cookie does not stay good for as long as it is used
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def end_sessions_of(session: Session, user_id: int, now: datetime) -> None:
@@ -48,7 +44,7 @@ class BrowserSessionStore:
         secret = secrets.token_urlsafe(32)
         now = utc_now()
         with self._sessions.begin() as session:
-            session.add(BrowserSessionRow(user_id=user.id, secret_hash=_digest(secret), created_at=now,
+            session.add(BrowserSessionRow(user_id=user.id, secret_hash=secret_digest(secret), created_at=now,
                                           last_seen_at=now))
         return secret
 
@@ -99,5 +95,5 @@ class BrowserSessionStore:
 
     @staticmethod
     def _row(session: Session, secret: str) -> BrowserSessionRow | None:
-        found = select(BrowserSessionRow).where(BrowserSessionRow.secret_hash == _digest(secret))
+        found = select(BrowserSessionRow).where(BrowserSessionRow.secret_hash == secret_digest(secret))
         return session.scalars(found).first()

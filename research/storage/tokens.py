@@ -43,7 +43,8 @@ class ApiToken:
         return "active"
 
 
-def _digest(secret: str) -> str:
+def secret_digest(secret: str) -> str:
+    """What is stored of a random secret (an API token, a browser session's): its SHA-256, in hex."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
@@ -60,8 +61,8 @@ class TokenStore:
         with self._sessions.begin() as session:
             self._account(session, user)
             now = utc_now()
-            row = ApiTokenRow(user_id=user.id, token_hash=_digest(secret), label=label.strip()[:200], created_at=now,
-                              expires_at=now + expires_in if expires_in else None)
+            row = ApiTokenRow(user_id=user.id, token_hash=secret_digest(secret), label=label.strip()[:200],
+                              created_at=now, expires_at=now + expires_in if expires_in else None)
             session.add(row)
             session.flush()
             self._audit.append(session, user.name, "API token created", "", token_id=row.id,
@@ -96,7 +97,7 @@ class TokenStore:
             raise refused
         with self._sessions() as session:
             found = session.execute(select(ApiTokenRow, UserRow).join(UserRow, UserRow.id == ApiTokenRow.user_id)
-                                    .where(ApiTokenRow.token_hash == _digest(secret))).first()
+                                    .where(ApiTokenRow.token_hash == secret_digest(secret))).first()
             if found is None:
                 raise refused
             row, account = found
