@@ -137,7 +137,7 @@ def check_document(text: str, sources: CheckSources, progress: bool = False) -> 
         authority = sources.authority(citation.authority_id) if citation.authority_id else None
         if authority is not None:
             if isinstance(match, CitationMatch) and citation.kind == "case":
-                _check_name(citation, text[previous_end:match.start], authority)
+                _check_name(citation, authority)
                 volume, _, page = match.key.rpartition(" ")
                 seen.by_volume.setdefault(volume, []).append((int(page) if page.isdigit() else 0, citation))
                 seen.cases.append((_name_words(authority.heading, every=True), citation))
@@ -316,9 +316,10 @@ def _written_name(before: str) -> str | None:
     return _SIGNAL.sub("", re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", name.group(0))[-1])
 
 
-def _check_name(citation: CheckedCitation, before: str, authority: Authority) -> None:
-    written = _written_name(before)
-    if written is None:
+def _check_name(citation: CheckedCitation, authority: Authority) -> None:
+    """A "name does not match" problem when the case name written with the citation is not the cited case's."""
+    written = citation.name
+    if not written:
         return
     if case_name_key(written.replace("’", "'")) == case_name_key(authority.heading.replace("’", "'")):
         return
