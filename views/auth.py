@@ -83,6 +83,11 @@ def _start(user: User, secret: str | None = None) -> None:
     st.session_state[SESSION_KEY] = secret or app_database().browser_sessions.start(user)
 
 
+def _idle_limit() -> timedelta:
+    """How long a session may go unused (`[auth] session_minutes`)."""
+    return timedelta(minutes=default_index().settings.auth.session_minutes)
+
+
 def _cookie_script(value: str) -> None:
     """Set the session cookie in the browser (an empty value deletes it). The secret is URL-safe base64."""
     lifetime = "" if value else "; max-age=0"
@@ -95,8 +100,7 @@ def _resumed() -> User | None:
     secret = st.context.cookies.get(SESSION_COOKIE)
     if not isinstance(secret, str) or not secret:  # no cookie (or, under AppTest, no browser at all)
         return None
-    idle_limit = timedelta(minutes=default_index().settings.auth.session_minutes)
-    user = app_database().browser_sessions.resume(secret, idle_limit)
+    user = app_database().browser_sessions.resume(secret, _idle_limit())
     if user is None:
         _cookie_script("")
         return None
@@ -149,8 +153,7 @@ def signed_in_user() -> User:
     st.session_state[LAST_SEEN_KEY] = time.monotonic()
     secret = st.session_state.get(SESSION_KEY)
     if secret:
-        idle_limit = timedelta(minutes=default_index().settings.auth.session_minutes)
-        if not app_database().browser_sessions.touch(secret, idle_limit):  # signed out in another tab, or too old
+        if not app_database().browser_sessions.touch(secret, _idle_limit()):  # signed out in another tab, or too old
             sign_out("browser session ended")
             st.rerun()
         with st.sidebar:  # at every run, as a sign-in reruns the page before its first run could show it

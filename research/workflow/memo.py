@@ -36,6 +36,11 @@ _MARKER = re.compile(r"\s*((?:\[\d+\])+)")
 _RETRIEVED_LISTS = (f"{ALSO_RETRIEVED}:", f"{NEAREST_NOT_ON_POINT}:")  # paragraphs Answer.text adds after the body
 
 
+def _marked_numbers(marks: str) -> list[int]:
+    """The citation numbers of a run of markers: "[2][3]" -> [2, 3]."""
+    return [int(n) for n in re.findall(r"\d+", marks)]
+
+
 class MemoError(ValueError):
     """A memo cannot be built from what was asked for."""
 
@@ -136,7 +141,7 @@ def _inline(text: str, answer: Answer, citer: _Citer) -> str:
     """Replace `[n]` markers by citations in conventional form."""
 
     def replace(match: re.Match) -> str:
-        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+        numbers = _marked_numbers(match.group(1))
         known = [answer.citation(n) for n in numbers if any(c.number == n for c in answer.citations)]
         if not known:
             return ""
@@ -189,7 +194,7 @@ def _without_named_markers(text: str, answer: Answer) -> str:
     45 (1905) [3] was overruled"), so the citation is not given twice."""
 
     def named(match: re.Match) -> str:
-        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+        numbers = _marked_numbers(match.group(1))
         if all(any(c.number == n and c.citation in text for c in answer.citations) for n in numbers):
             return ""
         return match.group(0)
@@ -211,7 +216,7 @@ def _cited_numbers(stored: StoredAnswer) -> set[int]:
         text = stored.edited_text
     else:
         text = " ".join([stored.answer.brief_answer, *(citation_marks(s.citations) for s in stored.answer.sentences)])
-    return {int(n) for marks in _MARKER.findall(text) for n in re.findall(r"\d+", marks)}
+    return {n for marks in _MARKER.findall(text) for n in _marked_numbers(marks)}
 
 
 def chosen_answers(answers: list[StoredAnswer], numbers: list[int] | None) -> list[StoredAnswer]:
@@ -266,7 +271,7 @@ def build_memo(stored_answers: list[StoredAnswer], matter: str, to: str, author:
         if stored.edited_text:  # as first given, its [n] marks written out as citations like the rest of the memo
             original_citer = _Citer()
             originals.append((number, "\n\n".join(_inline(_without_named_markers(p, answer), answer, original_citer)
-                                                  for p in answer.text.split("\n\n") if p.strip())))
+                                                  for p in _edit_paragraphs(answer.text))))
         verified = sum(1 for c in answer.citations if c.status == SupportStatus.VERIFIED)
         marks = marks_summary(stored.grades) or "no reviewer has marked the citations"
         if answer.abstained or is_abstention(answer.brief_answer):
